@@ -1,0 +1,54 @@
+# Onestop: `make run` serves the demo centre, `make test` runs every check.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 5000
+export ONESTOP_ENV ?= development
+
+.PHONY: run test lint format db seed clean-db help
+
+help:
+	@echo "make run    - serve the demo centre at http://127.0.0.1:$(PORT)/"
+	@echo "make test   - install the test tools and run ruff and the whole test suite"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements.txt requirements-test.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+db: $(VENV)/.run-deps
+	$(PY) -m flask --app wsgi init-db
+
+seed: db
+	$(PY) -m flask --app wsgi seed-demo
+
+run: seed
+	@echo
+	@echo "  원스톱 상담 Onestop: http://127.0.0.1:$(PORT)/"
+	@echo "  직원 로그인 / staff sign-in: http://127.0.0.1:$(PORT)/auth/login"
+	@echo "  (the logins were printed above when the demo centre was first made;"
+	@echo "   'make clean-db run' starts over with new ones)"
+	@echo
+	$(PY) -m flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+
+test: $(VENV)/.test-deps
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.test-deps
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check app tests config.py wsgi.py
+
+format: $(VENV)/.test-deps
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format app tests config.py wsgi.py
+
+clean-db:
+	rm -f instance/onestop.db instance/onestop.db-wal instance/onestop.db-shm

@@ -1,0 +1,111 @@
+"""The application factory: create_app() assembles Onestop from named steps."""
+
+import logging
+import os
+
+from flask import Flask
+
+from config import BASE_DIR, CONFIGS
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app for ONESTOP_ENV (development on the embedded database, else production)."""
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    env = os.environ.get("ONESTOP_ENV") or (
+        "production" if os.environ.get("DATABASE_URL") else "development"
+    )
+    if env not in CONFIGS:
+        raise RuntimeError(f"ONESTOP_ENV must be one of {', '.join(CONFIGS)}, not {env!r}")
+    app.config.from_object(CONFIGS[env])
+    app.config.update(overrides or {})
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set outside development (ONESTOP_ENV=production)")
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    register_models()
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_models() -> None:
+    """Import every domain's models so the metadata (and Alembic) sees the whole schema."""
+    from app.admin import models as _admin  # noqa: F401
+    from app.auth import models as _auth  # noqa: F401
+    from app.booking import models as _booking  # noqa: F401
+    from app.intake import models as _intake  # noqa: F401
+    from app.notify import models as _notify  # noqa: F401
+    from app.visits import models as _visits  # noqa: F401
+    from app.zones import models as _zones  # noqa: F401
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions of app/extensions.py to this app."""
+    from app.auth.services import load_session_user
+    from app.extensions import configure_sqlite, csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    mail.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "로그인이 필요합니다. / Please sign in."
+    login_manager.user_loader(load_session_user)
+    with app.app_context():
+        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount each domain's pages and the JSON API."""
+    from app.api.views import bp as api_bp
+    from app.extensions import csrf
+    from app.intake.views import bp as intake_bp
+    from app.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(intake_bp, url_prefix="/intake")
+    csrf.exempt(api_bp)  # the API takes no cookies: JSON bodies and Bearer tokens only
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """JSON errors under /api, friendly pages elsewhere; never a stack trace."""
+    from app.main.errors import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    """CSP, nosniff, frame-ancestors and Referrer-Policy on every response."""
+    from app.main.security import add_security_headers
+
+    app.after_request(add_security_headers)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters the templates share (centre-local times, formatted numbers)."""
+    from app.main.filters import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """The command line of API.md: init-db, seed-demo, create-user, create-token, ..."""
+    from app.admin.demo import seed_demo_command
+    from app.auth.commands import create_token_command, create_user_command
+    from app.main.commands import init_db_command
+
+    for command in (init_db_command, seed_demo_command, create_user_command, create_token_command):
+        app.cli.add_command(command)

@@ -1,0 +1,1 @@
+"""The admin's side: management, statistics, imports, and the demo centre."""

@@ -1,0 +1,49 @@
+"""Consultations recorded before Onestop, imported from the centre's files."""
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models import Base
+from app.types import UTCDateTime, utcnow
+from app.zones.models import Zone
+
+
+class ImportBatch(Base):
+    """One imported file, recognised by the SHA-256 of its content."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ImportedConsultation(Base):
+    """A historical consultation; counts in every statistic like a completed appointment."""
+
+    __tablename__ = "imported_consultations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"))
+    company_name: Mapped[str] = mapped_column(String(200), default="")
+    business_number: Mapped[str | None] = mapped_column(String(10), index=True)
+    finance_amount_krw: Mapped[int] = mapped_column(BigInteger, default=0)
+    patent_transfers: Mapped[int] = mapped_column(Integer, default=0)
+    ip_applications: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    zone: Mapped[Zone] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "finance_amount_krw >= 0 AND patent_transfers >= 0 AND ip_applications >= 0",
+            name="figures_not_negative",
+        ),
+    )

@@ -1,0 +1,38 @@
+"""`create-user` and `create-token` on the command line."""
+
+import click
+from flask.cli import with_appcontext
+
+from app.auth.errors import AccountError
+from app.auth.services import create_api_token, create_user, find_user
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "adviser"]), required=True)
+@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--zone", "zone_code", help="The adviser's zone code (legal, finance, ...).")
+@click.option("--institution", "institution_id", type=int, help="The adviser's institution id.")
+@click.option("--name", help="The name shown to staff and applicants.")
+@with_appcontext
+def create_user_command(email, role, password, zone_code, institution_id, name) -> None:
+    """Create a staff user (an admin, or an adviser of a zone)."""
+    try:
+        user = create_user(email, role, password, name, zone_code, institution_id)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"사용자를 만들었습니다 / Created {user.role} {user.email} (id {user.id})")
+
+
+@click.command("create-token")
+@click.argument("email")
+@click.option("--name", default="cli", help="A label to recognise the token by.")
+@with_appcontext
+def create_token_command(email, name) -> None:
+    """Print a new API token for a staff user, alone on the last line (shown only once)."""
+    user = find_user(email)
+    if user is None or not user.active:
+        raise click.ClickException(f"없는 사용자입니다: {email} / No such active user.")
+    token = create_api_token(user, name)
+    click.echo("새 API 토큰입니다. 다시 표시되지 않습니다. / New API token, shown only once:")
+    click.echo(token)

@@ -1,0 +1,96 @@
+"""Staff accounts and API tokens."""
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from app.auth.errors import AccountError
+from app.auth.models import ROLES, ApiToken, User
+from app.extensions import db
+from app.tokens import hash_token, new_token
+from app.zones.models import Adviser, Institution, Zone
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def load_session_user(session_id: str) -> User | None:
+    """The user a session cookie names, if its session version is still current."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def find_user(email: str) -> User | None:
+    """The staff user with this e-mail address (case-insensitive)."""
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def create_user(
+    email: str,
+    role: str,
+    password: str,
+    name: str | None = None,
+    zone_code: str | None = None,
+    institution_id: int | None = None,
+) -> User:
+    """A new staff user; an adviser also gets the adviser record of their zone."""
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise AccountError(f"역할은 admin 또는 adviser입니다. / Role must be one of {ROLES}.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"비밀번호는 {MIN_PASSWORD_LENGTH}자 이상이어야 합니다. "
+            f"/ The password needs at least {MIN_PASSWORD_LENGTH} characters."
+        )
+    if "@" not in email:
+        raise AccountError("올바른 이메일 주소가 아닙니다. / Not an e-mail address.")
+    if find_user(email):
+        raise AccountError(f"이미 있는 사용자입니다: {email} / This user exists already.")
+    zone = institution = None
+    if role == "adviser":
+        if not zone_code:
+            raise AccountError("상담위원은 --zone이 필요합니다. / An adviser needs --zone.")
+        zone = db.session.scalar(select(Zone).where(Zone.code == zone_code))
+        if zone is None:
+            raise AccountError(f"없는 존입니다: {zone_code} / Unknown zone.")
+        if institution_id is not None:
+            institution = db.session.get(Institution, institution_id)
+            if institution is None or institution.zone_id != zone.id:
+                raise AccountError(
+                    f"이 존의 기관이 아닙니다: {institution_id} "
+                    "/ No such institution in this zone."
+                )
+    user = User(
+        email=email,
+        name=name or email.split("@")[0],
+        role=role,
+        password_hash=generate_password_hash(password, method="scrypt"),
+    )
+    db.session.add(user)
+    if zone is not None:
+        db.session.add(Adviser(user=user, name=user.name, zone=zone, institution=institution))
+    db.session.commit()
+    return user
+
+
+def create_api_token(user: User, name: str = "") -> str:
+    """A new Bearer token for the user; the plain token is returned once and never stored."""
+    token, digest = new_token()
+    db.session.add(ApiToken(user=user, token_hash=digest, name=name))
+    db.session.commit()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a Bearer token belongs to, unless it was revoked."""
+    api_token = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if api_token is None or not api_token.user.active:
+        return None
+    return api_token.user

@@ -1,0 +1,133 @@
+"""Bookings (one visit on one day), their appointments (one per zone) and the waitlist."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.intake.models import Intake
+from app.models import Base
+from app.types import UTCDateTime, utcnow
+from app.zones.models import Adviser, Institution, Zone
+
+APPOINTMENT_STATUSES = ("booked", "checked_in", "completed", "cancelled", "no_show")
+# An appointment holds its adviser's time unless it was cancelled.
+HOLDS_TIME = "status <> 'cancelled'"
+# An intake may hold one open appointment per zone.
+OPEN = "status IN ('booked', 'checked_in')"
+
+
+class Booking(Base):
+    """One visit by one firm on one day; its token is the applicant's private link."""
+
+    __tablename__ = "bookings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
+    visit_date: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="booked")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # walk-ins
+
+    intake: Mapped[Intake] = relationship()
+    appointments: Mapped[list["Appointment"]] = relationship(
+        back_populates="booking", order_by="Appointment.starts_at"
+    )
+
+    __table_args__ = (
+        CheckConstraint("status IN ('booked', 'cancelled')", name="status_known"),
+    )
+
+
+class Appointment(Base):
+    """One consultation with one adviser in one zone, part of a booking."""
+
+    __tablename__ = "appointments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"))
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"))
+    adviser_id: Mapped[int] = mapped_column(ForeignKey("advisers.id"))
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="booked")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    booking: Mapped[Booking] = relationship(back_populates="appointments")
+    zone: Mapped[Zone] = relationship()
+    adviser: Mapped[Adviser] = relationship()
+    institution: Mapped[Institution | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('booked', 'checked_in', 'completed', 'cancelled', 'no_show')",
+            name="status_known",
+        ),
+        CheckConstraint("starts_at < ends_at", name="times_ordered"),
+        # The database itself refuses a second live appointment for an adviser's slot.
+        Index(
+            "uq_appointments_adviser_start",
+            "adviser_id",
+            "starts_at",
+            unique=True,
+            sqlite_where=text(HOLDS_TIME),
+            postgresql_where=text(HOLDS_TIME),
+        ),
+        Index(
+            "uq_appointments_intake_zone_open",
+            "intake_id",
+            "zone_id",
+            unique=True,
+            sqlite_where=text(OPEN),
+            postgresql_where=text(OPEN),
+        ),
+        Index("ix_appointments_starts_at", "starts_at"),
+    )
+
+
+class WaitlistEntry(Base):
+    """A firm waiting for a zone on a full day; offered a freed slot for a limited time."""
+
+    __tablename__ = "waitlist_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"))
+    day: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    offered_adviser_id: Mapped[int | None] = mapped_column(ForeignKey("advisers.id"))
+    offered_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    zone: Mapped[Zone] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('waiting', 'offered', 'accepted', 'expired', 'cancelled')",
+            name="status_known",
+        ),
+        Index("ix_waitlist_zone_day", "zone_id", "day", "status"),
+    )

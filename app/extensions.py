@@ -1,0 +1,50 @@
+"""The single home of the Flask extensions, created unbound and bound in create_app()."""
+
+from flask import request
+from flask_limiter import Limiter
+from flask_login import LoginManager
+from flask_mail import Mail
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import event
+
+from app.models import Base
+
+
+def client_address() -> str:
+    """The client's address as the rate limiter keys it."""
+    return request.remote_addr or "unknown"
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+mail = Mail()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+limiter = Limiter(key_func=client_address)
+
+
+def configure_sqlite(engine, busy_timeout_ms: int) -> None:
+    """WAL, a busy timeout, foreign keys, and transactions whose BEGIN we control.
+
+    pysqlite's own transaction handling is switched off so that SQLAlchemy's BEGIN is the
+    one that runs; a booking asks for BEGIN IMMEDIATE through `immediate_transaction()`.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")

@@ -1,0 +1,1 @@
+"""The pre-screen (사전문진): the form, growth stage, routing and stored intakes."""

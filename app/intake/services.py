@@ -1,0 +1,124 @@
+"""Submitting a pre-screen, routing it to zones, and reading it back by its token."""
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.intake.errors import IntakeNotFound
+from app.intake.models import Intake, Need, RoutingRule
+from app.intake.routing import NeedRule, Rule, route
+from app.intake.rules import growth_stage
+from app.tokens import hash_token, new_token
+from app.types import local_today, utcnow
+from app.zones.models import Institution, Zone
+
+
+def list_zones() -> list[Zone]:
+    """Active zones in display order, with their institutions."""
+    return list(db.session.scalars(
+        select(Zone).where(Zone.active).order_by(Zone.sort_order, Zone.id)
+        .options(selectinload(Zone.institutions))
+    ))
+
+
+def list_needs() -> list[Need]:
+    """Active needs of active zones, in display order."""
+    return list(db.session.scalars(
+        select(Need).join(Zone).where(Need.active, Zone.active)
+        .order_by(Zone.sort_order, Zone.id, Need.sort_order, Need.id)
+        .options(selectinload(Need.zone))
+    ))
+
+
+def recommend(description: str, need_codes: list[str]) -> list[dict]:
+    """Zones that fit the needs and description, best first, with readable reasons."""
+    zones = list_zones()
+    institutions = {i.id: i for zone in zones for i in zone.institutions}
+    zone_of = {zone.id: zone for zone in zones}
+    chosen = db.session.scalars(select(Need).where(Need.code.in_(need_codes))) if need_codes else []
+    need_rules = [
+        NeedRule(n.code, zone_of[n.zone_id].code,
+                 institutions[n.institution_id].code if n.institution_id in institutions else None,
+                 n.label, n.label_en, n.weight)
+        for n in chosen if n.zone_id in zone_of
+    ]
+    rules = [
+        Rule(zone_of[r.zone_id].code,
+             institutions[r.institution_id].code if r.institution_id in institutions else None,
+             r.phrase, r.weight)
+        for r in db.session.scalars(
+            select(RoutingRule).where(RoutingRule.active).order_by(RoutingRule.id)
+        )
+        if r.zone_id in zone_of
+    ]
+    scores = route(
+        description,
+        need_rules,
+        rules,
+        zone_names={z.code: (z.name, z.name_en) for z in zones},
+        institution_names={i.code: (i.name, i.name_en) for i in institutions.values()},
+    )
+    id_of = {i.code: i.id for i in institutions.values()}
+    return [
+        {"code": s.zone, "score": s.score, "reasons": s.reasons,
+         "institution_id": id_of.get(s.institution) if s.institution else None}
+        for s in scores
+    ]
+
+
+def submit_intake(values: dict, now: datetime | None = None) -> tuple[Intake, str]:
+    """Store a validated pre-screen with its consent; returns it and its private token."""
+    now = now or utcnow()
+    token, digest = new_token()
+    needs = (list(db.session.scalars(select(Need).where(Need.code.in_(values["need_codes"]))))
+             if values["need_codes"] else [])
+    intake = Intake(
+        token_hash=digest,
+        created_at=now,
+        company_name=values["company_name"],
+        business_number=values["business_number"],
+        representative_name=values["representative_name"],
+        contact_name=values["contact_name"],
+        email=values["email"],
+        phone=values["phone"],
+        description=values["description"],
+        founded_on=values["founded_on"],
+        stage=growth_stage(values["founded_on"], local_today()),
+        industry=values["industry"],
+        employees=values["employees"],
+        region=values["region"],
+        recommendation=recommend(values["description"], values["need_codes"]),
+        consent_personal_info_at=now,
+        consent_notice_version=current_app.config["CONSENT_NOTICE_VERSION"],
+        consent_marketing=values["consent_marketing"],
+        consent_marketing_at=now if values["consent_marketing"] else None,
+        retention_until=now + timedelta(days=current_app.config["INTAKE_RETENTION_DAYS"]),
+        needs=needs,
+    )
+    db.session.add(intake)
+    db.session.commit()
+    return intake, token
+
+
+def get_intake(token: str) -> Intake:
+    """The pre-screen behind a private token; IntakeNotFound if none (or it was erased)."""
+    intake = db.session.scalar(
+        select(Intake).where(Intake.token_hash == hash_token(token))
+        .options(selectinload(Intake.needs))
+    )
+    if intake is None or intake.purged_at is not None:
+        raise IntakeNotFound("사전문진을 찾을 수 없습니다. / No pre-screen has this link.")
+    return intake
+
+
+def need_choices(needs: list[Need]) -> list[tuple[str, str]]:
+    """(code, label) pairs for the form's needs field."""
+    return [(n.code, n.label) for n in needs]
+
+
+def institution_by_id(institution_id: int | None) -> Institution | None:
+    """An institution, for showing a recommendation's best fit."""
+    return db.session.get(Institution, institution_id) if institution_id else None

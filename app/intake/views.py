@@ -1,0 +1,51 @@
+"""Pre-screen pages: the form, and the recommended zones after it."""
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+
+from app.intake.errors import IntakeNotFound
+from app.intake.forms import IntakeForm
+from app.intake.rules import STAGE_LABELS, format_business_number
+from app.intake.services import get_intake, list_needs, list_zones, need_choices, submit_intake
+
+bp = Blueprint("intake", __name__)
+
+
+def _need_groups(needs) -> list:
+    """[(zone, [(code, label, label_en), ...]), ...] in display order."""
+    groups: dict = {}
+    for need in needs:
+        groups.setdefault(need.zone, []).append((need.code, need.label, need.label_en))
+    return list(groups.items())
+
+
+@bp.route("/", methods=["GET", "POST"])
+def start():
+    needs = list_needs()
+    form = IntakeForm(need_choices=need_choices(needs))
+    if form.validate_on_submit():
+        _, token = submit_intake(form.values())
+        return redirect(url_for("intake.result", token=token), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "intake/form.html", form=form, need_groups=_need_groups(needs)
+    ), status
+
+
+@bp.get("/<token>")
+def result(token: str):
+    try:
+        intake = get_intake(token)
+    except IntakeNotFound:
+        abort(404)
+    zones = {zone.code: zone for zone in list_zones()}
+    institutions = {i.id: i for zone in zones.values() for i in zone.institutions}
+    return render_template(
+        "intake/result.html",
+        intake=intake,
+        token=token,
+        stage_label=STAGE_LABELS[intake.stage],
+        zones=zones,
+        institutions=institutions,
+        business_number=(format_business_number(intake.business_number)
+                         if intake.business_number else None),
+    )

@@ -1,0 +1,13 @@
+"""`flask --app wsgi init-db`: create or upgrade the schema to the newest migration."""
+
+import click
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema to the newest migration (safe to repeat)."""
+    upgrade()
+    click.echo("데이터베이스가 최신 스키마입니다. / The database schema is up to date.")

@@ -1,0 +1,97 @@
+"""Configuration classes: everything comes from the environment, with safe development defaults."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'onestop.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 15000)
+
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    JSON_AS_ASCII = False
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "원스톱 상담 <onestop@localhost>"
+    )
+
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_PUBLIC_READ = os.environ.get("RATELIMIT_PUBLIC_READ", "300 per minute")
+    RATELIMIT_PUBLIC_WRITE = os.environ.get("RATELIMIT_PUBLIC_WRITE", "20 per minute")
+
+    CENTER_TIMEZONE = os.environ.get("CENTER_TIMEZONE", "Asia/Seoul")
+    CENTER_NAME = os.environ.get("CENTER_NAME", "경남창조경제혁신센터")
+    CENTER_NAME_EN = os.environ.get(
+        "CENTER_NAME_EN", "Gyeongnam Center for Creative Economy & Innovation"
+    )
+    CENTER_ADDRESS = os.environ.get(
+        "CENTER_ADDRESS", "경상남도 창원시 의창구 창원대로18번길 22"
+    )
+    SCHEDULER_IN_PROCESS = _bool("SCHEDULER_IN_PROCESS", False)
+
+    # A pre-screen's personal data is kept this long after submission (see the consent notice).
+    INTAKE_RETENTION_DAYS = _int("INTAKE_RETENTION_DAYS", 3 * 365)
+    CONSENT_NOTICE_VERSION = "2026-11"
+
+
+class DevelopmentConfig(Config):
+    """`make run`: a fixed development key, plain-HTTP cookies."""
+
+    DEBUG = True
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+
+
+class TestingConfig(Config):
+    """Tests: SQLite in a temporary file chosen by the fixture, no limits unless a test asks."""
+
+    TESTING = True
+    SECRET_KEY = "test-only"
+    SESSION_COOKIE_SECURE = False
+    RATELIMIT_ENABLED = False
+    PROPAGATE_UNEXPECTED_ERRORS = True
+
+
+class ProductionConfig(Config):
+    """gunicorn behind a TLS proxy; SECRET_KEY must be set."""
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,103 @@
+"""Fixtures: an app on a fresh migrated SQLite file per test, the demo centre, clients."""
+
+import os
+import shutil
+from datetime import date
+
+import pytest
+
+os.environ["ONESTOP_ENV"] = "testing"
+os.environ.pop("DATABASE_URL", None)
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
+
+
+def _build_template(path, seed: bool) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade()
+        if seed:
+            from app.admin.demo import seed_demo
+
+            seed_demo()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def db_templates(tmp_path_factory):
+    """Migrated database files made once per session: empty, and with the demo centre."""
+    folder = tmp_path_factory.mktemp("templates")
+    empty, demo = folder / "empty.db", folder / "demo.db"
+    _build_template(empty, seed=False)
+    _build_template(demo, seed=True)
+    return {"empty": empty, "demo": demo}
+
+
+def _make_app(tmp_path, template, **config):
+    path = tmp_path / "onestop.db"
+    shutil.copyfile(template, path)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", **config})
+    app.config["DATABASE_PATH"] = path
+    return app
+
+
+@pytest.fixture
+def empty_app(tmp_path, db_templates):
+    """An app on a migrated database with nothing in it."""
+    app = _make_app(tmp_path, db_templates["empty"])
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path, db_templates):
+    """An app on a database holding the demo centre."""
+    app = _make_app(tmp_path, db_templates["demo"])
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for calling services directly."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+VALID_BUSINESS_NUMBER = "124-81-00998"  # a well-known valid number (check digit 8)
+
+
+@pytest.fixture
+def intake_payload():
+    """A valid API body for a founded firm with legal and patent needs."""
+    return {
+        "company_name": "주식회사 한빛테크",
+        "business_number": VALID_BUSINESS_NUMBER,
+        "representative_name": "홍길동",
+        "contact_name": "김담당",
+        "email": "contact@hanbit.example",
+        "phone": "010-1234-5678",
+        "founded_on": date(2022, 3, 15).isoformat(),
+        "industry": "제조업 / Manufacturing",
+        "employees": 12,
+        "region": "경상남도",
+        "needs": ["contract_review"],
+        "description": "특허 출원을 준비하고 있고 납품 계약서 검토도 필요합니다.",
+        "consent_personal_info": True,
+        "consent_marketing": False,
+    }

@@ -1,0 +1,103 @@
+"""The pre-screen page: CSRF, errors named on the page, the result, headers."""
+
+import re
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.intake.models import Intake
+
+
+def csrf_token(client, path="/intake/") -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def form_data(**overrides) -> dict:
+    data = {
+        "company_name": "주식회사 바다소프트",
+        "founded_on": "2025-01-10",
+        "business_number": "1248100998",
+        "contact_name": "이담당",
+        "email": "sea@example.com",
+        "phone": "055 123 4567",
+        "needs": ["contract_review"],
+        "description": "",
+        "consent_personal_info": "y",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def count_intakes(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Intake))
+
+
+def test_home_page_explains_the_service(client):
+    page = client.get("/").get_data(as_text=True)
+    for text in ("법률존", "금융존", "특허존", "사전문진", "/intake/"):
+        assert text in page
+
+
+def test_form_shows_the_notice_and_unticked_consent(client):
+    response = client.get("/intake/")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for text in ("수집·이용 목적", "수집 항목", "보유·이용 기간", "동의 거부 권리", "계약서 검토"):
+        assert text in page
+    consent = re.search(r'<input[^>]*name="consent_personal_info"[^>]*>', page).group(0)
+    assert "checked" not in consent
+
+
+def test_a_post_without_csrf_token_is_refused_and_stores_nothing(app, client):
+    response = client.post("/intake/", data=form_data())
+    assert response.status_code == 400
+    assert "보안 토큰" in response.get_data(as_text=True)
+    assert count_intakes(app) == 0
+
+
+def test_a_post_with_csrf_token_shows_the_recommendation(app, client):
+    response = client.post("/intake/", data={**form_data(), "csrf_token": csrf_token(client)})
+    assert response.status_code == 303
+    result = client.get(response.headers["Location"])
+    assert result.status_code == 200
+    page = result.get_data(as_text=True)
+    assert "법률존" in page and "창업 3년 미만" in page
+    assert count_intakes(app) == 1
+
+
+def test_errors_are_named_on_the_page_and_linked(app, client):
+    data = form_data(business_number="124-81-00997", consent_personal_info=None, phone="12")
+    response = client.post("/intake/", data={**data, "csrf_token": csrf_token(client)})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="error-summary"' in page
+    assert 'href="#business_number"' in page and "검증번호" in page
+    assert 'href="#consent_personal_info"' in page
+    assert 'href="#phone"' in page
+    assert 'aria-invalid="true"' in page
+    assert "주식회사 바다소프트" in page  # what was typed stays
+    assert count_intakes(app) == 0
+
+
+def test_unknown_result_token_is_a_404_page(client):
+    response = client.get("/intake/nope")
+    assert response.status_code == 404
+    assert "찾을 수 없습니다" in response.get_data(as_text=True)
+
+
+def test_security_headers_on_every_page(client):
+    for path in ("/", "/intake/", "/api/v1/zones", "/missing"):
+        headers = client.get(path).headers
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_session_cookie_is_httponly_and_samesite(client):
+    response = client.get("/intake/")
+    cookie = response.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
