@@ -22,15 +22,11 @@ NEEDS: list[NeedRule] = [
     NeedRule("contract_review", "legal", None, "계약서 검토", "Contract review", _W),
     NeedRule("dispute_litigation", "legal", None, "분쟁·소송 대응", "Disputes and litigation", _W),
     NeedRule("labour_hr", "legal", None, "노무·인사 법률", "Labour and HR law", _W),
-    NeedRule(
-        "incorporation", "legal", None, "법인 설립·전환", "Incorporation and conversion", _W
-    ),
+    NeedRule("incorporation", "legal", None, "법인 설립·전환", "Incorporation and conversion", _W),
     NeedRule(
         "investment_contract", "legal", None, "투자계약 검토", "Investment contract review", _W
     ),
-    NeedRule(
-        "shareholder_equity", "legal", None, "지분·주주 관계", "Equity and shareholders", _W
-    ),
+    NeedRule("shareholder_equity", "legal", None, "지분·주주 관계", "Equity and shareholders", _W),
     NeedRule("debt_collection", "legal", None, "미수금·채권 회수", "Debt collection", _W),
     NeedRule(
         "terms_privacy", "legal", None, "이용약관·개인정보", "Terms of service and privacy", _W
@@ -61,12 +57,8 @@ NEEDS: list[NeedRule] = [
     NeedRule("trademark", "patent", None, "상표 등록", "Trademark registration", _W),
     NeedRule("design_registration", "patent", None, "디자인 등록", "Design registration", _W),
     NeedRule("prior_art_search", "patent", None, "선행기술조사", "Prior-art search", _W),
-    NeedRule(
-        "overseas_filing", "patent", None, "해외 출원(PCT·마드리드)", "Overseas filing", _W
-    ),
-    NeedRule(
-        "tech_transfer", "patent", None, "기술이전·라이선싱", "Technology transfer", _W
-    ),
+    NeedRule("overseas_filing", "patent", None, "해외 출원(PCT·마드리드)", "Overseas filing", _W),
+    NeedRule("tech_transfer", "patent", None, "기술이전·라이선싱", "Technology transfer", _W),
     NeedRule(
         "ip_strategy", "patent", None, "IP 전략·분쟁 예방", "IP strategy, dispute prevention", _W
     ),
@@ -95,15 +87,16 @@ RULES: list[Rule] = [
             # Going to court is the lawyer's work even when the quarrel is about a patent.
             4.0: "소송 | 고소장 | 형사 고소 | lawsuit | litigation | court | sue | sued | suing",
             3.0: "변호사 | 내용증명 | 손해배상 | 가압류 | 지급명령 | 경고장 | 부당해고 | 임금 체불"
-            " | 노동청 | 근로계약 | 취업규칙 | 법인 설립 | 법인 전환 | 정관 작성 | 정관 변경 | 상법 | 주주간 계약"
-            " | 투자계약 | 이용약관 | 개인정보 처리방침 | 개인정보보호 | 공증"
+            " | 노동청 | 근로계약 | 취업규칙 | 법인 설립 | 법인 전환 | 정관 작성 | 정관 변경"
+            " | 상법 | 주주간 계약 | 투자계약 | 이용약관 | 개인정보 처리방침 | 개인정보보호 | 공증"
             " | lawyer | legal advice | cease and desist | term sheet | terms of service"
             " | terms and conditions | privacy policy | incorporate | incorporation"
             " | articles of association | wrongful dismissal | employment contract"
             " | data protection",
             2.0: "계약서 | 분쟁 | 법률 | 법적 | 해고 | 체불 | 퇴직금 | 주휴수당 | 미수금 | 미지급"
-            " | 물품대금 | 공사대금 | 용역대금 | 채무 | 연체 | 임대차 | 보증금 | 임대인 | 비밀유지 | nda | 경업금지 | 중재 | 합의서"
-            " | 합의금 | 양해각서 | mou | 괴롭힘 | 하도급 | 외주 | 용역 | 가맹 | 공정거래 | 스톡옵션 | 우선주"
+            " | 물품대금 | 공사대금 | 용역대금 | 채무 | 연체 | 임대차 | 보증금 | 임대인"
+            " | 비밀유지 | nda | 경업금지 | 중재 | 합의서 | 합의금 | 양해각서 | mou | 괴롭힘"
+            " | 하도급 | 외주 | 용역 | 가맹 | 공정거래 | 스톡옵션 | 우선주"
             " | 투자 조건 | 이사회 | 주식 양도"
             " | contract | agreement | dispute | legal | dismiss | fired | misconduct"
             " | overtime | severance | harassment | unpaid | not paid | invoice | landlord"
@@ -112,7 +105,7 @@ RULES: list[Rule] = [
             " | preferred shares | gdpr | fraud | subcontract | franchise | stopped paying"
             " | non-payment",
             1.5: "계약 | 지분 | 공동창업자 | 동업자 | 퇴사 | 직원 | 노무 | 주주 | 조항 | 위약금"
-            " | co-founder | cofounder | shares | equity | employee | clause | labour | labor law"
+            " | co-founder | shares | equity | employee | clause | labour | labor law"
             " | compliance | corporation | visa | stake",
             1.0: "검토 | review",
         },
@@ -136,7 +129,7 @@ RULES: list[Rule] = [
             4.0: "기술보증기금 | kibo",
             3.0: "기술보증 | 기술평가 | technology guarantee | technology appraisal"
             " | tech guarantee",
-            1.5: "기술력 | 벤처기업 | 벤처 인증 | r&d | deep-tech | deep tech | venture certification",
+            1.5: "기술력 | 벤처기업 | 벤처 인증 | r&d | deep tech | venture certification",
         },
     ),
     *_rules(
@@ -156,7 +149,8 @@ RULES: list[Rule] = [
         {
             4.0: "한국산업은행 | 산업은행 | kdb",
             3.0: "시설자금 | facility loan | policy investment",
-            2.0: "설비 | 공장 | 증설 | 부지 매입 | 신축 | 장기 저리 | 투자 유치 | 직접 투자 | 시리즈"
+            2.0: "설비 | 공장 | 증설 | 부지 매입 | 신축 | 장기 저리 | 투자 유치 | 직접 투자"
+            " | 시리즈"
             " | equipment | factory | production line | series b | series c | state bank"
             " | billion",
             1.5: "기계 | machine | venture capital",

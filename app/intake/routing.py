@@ -49,8 +49,8 @@ _WORD_START = r"(?<![a-z0-9])"
 _WORD_END = r"(?![a-z0-9])"
 _SHORT = 3
 _SHORT_KOREAN = 2
-_PARTICLE = "(?:" + "|".join(["에서", "으로", "을", "를", "이", "가", "은", "는", "의", "에", "와",
-                              "과", "도", "로"]) + ")?"
+# Particles that may sit between the words of a Korean phrase.
+_PARTICLE = "(?:에서|으로|을|를|이|가|은|는|의|에|와|과|도|로)?"
 
 
 def normalise(text: str) -> str:
