@@ -39,6 +39,7 @@ run: seed
 	$(PY) -m flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.test-deps
+	./scripts/ensure-system-packages.sh
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

@@ -66,6 +66,8 @@ class Config:
     # A pre-screen's personal data is kept this long after submission (see the consent notice).
     INTAKE_RETENTION_DAYS = _int("INTAKE_RETENTION_DAYS", 3 * 365)
     CONSENT_NOTICE_VERSION = "2026-11"
+    # A freed slot offered to the first firm on a day's waitlist is held for it this long.
+    WAITLIST_OFFER_HOURS = _int("WAITLIST_OFFER_HOURS", 12)
 
 
 class DevelopmentConfig(Config):

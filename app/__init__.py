@@ -70,12 +70,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount each domain's pages and the JSON API."""
     from app.api.views import bp as api_bp
+    from app.booking.views import bp as booking_bp
     from app.extensions import csrf
     from app.intake.views import bp as intake_bp
     from app.main.views import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(intake_bp, url_prefix="/intake")
+    app.register_blueprint(booking_bp, url_prefix="/booking")
     csrf.exempt(api_bp)  # the API takes no cookies: JSON bodies and Bearer tokens only
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -1,6 +1,10 @@
 """Model -> JSON shapes of API.md."""
 
+from app.booking.models import Appointment, Booking
+from app.booking.services import live_appointments
 from app.intake.models import Intake
+from app.types import to_local
+from app.zones.availability import Slot
 from app.zones.models import Zone
 
 
@@ -43,3 +47,40 @@ def intake_json(intake: Intake, token: str, full: bool = False) -> dict:
             "created_at": intake.created_at.isoformat(),
         })
     return body
+
+
+def appointment_json(appointment: Appointment) -> dict:
+    """An appointment as a booking shows it."""
+    return {
+        "id": appointment.id,
+        "zone": appointment.zone.code,
+        "adviser_id": appointment.adviser_id,
+        "adviser_name": appointment.adviser.name,
+        "institution": appointment.institution.name if appointment.institution else None,
+        "start": to_local(appointment.starts_at).isoformat(),
+        "end": to_local(appointment.ends_at).isoformat(),
+        "status": appointment.status,
+    }
+
+
+def booking_json(booking: Booking, token: str) -> dict:
+    """The booking object of API.md."""
+    return {
+        "token": token,
+        "status": booking.status,
+        "date": booking.visit_date.isoformat(),
+        "appointments": [appointment_json(a) for a in live_appointments(booking)],
+    }
+
+
+def slot_json(slot: Slot) -> dict:
+    """A free slot of GET /slots."""
+    return {
+        "zone": slot.zone,
+        "adviser_id": slot.adviser_id,
+        "adviser_name": slot.adviser_name,
+        "institution_id": slot.institution_id,
+        "institution": slot.institution,
+        "start": to_local(slot.start).isoformat(),
+        "end": to_local(slot.end).isoformat(),
+    }

@@ -1,0 +1,1 @@
+"""Bookings: one visit covering several zones, cancel, reschedule and the waitlist."""

@@ -122,6 +122,7 @@ class WaitlistEntry(Base):
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
+    intake: Mapped[Intake] = relationship()
     zone: Mapped[Zone] = relationship()
 
     __table_args__ = (

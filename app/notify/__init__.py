@@ -1,0 +1,1 @@
+"""Messages: the outbox, mail rendering with calendar files, and scheduled jobs."""

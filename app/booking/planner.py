@@ -1,0 +1,77 @@
+"""What the booking page shows: open days, each zone's free slots, proposed itineraries."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app
+
+from app.booking.itinerary import propose_itineraries
+from app.booking.models import Booking
+from app.booking.services import live_appointments
+from app.intake.services import list_zones
+from app.notify.ics import CalendarEvent, visit_calendar
+from app.types import center_tz, local_today, to_local, utcnow
+from app.zones.availability import Slot, free_slots
+from app.zones.models import Zone
+
+DAYS_SHOWN = 28
+
+
+@dataclass
+class DayPlan:
+    """The picker's state for a set of zones and, once chosen, a day."""
+
+    zones: list[Zone]
+    all_zones: list[Zone]
+    days: list[tuple[date, list[str]]]  # each open day and the zones free on it
+    day: date | None = None
+    slots: dict[str, list[Slot]] = field(default_factory=dict)
+    itineraries: list[list[Slot]] = field(default_factory=list)
+    full_zones: list[Zone] = field(default_factory=list)
+
+
+def day_plan(zone_codes: list[str], day: date | None) -> DayPlan:
+    """Open days of the next four weeks for the zones, and the chosen day's slots and plans."""
+    all_zones = list_zones()
+    zones = [z for z in all_zones if z.code in zone_codes]
+    first = local_today()
+    last = first + timedelta(days=DAYS_SHOWN - 1)
+    now = utcnow()
+    found = {zone.code: free_slots(zone.code, first, last, now=now) for zone in zones}
+    free_days: dict[date, list[str]] = {}
+    for code, slots in found.items():
+        for slot in slots:
+            names = free_days.setdefault(slot.start.astimezone(center_tz()).date(), [])
+            if code not in names:
+                names.append(code)
+    plan = DayPlan(zones=zones, all_zones=all_zones, days=sorted(free_days.items()))
+    if day is None or not zones:
+        return plan
+    plan.day = day
+    for zone in zones:
+        plan.slots[zone.code] = [s for s in found[zone.code]
+                                 if s.start.astimezone(center_tz()).date() == day]
+    plan.full_zones = [z for z in zones if not plan.slots[z.code] and first <= day <= last]
+    if not plan.full_zones:
+        plan.itineraries = propose_itineraries(plan.slots)
+    return plan
+
+
+def visit_calendar_for(booking: Booking, token: str) -> bytes:
+    """The booking as a calendar file: one event per appointment, cancelled ones as CANCEL."""
+    config = current_app.config
+    cancelled = booking.status == "cancelled"
+    events = [
+        CalendarEvent(
+            uid=f"appointment-{a.id}@onestop",
+            start=to_local(a.starts_at), end=to_local(a.ends_at),
+            summary=f"{a.zone.name} 상담 / {a.zone.name_en} consultation",
+            location=f"{config['CENTER_NAME']} · {config['CENTER_ADDRESS']}",
+            description=(f"{a.adviser.name}"
+                         f"{' (' + a.institution.name + ')' if a.institution else ''}\n"
+                         f"준비물 / Bring: {a.zone.what_to_bring} / {a.zone.what_to_bring_en}"),
+        )
+        for a in live_appointments(booking)
+    ]
+    return visit_calendar(events, cancelled=cancelled, sequence=1 if cancelled else 0,
+                          stamp=booking.updated_at)

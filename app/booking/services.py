@@ -1,0 +1,255 @@
+"""Booking a visit, reading it back, cancelling and rescheduling it: all or nothing."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.booking.errors import (
+    BookingConflict,
+    BookingNotFound,
+    InvalidBooking,
+    SlotTaken,
+)
+from app.booking.models import Appointment, Booking
+from app.booking.transactions import booking_transaction
+from app.booking.waitlist import get_offer, offer_freed_slots
+from app.extensions import db
+from app.intake.services import get_intake
+from app.tokens import hash_token, new_token
+from app.types import to_local, utcnow
+from app.zones.availability import Slot, is_free
+from app.zones.models import Zone
+
+MAX_APPOINTMENTS = 3
+OPEN_STATUSES = ("booked", "checked_in")
+
+
+@dataclass(frozen=True)
+class Request:
+    """One appointment asked for: a zone, an adviser and a start time."""
+
+    zone: str
+    adviser_id: int
+    start: datetime
+
+
+def _invalid(message: str) -> InvalidBooking:
+    return InvalidBooking(message, {"appointments": [message]})
+
+
+def check_requests(requests: Sequence[Request]) -> dict[str, Zone]:
+    """Shape rules: 1–3 appointments, one per zone, one day, no overlaps; returns the zones."""
+    if not 1 <= len(requests) <= MAX_APPOINTMENTS:
+        raise _invalid("상담은 1~3개까지 한 번에 예약할 수 있습니다. "
+                       "/ Book one to three appointments at a time.")
+    codes = [r.zone for r in requests]
+    if len(set(codes)) != len(codes):
+        raise _invalid("존마다 상담은 하나씩입니다. / One appointment per zone.")
+    zones = {z.code: z for z in db.session.scalars(
+        select(Zone).where(Zone.code.in_(codes), Zone.active))}
+    unknown = [code for code in codes if code not in zones]
+    if unknown:
+        raise _invalid(f"없는 상담존입니다: {', '.join(unknown)} / Unknown zone.")
+    days = {to_local(r.start).date() for r in requests}
+    if len(days) != 1:
+        raise _invalid("모든 상담은 같은 날이어야 합니다. / All appointments must be on one day.")
+    spans = sorted((r.start, r.start + timedelta(minutes=zones[r.zone].slot_minutes))
+                   for r in requests)
+    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        if start < end:
+            raise _invalid("상담 시간이 서로 겹칩니다. / The appointments overlap.")
+    return zones
+
+
+def _lock_slots(requests: Sequence[Request], now: datetime,
+                ignore: Sequence[int] = (), offer_holder: int | None = None) -> list[Slot]:
+    """The free slot behind each request, or SlotTaken / InvalidBooking naming the first miss."""
+    slots = []
+    for request in requests:
+        slot = is_free(request.zone, request.adviser_id, request.start, now=now,
+                       ignore_appointment_ids=ignore, offer_holder=offer_holder)
+        if slot is None:
+            if _time_is_held(request.adviser_id, request.start, ignore):
+                raise SlotTaken(
+                    "방금 다른 분이 예약한 시간입니다. 다른 시간을 골라 주세요. "
+                    "/ That time was just taken; please choose another.")
+            raise _invalid(
+                f"{to_local(request.start):%m-%d %H:%M}은(는) 예약할 수 있는 시간이 아닙니다. "
+                "/ That is not a bookable time for this adviser.")
+        slots.append(slot)
+    return slots
+
+
+def _time_is_held(adviser_id: int, start: datetime, ignore: Sequence[int]) -> bool:
+    """Whether another live appointment of the adviser sits near that start."""
+    window = (start - timedelta(hours=4), start + timedelta(hours=4))
+    query = select(Appointment.id).where(
+        Appointment.adviser_id == adviser_id, Appointment.status != "cancelled",
+        Appointment.starts_at < window[1], Appointment.ends_at > window[0])
+    if ignore:
+        query = query.where(Appointment.id.not_in(ignore))
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _add_appointments(booking: Booking, slots: list[Slot]) -> None:
+    for slot in slots:
+        booking.appointments.append(Appointment(
+            intake_id=booking.intake_id, zone_id=slot.zone_id, adviser_id=slot.adviser_id,
+            institution_id=slot.institution_id, starts_at=slot.start, ends_at=slot.end,
+        ))
+
+
+def _flush_or_explain() -> None:
+    """Flush; a unique index that refuses the rows becomes the domain error it means."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        text = str(error.orig)
+        if "intake" in text:
+            raise BookingConflict(
+                "이미 이 존의 예약이 있습니다. 기존 예약을 변경해 주세요. "
+                "/ You already hold a booking in this zone; reschedule it instead.") from error
+        raise SlotTaken(
+            "방금 다른 분이 예약한 시간입니다. 다른 시간을 골라 주세요. "
+            "/ That time was just taken; please choose another.") from error
+
+
+def _open_zone_codes(intake_id: int, exclude_booking_id: int | None = None) -> set[str]:
+    query = (select(Zone.code).join(Appointment, Appointment.zone_id == Zone.id)
+             .where(Appointment.intake_id == intake_id,
+                    Appointment.status.in_(OPEN_STATUSES)))
+    if exclude_booking_id is not None:
+        query = query.where(Appointment.booking_id != exclude_booking_id)
+    return set(db.session.scalars(query))
+
+
+def book_visit(intake_token: str, requests: Sequence[Request],
+               now: datetime | None = None) -> tuple[Booking, str]:
+    """Book one visit for a pre-screen: every appointment or none. Returns it and its token."""
+    now = now or utcnow()
+    check_requests(requests)
+    with booking_transaction():
+        booking, token = _book(get_intake(intake_token), requests, now)
+        db.session.commit()
+    return booking, token
+
+
+def accept_offer(offer_token: str, now: datetime | None = None) -> tuple[Booking, str]:
+    """Take up a waitlist offer: book the slot held for this firm (OfferNotFound if closed)."""
+    now = now or utcnow()
+    with booking_transaction():
+        entry = get_offer(offer_token, now)
+        zone = db.session.get(Zone, entry.zone_id)
+        request = Request(zone.code, entry.offered_adviser_id, entry.offered_start)
+        booking, token = _book(entry.intake, [request], now, offer_holder=entry.id)
+        entry.status = "accepted"
+        db.session.commit()
+    return booking, token
+
+
+def _book(intake, requests: Sequence[Request], now: datetime,
+          offer_holder: int | None = None) -> tuple[Booking, str]:
+    """The shared body of booking: conflicts, free slots, rows; flushes, no commit."""
+    held = _open_zone_codes(intake.id) & {r.zone for r in requests}
+    if held:
+        raise BookingConflict(
+            f"이미 예약된 존입니다: {', '.join(sorted(held))}. 기존 예약을 변경해 주세요. "
+            "/ You already hold a booking in this zone; reschedule it instead.")
+    slots = _lock_slots(requests, now, offer_holder=offer_holder)
+    token, digest = new_token()
+    booking = Booking(token_hash=digest, intake_id=intake.id,
+                      visit_date=to_local(slots[0].start).date(), created_at=now)
+    db.session.add(booking)
+    _add_appointments(booking, slots)
+    _flush_or_explain()
+    return booking, token
+
+
+def get_booking(token: str) -> Booking:
+    """The booking behind a private token; BookingNotFound if none."""
+    booking = db.session.scalar(
+        select(Booking).where(Booking.token_hash == hash_token(token))
+        .options(selectinload(Booking.appointments).selectinload(Appointment.adviser),
+                 selectinload(Booking.appointments).selectinload(Appointment.zone),
+                 selectinload(Booking.appointments).selectinload(Appointment.institution)))
+    if booking is None:
+        raise BookingNotFound("예약을 찾을 수 없습니다. / No booking has this link.")
+    return booking
+
+
+def _started(booking: Booking, now: datetime) -> bool:
+    """The visit has begun: its first appointment's time came, or someone was checked in."""
+    live = [a for a in booking.appointments if a.status != "cancelled"]
+    return any(a.status != "booked" for a in live) or any(a.starts_at <= now for a in live)
+
+
+def _freed(appointments: list[Appointment]) -> set[tuple[int, date]]:
+    return {(a.zone_id, to_local(a.starts_at).date()) for a in appointments}
+
+
+def cancel_booking(token: str, reason: str | None = None,
+                   now: datetime | None = None) -> Booking:
+    """Cancel a whole visit; the slots are free again at once. Cancelling twice changes nothing."""
+    now = now or utcnow()
+    with booking_transaction():
+        booking = get_booking(token)
+        if booking.status == "cancelled":
+            db.session.commit()
+            return booking
+        if _started(booking, now):
+            raise BookingConflict("이미 시작된 방문은 취소할 수 없습니다. 센터에 연락해 주세요. "
+                                  "/ A visit that has begun cannot be cancelled; call the centre.")
+        freed = [a for a in booking.appointments if a.status == "booked"]
+        for appointment in freed:
+            appointment.status, appointment.cancelled_at = "cancelled", now
+        booking.status, booking.cancelled_at = "cancelled", now
+        booking.cancel_reason = (reason or "").strip()[:1000] or None
+        db.session.flush()
+        offer_freed_slots(_freed(freed), now)
+        db.session.commit()
+    return booking
+
+
+def reschedule_booking(token: str, requests: Sequence[Request],
+                       now: datetime | None = None) -> Booking:
+    """Move a visit to new slots: the new ones or the old ones, never neither."""
+    now = now or utcnow()
+    check_requests(requests)
+    with booking_transaction():
+        booking = get_booking(token)
+        if booking.status == "cancelled":
+            raise BookingConflict("취소된 예약은 변경할 수 없습니다. 새로 예약해 주세요. "
+                                  "/ A cancelled booking cannot be rescheduled; book anew.")
+        if _started(booking, now):
+            raise BookingConflict("이미 시작된 방문은 변경할 수 없습니다. "
+                                  "/ A visit that has begun cannot be rescheduled.")
+        held = _open_zone_codes(booking.intake_id, exclude_booking_id=booking.id)
+        if held & {r.zone for r in requests}:
+            raise BookingConflict(
+                "다른 예약에서 이미 그 존을 예약하셨습니다. / Another booking holds that zone.")
+        old = [a for a in booking.appointments if a.status == "booked"]
+        slots = _lock_slots(requests, now, ignore=[a.id for a in old])
+        for appointment in old:
+            appointment.status, appointment.cancelled_at = "cancelled", now
+        db.session.flush()  # the old rows leave the unique indexes before the new ones arrive
+        _add_appointments(booking, slots)
+        booking.visit_date = to_local(slots[0].start).date()
+        _flush_or_explain()
+        kept = {(s.adviser_id, s.start) for s in slots}
+        offer_freed_slots(_freed([a for a in old if (a.adviser_id, a.starts_at) not in kept]),
+                          now)
+        db.session.commit()
+    return booking
+
+
+def live_appointments(booking: Booking) -> list[Appointment]:
+    """The booking's appointments that still stand (all of them once it is cancelled)."""
+    if booking.status == "cancelled":
+        return sorted((a for a in booking.appointments if a.cancelled_at == booking.cancelled_at),
+                      key=lambda a: a.starts_at)
+    return [a for a in booking.appointments if a.status != "cancelled"]

@@ -1,0 +1,154 @@
+"""Booking pages: pick a day and slots, the private booking page, calendar, cancel, reschedule."""
+
+from datetime import date, datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from app.booking.errors import BookingConflict, BookingError, BookingNotFound, SlotTaken
+from app.booking.planner import day_plan, visit_calendar_for
+from app.booking.services import (
+    Request,
+    book_visit,
+    cancel_booking,
+    get_booking,
+    live_appointments,
+    reschedule_booking,
+)
+from app.booking.waitlist import join_waitlist
+from app.intake.errors import IntakeNotFound
+from app.intake.services import get_intake, list_zones
+
+bp = Blueprint("booking", __name__)
+
+
+def _chosen_requests(zone_codes: list[str]) -> list[Request]:
+    """The slot picked for each zone in the posted form ('<adviser id>|<ISO start>')."""
+    requests = []
+    for code in zone_codes:
+        adviser_id, _, start = request.form.get(f"slot_{code}", "").partition("|")
+        if not adviser_id.isdigit():
+            continue
+        try:
+            requests.append(Request(code, int(adviser_id), datetime.fromisoformat(start)))
+        except ValueError:
+            continue
+    return requests
+
+
+def _picker_args(default_zones: list[str]) -> tuple[list[str], date | None]:
+    known = {zone.code for zone in list_zones()}
+    zones = [z for z in request.values.getlist("zones") if z in known] or default_zones
+    try:
+        day = date.fromisoformat(request.values.get("day", ""))
+    except ValueError:
+        day = None
+    return zones, day
+
+
+def _render_picker(template_args: dict, zones: list[str], day: date | None, status: int = 200):
+    plan = day_plan(zones, day)
+    return render_template("booking/new.html", plan=plan, **template_args), status
+
+
+@bp.route("/new/<intake_token>", methods=["GET", "POST"])
+def new(intake_token: str):
+    try:
+        intake = get_intake(intake_token)
+    except IntakeNotFound:
+        abort(404)
+    recommended = [rec["code"] for rec in intake.recommendation]
+    zones, day = _picker_args(recommended)
+    args = {"intake": intake, "intake_token": intake_token, "mode": "new",
+            "action": url_for("booking.new", intake_token=intake_token)}
+    if request.method == "POST":
+        try:
+            _, token = book_visit(intake_token, _chosen_requests(zones) or [])
+        except BookingError as error:
+            flash(error.message, "error")
+            status = 409 if isinstance(error, SlotTaken | BookingConflict) else 422
+            return _render_picker(args, zones, day, status)
+        flash("예약되었습니다. 이 페이지의 주소를 보관해 주세요. "
+              "/ Booked. Keep this page's address: it is your private link.", "success")
+        return redirect(url_for("booking.manage", token=token), code=303)
+    return _render_picker(args, zones, day)
+
+
+@bp.post("/new/<intake_token>/waitlist")
+def waitlist(intake_token: str):
+    zones, day = _picker_args([])
+    zone = request.form.get("zone", "")
+    if day is None:
+        abort(400)
+    try:
+        join_waitlist(intake_token, zone, day)
+    except IntakeNotFound:
+        abort(404)
+    except BookingError as error:
+        flash(error.message, "error")
+    else:
+        flash("대기 명단에 올렸습니다. 자리가 나면 순서대로 이메일로 알려 드립니다. "
+              "/ You are on the waitlist; we e-mail you in turn when a slot frees.", "success")
+    return redirect(url_for("booking.new", intake_token=intake_token, day=day.isoformat(),
+                            zones=zones), code=303)
+
+
+def _booking_or_404(token: str):
+    try:
+        return get_booking(token)
+    except BookingNotFound:
+        abort(404)
+
+
+@bp.get("/<token>")
+def manage(token: str):
+    booking = _booking_or_404(token)
+    return render_template("booking/manage.html", booking=booking, token=token,
+                           appointments=live_appointments(booking))
+
+
+@bp.get("/<token>/calendar.ics")
+def calendar(token: str):
+    booking = _booking_or_404(token)
+    return Response(visit_calendar_for(booking, token), mimetype="text/calendar",
+                    headers={"Content-Disposition": 'attachment; filename="onestop-visit.ics"'})
+
+
+@bp.post("/<token>/cancel")
+def cancel(token: str):
+    try:
+        cancel_booking(token, request.form.get("reason"))
+    except BookingNotFound:
+        abort(404)
+    except BookingError as error:
+        flash(error.message, "error")
+    else:
+        flash("예약을 취소했습니다. / Your booking is cancelled.", "success")
+    return redirect(url_for("booking.manage", token=token), code=303)
+
+
+@bp.route("/<token>/reschedule", methods=["GET", "POST"])
+def reschedule(token: str):
+    booking = _booking_or_404(token)
+    current = [a.zone.code for a in live_appointments(booking)]
+    zones, day = _picker_args(current)
+    args = {"intake": booking.intake, "booking": booking, "mode": "reschedule",
+            "action": url_for("booking.reschedule", token=token)}
+    if request.method == "POST":
+        try:
+            reschedule_booking(token, _chosen_requests(zones))
+        except BookingError as error:
+            flash(error.message, "error")
+            status = 409 if isinstance(error, SlotTaken | BookingConflict) else 422
+            return _render_picker(args, zones, day, status)
+        flash("예약을 변경했습니다. / Your booking has been moved.", "success")
+        return redirect(url_for("booking.manage", token=token), code=303)
+    return _render_picker(args, zones, day)

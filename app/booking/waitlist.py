@@ -1,0 +1,103 @@
+"""The waitlist of a zone's full day: join it, offer freed slots in turn, accept or expire."""
+
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.booking.errors import BookingConflict, InvalidBooking
+from app.booking.models import Appointment, WaitlistEntry
+from app.extensions import db
+from app.intake.services import get_intake
+from app.tokens import hash_token, new_token
+from app.types import utcnow
+from app.zones.availability import free_slots
+from app.zones.models import Zone
+
+
+class OfferNotFound(LookupError):
+    """No open offer has this token (never made, expired or already used)."""
+
+
+def _zone(code: str) -> Zone:
+    zone = db.session.scalar(select(Zone).where(Zone.code == code, Zone.active))
+    if zone is None:
+        raise InvalidBooking("없는 상담존입니다. / Unknown zone.", {"zone": ["Unknown zone."]})
+    return zone
+
+
+def join_waitlist(intake_token: str, zone_code: str, day: date,
+                  now: datetime | None = None) -> WaitlistEntry:
+    """Put a pre-screen on a full day's waitlist for a zone (joining twice changes nothing)."""
+    now = now or utcnow()
+    intake = get_intake(intake_token)
+    zone = _zone(zone_code)
+    existing = db.session.scalar(select(WaitlistEntry).where(
+        WaitlistEntry.intake_id == intake.id, WaitlistEntry.zone_id == zone.id,
+        WaitlistEntry.day == day, WaitlistEntry.status.in_(("waiting", "offered"))))
+    if existing:
+        return existing
+    open_in_zone = db.session.scalar(select(Appointment.id).where(
+        Appointment.intake_id == intake.id, Appointment.zone_id == zone.id,
+        Appointment.status.in_(("booked", "checked_in"))).limit(1))
+    if open_in_zone:
+        raise BookingConflict("이미 이 존의 예약이 있습니다. / You already hold this zone.")
+    if free_slots(zone.code, day, day, now=now):
+        raise InvalidBooking(
+            "그날은 아직 빈 시간이 있습니다. 바로 예약해 주세요. "
+            "/ That day still has free slots; book one directly.", {"day": ["Not full."]})
+    entry = WaitlistEntry(intake_id=intake.id, zone_id=zone.id, day=day, created_at=now)
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+def offer_freed_slots(freed: set[tuple[int, date]],
+                      now: datetime) -> list[tuple[WaitlistEntry, str]]:
+    """Offer each freed zone-day's free slots to the first firms waiting; flushes, no commit.
+
+    Returns the offers with their plain tokens, which go out in the offer message.
+    """
+    offers = []
+    hours = current_app.config["WAITLIST_OFFER_HOURS"]
+    for zone_id, day in sorted(freed):
+        waiting = list(db.session.scalars(
+            select(WaitlistEntry).where(WaitlistEntry.zone_id == zone_id,
+                                        WaitlistEntry.day == day,
+                                        WaitlistEntry.status == "waiting")
+            .order_by(WaitlistEntry.created_at, WaitlistEntry.id)))
+        if not waiting:
+            continue
+        zone = db.session.get(Zone, zone_id)
+        for entry, slot in zip(waiting, free_slots(zone.code, day, day, now=now), strict=False):
+            token, digest = new_token()
+            entry.status, entry.token_hash = "offered", digest
+            entry.offered_adviser_id, entry.offered_start = slot.adviser_id, slot.start
+            entry.offered_at = now
+            entry.offer_expires_at = min(now + timedelta(hours=hours), slot.start)
+            offers.append((entry, token))
+        db.session.flush()
+    return offers
+
+
+def get_offer(token: str, now: datetime | None = None) -> WaitlistEntry:
+    """The open offer behind a token; OfferNotFound if none or expired."""
+    now = now or utcnow()
+    entry = db.session.scalar(select(WaitlistEntry).where(
+        WaitlistEntry.token_hash == hash_token(token)))
+    if entry is None or entry.status != "offered" or entry.offer_expires_at <= now:
+        raise OfferNotFound("유효한 제안이 아닙니다. / This offer is no longer open.")
+    return entry
+
+
+def expire_offers(now: datetime | None = None) -> list[tuple[WaitlistEntry, str]]:
+    """Close offers past their time and offer those slots to the next firms waiting."""
+    now = now or utcnow()
+    expired = list(db.session.scalars(select(WaitlistEntry).where(
+        WaitlistEntry.status == "offered", WaitlistEntry.offer_expires_at <= now)))
+    for entry in expired:
+        entry.status = "expired"
+    db.session.flush()
+    offers = offer_freed_slots({(e.zone_id, e.day) for e in expired}, now)
+    db.session.commit()
+    return offers

@@ -1,0 +1,93 @@
+"""The same migrations and rules on PostgreSQL, the production database."""
+
+from datetime import timedelta
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from app import create_app
+from app.admin.demo import seed_demo
+from app.booking.errors import SlotTaken
+from app.booking.models import Appointment
+from app.booking.services import Request, book_visit, cancel_booking
+from app.extensions import db
+from app.types import local_today
+from app.zones.availability import free_slots
+from tests.postgres import PostgresCluster
+from tests.test_booking_constraints import intake_id, raw_booking
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pg_app():
+    cluster = PostgresCluster()
+    try:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": cluster.url})
+        with app.app_context():
+            upgrade()
+            seed_demo()
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        cluster.stop()
+
+
+def test_migrations_build_the_schema_with_its_partial_indexes(pg_app):
+    with pg_app.app_context():
+        indexes = {ix["name"]: ix for ix in inspect(db.engine).get_indexes("appointments")}
+        assert indexes["uq_appointments_adviser_start"]["unique"]
+        assert "cancelled" in str(indexes["uq_appointments_adviser_start"]["dialect_options"])
+        assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
+
+
+def test_the_index_refuses_a_double_booking(pg_app):
+    with pg_app.app_context():
+        adviser_start = free_slots("legal", local_today() + timedelta(days=2),
+                                   local_today() + timedelta(days=9))[0]
+        from app.zones.models import Adviser
+
+        adviser = db.session.get(Adviser, adviser_start.adviser_id)
+        raw_booking(intake_id(1), adviser, adviser_start.start)
+        db.session.commit()
+        raw_booking(intake_id(2), adviser, adviser_start.start)
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+
+
+def test_booking_and_cancelling_work_on_postgres(pg_app):
+    from app.intake.services import submit_intake
+
+    with pg_app.app_context():
+        slot = free_slots("finance", local_today() + timedelta(days=2),
+                          local_today() + timedelta(days=9))[0]
+        tokens = []
+        for n in range(2):
+            _, token = submit_intake({
+                "company_name": f"PG {n}", "business_number": None,
+                "representative_name": None, "contact_name": "담당",
+                "email": f"pg{n}@example.com", "phone": "010-1111-2222", "founded_on": None,
+                "industry": None, "employees": None, "region": None,
+                "need_codes": ["facility_loan"], "description": "", "consent_marketing": False})
+            tokens.append(token)
+        request = Request("finance", slot.adviser_id, slot.start)
+        booking, booking_token = book_visit(tokens[0], [request])
+        assert booking.appointments[0].starts_at == slot.start
+        with pytest.raises(SlotTaken):
+            book_visit(tokens[1], [request])
+        cancel_booking(booking_token)
+        book_visit(tokens[1], [request])
+
+
+def test_migrations_downgrade_cleanly(pg_app):
+    with pg_app.app_context():
+        db.session.remove()
+        downgrade(revision="base")
+        assert "appointments" not in inspect(db.engine).get_table_names()
+        upgrade()
+        assert "appointments" in inspect(db.engine).get_table_names()
