@@ -27,6 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         raise RuntimeError("SECRET_KEY must be set outside development (ONESTOP_ENV=production)")
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     register_models()
     register_extensions(app)
@@ -69,6 +70,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each domain's pages and the JSON API."""
+    from app.admin.blueprint import bp as admin_bp
     from app.api.views import bp as api_bp
     from app.booking.views import bp as booking_bp
     from app.extensions import csrf
@@ -78,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(intake_bp, url_prefix="/intake")
     app.register_blueprint(booking_bp, url_prefix="/booking")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
     csrf.exempt(api_bp)  # the API takes no cookies: JSON bodies and Bearer tokens only
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
@@ -98,9 +101,15 @@ def register_security_headers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Filters the templates share (centre-local times, formatted numbers)."""
+    from app.admin.blueprint import SECTIONS
     from app.main.filters import register
 
     register(app)
+
+    @app.template_global()
+    def admin_sections() -> list[tuple[str, str, str]]:
+        """The admin menu: the sections whose views exist."""
+        return [section for section in SECTIONS if section[0] in app.view_functions]
 
 
 def register_commands(app: Flask) -> None:

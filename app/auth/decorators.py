@@ -1,0 +1,29 @@
+"""Guards for staff pages: signed in, and of the right role."""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from app.extensions import login_manager
+
+
+def staff_required(*roles: str):
+    """Let through a signed-in staff user of one of `roles` (any role when none is given).
+
+    Signed-out visitors go to the login page; a wrong role is 403.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if roles and current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.staff_roles = roles or ("admin", "adviser")
+        return wrapped
+
+    return decorator
