@@ -52,6 +52,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_PUBLIC_READ = os.environ.get("RATELIMIT_PUBLIC_READ", "300 per minute")
     RATELIMIT_PUBLIC_WRITE = os.environ.get("RATELIMIT_PUBLIC_WRITE", "20 per minute")
+    # Sign-in attempts per client address (per account, 5 failures lock it for 15 minutes).
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute; 50 per hour")
 
     CENTER_TIMEZONE = os.environ.get("CENTER_TIMEZONE", "Asia/Seoul")
     CENTER_NAME = os.environ.get("CENTER_NAME", "경남창조경제혁신센터")

@@ -71,15 +71,21 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount each domain's pages and the JSON API."""
     from app.admin.blueprint import bp as admin_bp
+    from app.api import staff as _api_staff  # noqa: F401
     from app.api.views import bp as api_bp
+    from app.auth.views import bp as auth_bp
     from app.booking.views import bp as booking_bp
     from app.extensions import csrf
     from app.intake.views import bp as intake_bp
     from app.main.views import bp as main_bp
+    from app.visits import views_schedule as _views_schedule  # noqa: F401
+    from app.visits.views import bp as visits_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(intake_bp, url_prefix="/intake")
     app.register_blueprint(booking_bp, url_prefix="/booking")
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(visits_bp, url_prefix="/adviser")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     csrf.exempt(api_bp)  # the API takes no cookies: JSON bodies and Bearer tokens only
     app.register_blueprint(api_bp, url_prefix="/api/v1")
@@ -102,9 +108,11 @@ def register_security_headers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Filters the templates share (centre-local times, formatted numbers)."""
     from app.admin.blueprint import SECTIONS
+    from app.auth.decorators import staff_home
     from app.main.filters import register
 
     register(app)
+    app.add_template_global(staff_home)
 
     @app.template_global()
     def admin_sections() -> list[tuple[str, str, str]]:

@@ -101,3 +101,56 @@ def intake_payload():
         "consent_personal_info": True,
         "consent_marketing": False,
     }
+
+
+STAFF_PASSWORD = "correct horse battery"
+STAFF = {"admin": "admin@onestop.local", "adviser_a": "lawyer@onestop.local",
+         "adviser_b": "kodit@onestop.local"}
+
+
+@pytest.fixture
+def staff(app):
+    """The demo admin and two demo advisers, with a password the tests know."""
+    from sqlalchemy import select
+    from werkzeug.security import generate_password_hash
+
+    from app.auth.models import User
+
+    with app.app_context():
+        digest = generate_password_hash(STAFF_PASSWORD, method="scrypt")
+        for email in STAFF.values():
+            db.session.scalar(select(User).where(User.email == email)).password_hash = digest
+        db.session.commit()
+    return STAFF
+
+
+def login(client, email: str, password: str = STAFF_PASSWORD):
+    """Sign in through the real login page (CSRF token included)."""
+    import re
+
+    page = client.get("/auth/login").get_data(as_text=True)
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    data = {"email": email, "password": password}
+    if found:  # absent only where a test turned CSRF off
+        data["csrf_token"] = found.group(1)
+    return client.post("/auth/login", data=data)
+
+
+@pytest.fixture
+def booked(app, client, intake_payload):
+    """A visit booked with the demo lawyer: returns (appointment id, its start)."""
+    from datetime import datetime, timedelta
+
+    from app.types import local_today
+
+    token = client.post("/api/v1/intakes", json=intake_payload).get_json()["intake"]["token"]
+    with app.app_context():
+        first = local_today()
+    slots = client.get("/api/v1/slots", query_string={
+        "zone": "legal", "from": first.isoformat(),
+        "to": (first + timedelta(days=14)).isoformat()}).get_json()["slots"]
+    slot = slots[0]
+    response = client.post("/api/v1/bookings", json={"intake_token": token, "appointments": [
+        {"zone": "legal", "adviser_id": slot["adviser_id"], "start": slot["start"]}]})
+    booking = response.get_json()["booking"]
+    return booking["appointments"][0]["id"], datetime.fromisoformat(slot["start"])

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, current_app, url_for
 from flask_login import current_user
 
 from app.extensions import login_manager
@@ -27,3 +27,10 @@ def staff_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def staff_home(user) -> str:
+    """Where a staff user starts: the admin dashboard for admins, else the day's agenda."""
+    if user.is_admin and "admin.dashboard" in current_app.view_functions:
+        return url_for("admin.dashboard")
+    return url_for("visits.agenda")

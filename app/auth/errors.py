@@ -3,3 +3,7 @@
 
 class AccountError(ValueError):
     """A staff account could not be created or changed; the message says why."""
+
+
+class LoginRefused(ValueError):
+    """Sign-in refused: wrong e-mail or password, or the account is locked for a while."""

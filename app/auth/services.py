@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from app.auth.audit import record_change
 from app.auth.errors import AccountError
 from app.auth.models import ROLES, ApiToken, User
 from app.extensions import db
@@ -79,7 +80,10 @@ def create_user(
 def create_api_token(user: User, name: str = "") -> str:
     """A new Bearer token for the user; the plain token is returned once and never stored."""
     token, digest = new_token()
-    db.session.add(ApiToken(user=user, token_hash=digest, name=name))
+    api_token = ApiToken(user=user, token_hash=digest, name=name)
+    db.session.add(api_token)
+    db.session.flush()
+    record_change(user, "create_token", "api_token", api_token.id, after={"name": name})
     db.session.commit()
     return token
 

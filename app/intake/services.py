@@ -71,6 +71,14 @@ def recommend(description: str, need_codes: list[str]) -> list[dict]:
 
 def submit_intake(values: dict, now: datetime | None = None) -> tuple[Intake, str]:
     """Store a validated pre-screen with its consent; returns it and its private token."""
+    intake, token = add_intake(values, now)
+    db.session.commit()
+    return intake, token
+
+
+def add_intake(values: dict, now: datetime | None = None,
+               source: str = "online") -> tuple[Intake, str]:
+    """Add a pre-screen to the current transaction (flushed, not committed)."""
     now = now or utcnow()
     token, digest = new_token()
     needs = (list(db.session.scalars(select(Need).where(Need.code.in_(values["need_codes"]))))
@@ -78,6 +86,7 @@ def submit_intake(values: dict, now: datetime | None = None) -> tuple[Intake, st
     intake = Intake(
         token_hash=digest,
         created_at=now,
+        source=source,
         company_name=values["company_name"],
         business_number=values["business_number"],
         representative_name=values["representative_name"],
@@ -99,7 +108,7 @@ def submit_intake(values: dict, now: datetime | None = None) -> tuple[Intake, st
         needs=needs,
     )
     db.session.add(intake)
-    db.session.commit()
+    db.session.flush()
     return intake, token
 
 

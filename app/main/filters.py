@@ -31,6 +31,11 @@ def local_date_en(value: date | datetime | None) -> str:
     return f"{WEEKDAYS_EN[day.weekday()]} {day.day} {day:%b %Y}"
 
 
+def local_iso_date(moment: datetime) -> str:
+    """'2026-12-01': the centre-local date of an instant."""
+    return to_local(moment).date().isoformat()
+
+
 def thousands(value: int | None) -> str:
     """12,345."""
     return f"{value or 0:,}"
@@ -42,3 +47,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(local_date)
     app.add_template_filter(local_date_en)
     app.add_template_filter(thousands)
+    app.add_template_filter(local_iso_date)

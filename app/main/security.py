@@ -1,5 +1,7 @@
 """Security headers sent with every response."""
 
+from urllib.parse import urlsplit
+
 from flask import Response
 
 CONTENT_SECURITY_POLICY = (
@@ -19,3 +21,11 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     return response
+
+
+def safe_local_path(target: str | None) -> str | None:
+    """A redirect target only if it is a path on this site (no scheme, no host, no '//')."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and "\\" not in target else None

@@ -1,0 +1,1 @@
+"""The adviser's side of a visit: agenda, availability, check-in, no-show, outcomes."""

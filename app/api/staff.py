@@ -1,0 +1,118 @@
+"""Staff endpoints of the JSON API v1: agenda, advisers, check-in, no-show, outcome."""
+
+from datetime import date
+
+from flask import g, jsonify, request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.api.auth import api_staff
+from app.api.errors import ApiError, bad_request, invalid, not_found
+from app.api.serializers import appointment_json
+from app.api.views import bp, json_object
+from app.extensions import db
+from app.visits.errors import (
+    AppointmentNotFound,
+    InvalidOutcome,
+    NotYetDue,
+    NotYours,
+    VisitError,
+    WrongState,
+)
+from app.visits.services import agenda, check_in, mark_no_show, outcome_of, record_outcome
+from app.zones.models import Adviser
+
+
+def briefing_json(appointment) -> dict:
+    """An agenda entry: the appointment plus the firm's pre-screen."""
+    intake = appointment.booking.intake
+    body = appointment_json(appointment)
+    body.update({
+        "booking_id": appointment.booking_id,
+        "company_name": intake.company_name, "stage": intake.stage,
+        "needs": [need.code for need in intake.needs], "description": intake.description,
+        "contact_name": intake.contact_name, "email": intake.email, "phone": intake.phone,
+    })
+    outcome = outcome_of(appointment.id)
+    if outcome is not None:
+        body["outcome"] = {"summary": outcome.summary, "follow_up": outcome.follow_up,
+                           "finance_amount_krw": outcome.finance_amount_krw,
+                           "patent_transfers": outcome.patent_transfers,
+                           "ip_applications": outcome.ip_applications}
+    return body
+
+
+def _visit_error(error: VisitError) -> ApiError:
+    if isinstance(error, AppointmentNotFound):
+        return not_found(error.message)
+    if isinstance(error, NotYours):
+        return ApiError(403, "forbidden", error.message)
+    if isinstance(error, NotYetDue | WrongState):
+        return ApiError(409, "conflict", error.message)
+    if isinstance(error, InvalidOutcome):
+        return invalid(error.fields or {})
+    return ApiError(422, "invalid", error.message)
+
+
+@bp.get("/agenda")
+@api_staff()
+def staff_agenda():
+    try:
+        day = date.fromisoformat(request.args.get("date", ""))
+    except ValueError as error:
+        raise bad_request("date는 YYYY-MM-DD입니다. / date must be YYYY-MM-DD.") from error
+    user = g.api_user
+    raw = request.args.get("adviser_id")
+    if raw not in (None, "") and not raw.isdigit():
+        raise bad_request("adviser_id는 정수입니다. / adviser_id must be an integer.")
+    if user.is_admin:
+        adviser_id = int(raw) if raw else None
+    else:
+        if user.adviser is None or (raw and int(raw) != user.adviser.id):
+            raise ApiError(403, "forbidden",
+                           "본인 일정만 볼 수 있습니다. / Only your own agenda.")
+        adviser_id = user.adviser.id
+    return jsonify({"appointments": [briefing_json(a) for a in agenda(day, adviser_id)]})
+
+
+@bp.get("/advisers")
+@api_staff("admin")
+def advisers():
+    rows = db.session.scalars(select(Adviser).order_by(Adviser.id).options(
+        selectinload(Adviser.user), selectinload(Adviser.zone),
+        selectinload(Adviser.institution)))
+    return jsonify({"advisers": [{
+        "id": a.id, "name": a.name, "email": a.user.email if a.user else None,
+        "zone": a.zone.code, "institution_id": a.institution_id,
+        "institution": a.institution.name if a.institution else None, "active": a.active,
+    } for a in rows]})
+
+
+def _act(action, appointment_id: int, *args):
+    try:
+        appointment = action(g.api_user, appointment_id, *args)
+    except VisitError as error:
+        raise _visit_error(error) from error
+    return jsonify({"appointment": briefing_json(appointment)})
+
+
+@bp.post("/appointments/<int:appointment_id>/check-in")
+@api_staff()
+def api_check_in(appointment_id: int):
+    return _act(check_in, appointment_id)
+
+
+@bp.post("/appointments/<int:appointment_id>/no-show")
+@api_staff()
+def api_no_show(appointment_id: int):
+    return _act(mark_no_show, appointment_id)
+
+
+@bp.post("/appointments/<int:appointment_id>/outcome")
+@api_staff()
+def api_outcome(appointment_id: int):
+    body = json_object()
+    values = {key: body.get(key, default) for key, default in (
+        ("summary", ""), ("follow_up", ""), ("finance_amount_krw", 0),
+        ("patent_transfers", 0), ("ip_applications", 0))}
+    return _act(record_outcome, appointment_id, values)

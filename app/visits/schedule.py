@@ -1,0 +1,226 @@
+"""An adviser's availability: rotation rules and exceptions, never stranding a booking silently."""
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from app.auth.audit import record_change
+from app.auth.models import User
+from app.booking.models import Appointment, Booking
+from app.extensions import db
+from app.types import utcnow
+from app.zones.availability import Slot, free_slots, is_free
+from app.zones.models import Adviser, AvailabilityException, RotationRule
+
+STRANDED_POLICIES = ("refuse", "keep", "cancel")
+END_AFTER_START = "끝 시각이 시작보다 늦어야 합니다. / The end must be after the start."
+
+
+class ScheduleError(ValueError):
+    """A rule or exception that cannot be saved; the message says why (Korean / English)."""
+
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message, self.fields = message, fields or {}
+
+
+class StrandedAppointments(ScheduleError):
+    """The change would leave booked appointments outside the adviser's hours."""
+
+    def __init__(self, appointments: list[Appointment]):
+        super().__init__(
+            f"이 변경으로 예약된 상담 {len(appointments)}건이 근무 시간 밖에 놓입니다. 유지할지 "
+            "취소할지 골라 주세요. / This change strands booked appointments; keep or cancel them.")
+        self.appointments = appointments
+
+
+def _adviser(adviser_id: int) -> Adviser:
+    adviser = db.session.get(Adviser, adviser_id)
+    if adviser is None:
+        raise ScheduleError("없는 상담위원입니다. / No such adviser.")
+    return adviser
+
+
+def _rule_dict(rule: RotationRule) -> dict:
+    return {"adviser_id": rule.adviser_id, "weekday": rule.weekday,
+            "start_time": rule.start_time.isoformat(), "end_time": rule.end_time.isoformat(),
+            "valid_from": rule.valid_from.isoformat(),
+            "valid_until": rule.valid_until.isoformat() if rule.valid_until else None,
+            "every_n_weeks": rule.every_n_weeks, "week_offset": rule.week_offset}
+
+
+def _exception_dict(item: AvailabilityException) -> dict:
+    return {"adviser_id": item.adviser_id, "day": item.day.isoformat(), "kind": item.kind,
+            "start_time": item.start_time.isoformat() if item.start_time else None,
+            "end_time": item.end_time.isoformat() if item.end_time else None, "note": item.note}
+
+
+def _weeks_collide(a: RotationRule, every: int, offset: int) -> bool:
+    """Whether two week patterns share a week (same cycle, different offsets never do)."""
+    return not (a.every_n_weeks == every and a.week_offset != offset)
+
+
+def check_rule(adviser_id: int, weekday: int, start_time: time, end_time: time,
+               valid_from: date, valid_until: date | None, every_n_weeks: int,
+               week_offset: int, ignore_rule_id: int | None = None) -> None:
+    """Raise ScheduleError naming every problem with a rule, overlaps with others included."""
+    fields: dict[str, list[str]] = {}
+    if not 0 <= weekday <= 6:
+        fields["weekday"] = ["요일은 월(0)~일(6)입니다. / Weekday is 0 (Mon) to 6 (Sun)."]
+    if start_time >= end_time:
+        fields["end_time"] = [END_AFTER_START]
+    if valid_until is not None and valid_until < valid_from:
+        fields["valid_until"] = ["종료일이 시작일보다 빠릅니다. "
+                                 "/ Valid-until is before valid-from."]
+    if every_n_weeks < 1 or not 0 <= week_offset < max(every_n_weeks, 1):
+        fields["every_n_weeks"] = ["격주 설정이 맞지 않습니다. / Every n weeks needs n ≥ 1 and "
+                                   "an offset below n."]
+    if fields:
+        raise ScheduleError("규칙을 확인해 주세요. / Please check the rule.", fields)
+    others = db.session.scalars(select(RotationRule).where(
+        RotationRule.adviser_id == adviser_id, RotationRule.weekday == weekday,
+        RotationRule.id != (ignore_rule_id or 0)))
+    for other in others:
+        dates_meet = (other.valid_until is None or valid_from <= other.valid_until) and (
+            valid_until is None or other.valid_from <= valid_until)
+        hours_meet = start_time < other.end_time and other.start_time < end_time
+        if dates_meet and hours_meet and _weeks_collide(other, every_n_weeks, week_offset):
+            raise ScheduleError(
+                f"기존 규칙({other.start_time:%H:%M}–{other.end_time:%H:%M})과 겹칩니다. "
+                "/ This overlaps an existing rule.", {"start_time": ["겹침 / Overlap"]})
+
+
+def _future_booked(adviser_id: int, now: datetime) -> list[Appointment]:
+    return list(db.session.scalars(select(Appointment).where(
+        Appointment.adviser_id == adviser_id, Appointment.status == "booked",
+        Appointment.starts_at > now).order_by(Appointment.starts_at)))
+
+
+def _on_duty(appointment: Appointment) -> bool:
+    """Whether the appointment still sits on one of its adviser's slots (ignoring notice)."""
+    zone = appointment.zone
+    pretend_now = appointment.starts_at - timedelta(hours=zone.min_notice_hours)
+    return is_free(zone.code, appointment.adviser_id, appointment.starts_at, now=pretend_now,
+                   ignore_appointment_ids=[appointment.id]) is not None
+
+
+def _settle_stranded(adviser_id: int, before: set[int], stranded: str, actor: User,
+                     now: datetime) -> list[Appointment]:
+    """After a flushed change: the appointments it strands, handled as the policy says."""
+    if stranded not in STRANDED_POLICIES:
+        raise ScheduleError("알 수 없는 처리 방법입니다. / Unknown policy for stranded bookings.")
+    lost = [a for a in _future_booked(adviser_id, now) if a.id in before and not _on_duty(a)]
+    if lost and stranded == "refuse":
+        db.session.rollback()
+        raise StrandedAppointments(lost)
+    if stranded == "cancel":
+        for appointment in lost:
+            appointment.status, appointment.cancelled_at = "cancelled", now
+            booking: Booking = appointment.booking
+            if all(a.status == "cancelled" for a in booking.appointments):
+                booking.status, booking.cancelled_at = "cancelled", now
+                booking.cancel_reason = "상담위원 일정 변경 / The adviser's schedule changed"
+            record_change(actor, "cancel_stranded", "appointment", appointment.id,
+                          before={"status": "booked"}, after={"status": "cancelled"})
+    return lost
+
+
+def _change(actor: User, adviser_id: int, apply: Callable[[], object], stranded: str,
+            now: datetime | None):
+    """Apply a change, flush, settle what it strands, commit; returns (result, stranded)."""
+    now = now or utcnow()
+    before = {a.id for a in _future_booked(adviser_id, now)}
+    result = apply()
+    db.session.flush()
+    lost = _settle_stranded(adviser_id, before, stranded, actor, now)
+    db.session.commit()
+    return result, lost
+
+
+def add_rotation_rule(actor: User, adviser_id: int, *, weekday: int, start_time: time,
+                      end_time: time, valid_from: date, valid_until: date | None = None,
+                      every_n_weeks: int = 1, week_offset: int = 0) -> RotationRule:
+    """Add a duty rule after checking it (adding hours never strands a booking)."""
+    _adviser(adviser_id)
+    check_rule(adviser_id, weekday, start_time, end_time, valid_from, valid_until,
+               every_n_weeks, week_offset)
+    rule = RotationRule(adviser_id=adviser_id, weekday=weekday, start_time=start_time,
+                        end_time=end_time, valid_from=valid_from, valid_until=valid_until,
+                        every_n_weeks=every_n_weeks, week_offset=week_offset)
+    db.session.add(rule)
+    db.session.flush()
+    record_change(actor, "create", "rotation_rule", rule.id, after=_rule_dict(rule))
+    db.session.commit()
+    return rule
+
+
+def delete_rotation_rule(actor: User, rule_id: int, *, stranded: str = "refuse",
+                         now: datetime | None = None) -> list[Appointment]:
+    """Remove a duty rule; booked appointments it strands are refused, kept or cancelled."""
+    rule = db.session.get(RotationRule, rule_id)
+    if rule is None:
+        raise ScheduleError("없는 규칙입니다. / No such rule.")
+    snapshot, adviser_id = _rule_dict(rule), rule.adviser_id
+
+    def apply():
+        db.session.delete(rule)
+        record_change(actor, "delete", "rotation_rule", rule_id, before=snapshot)
+
+    _, lost = _change(actor, adviser_id, apply, stranded, now)
+    return lost
+
+
+def add_exception(actor: User, adviser_id: int, *, day: date, kind: str,
+                  start_time: time | None = None, end_time: time | None = None, note: str = "",
+                  stranded: str = "refuse", now: datetime | None = None
+                  ) -> AvailabilityException:
+    """A day or hours off, or extra hours; time off that strands bookings asks first."""
+    _adviser(adviser_id)
+    fields: dict[str, list[str]] = {}
+    if kind not in ("off", "extra"):
+        fields["kind"] = ["휴무(off) 또는 추가 근무(extra)입니다. / Kind is off or extra."]
+    if (start_time is None) != (end_time is None):
+        fields["end_time"] = ["시작과 끝을 함께 적어 주세요. / Give both start and end."]
+    elif start_time is not None and start_time >= end_time:
+        fields["end_time"] = [END_AFTER_START]
+    elif start_time is None and kind == "extra":
+        fields["start_time"] = ["추가 근무는 시간이 필요합니다. / Extra hours need times."]
+    if day < (now or utcnow()).date() - timedelta(days=1):
+        fields["day"] = ["지난 날짜입니다. / That day has passed."]
+    if fields:
+        raise ScheduleError("입력 내용을 확인해 주세요. / Please check the exception.", fields)
+    item = AvailabilityException(adviser_id=adviser_id, day=day, kind=kind, start_time=start_time,
+                                 end_time=end_time, note=(note or "").strip()[:200])
+
+    def apply():
+        db.session.add(item)
+        db.session.flush()
+        record_change(actor, "create", "availability_exception", item.id,
+                      after=_exception_dict(item))
+        return item
+
+    result, _ = _change(actor, adviser_id, apply, stranded, now)
+    return result
+
+
+def delete_exception(actor: User, exception_id: int, *, stranded: str = "refuse",
+                     now: datetime | None = None) -> list[Appointment]:
+    """Remove an exception (removing extra hours may strand bookings: asks first)."""
+    item = db.session.get(AvailabilityException, exception_id)
+    if item is None:
+        raise ScheduleError("없는 예외입니다. / No such exception.")
+    snapshot, adviser_id = _exception_dict(item), item.adviser_id
+
+    def apply():
+        db.session.delete(item)
+        record_change(actor, "delete", "availability_exception", exception_id, before=snapshot)
+
+    _, lost = _change(actor, adviser_id, apply, stranded, now)
+    return lost
+
+
+def preview_slots(adviser_id: int, first_day: date, last_day: date) -> list[Slot]:
+    """The bookable slots an adviser's availability produces in a window."""
+    adviser = _adviser(adviser_id)
+    return free_slots(adviser.zone.code, first_day, last_day, adviser_id=adviser_id)

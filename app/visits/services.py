@@ -1,0 +1,166 @@
+"""The adviser's day: agenda with briefings, check-in, no-show and outcomes."""
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from app.auth.audit import record_change
+from app.auth.models import User
+from app.booking.models import Appointment, Booking
+from app.extensions import db
+from app.intake.models import Intake
+from app.types import center_tz, local_datetime, to_local, utcnow
+from app.visits.errors import AppointmentNotFound, InvalidOutcome, NotYetDue, NotYours, WrongState
+from app.visits.models import Outcome
+
+OUTCOME_FIGURES = ("finance_amount_krw", "patent_transfers", "ip_applications")
+MAX_FIGURE = 10**15
+
+
+def _load():
+    return (selectinload(Appointment.zone), selectinload(Appointment.adviser),
+            selectinload(Appointment.institution),
+            selectinload(Appointment.booking).selectinload(Booking.intake)
+            .selectinload(Intake.needs))
+
+
+def agenda(day: date, adviser_id: int | None = None) -> list[Appointment]:
+    """The day's appointments (cancelled ones too, last), of one adviser or all."""
+    start = local_datetime(day, datetime.min.time())
+    query = (select(Appointment).where(Appointment.starts_at >= start,
+                                       Appointment.starts_at < start + timedelta(days=1))
+             .order_by(Appointment.starts_at, Appointment.id).options(*_load()))
+    if adviser_id is not None:
+        query = query.where(Appointment.adviser_id == adviser_id)
+    return list(db.session.scalars(query))
+
+
+def outcome_of(appointment_id: int) -> Outcome | None:
+    """The recorded outcome of an appointment, if any."""
+    return db.session.scalar(select(Outcome).where(Outcome.appointment_id == appointment_id))
+
+
+def appointment_for_staff(actor: User, appointment_id: int) -> Appointment:
+    """The appointment a staff user may act on: 404, 403 (another adviser's) or 409 if cancelled."""
+    appointment = db.session.get(Appointment, appointment_id, options=_load())
+    if appointment is None:
+        raise AppointmentNotFound("없는 상담입니다. / No such appointment.")
+    if not actor.is_admin and (actor.adviser is None
+                               or actor.adviser.id != appointment.adviser_id):
+        raise NotYours("본인 상담만 처리할 수 있습니다. / Only your own appointments.")
+    if appointment.status == "cancelled":
+        raise WrongState("취소된 상담입니다. / This appointment was cancelled.")
+    return appointment
+
+
+def _from_its_day(appointment: Appointment, now: datetime) -> None:
+    if to_local(now).date() < to_local(appointment.starts_at).date():
+        raise NotYetDue("상담 당일부터 처리할 수 있습니다. / Only from the appointment's day on.")
+
+
+def check_in(actor: User, appointment_id: int, now: datetime | None = None) -> Appointment:
+    """The visitor has arrived (also corrects an earlier no-show); twice changes nothing."""
+    now = now or utcnow()
+    appointment = appointment_for_staff(actor, appointment_id)
+    _from_its_day(appointment, now)
+    if appointment.status == "checked_in":
+        return appointment
+    if appointment.status == "completed":
+        raise WrongState("이미 완료된 상담입니다. / This consultation is already completed.")
+    before = appointment.status
+    appointment.status, appointment.checked_in_at = "checked_in", now
+    record_change(actor, "check_in", "appointment", appointment.id,
+                  before={"status": before}, after={"status": "checked_in"})
+    db.session.commit()
+    return appointment
+
+
+def mark_no_show(actor: User, appointment_id: int, now: datetime | None = None) -> Appointment:
+    """Nobody came: only after the start time, and only for a visit still booked."""
+    now = now or utcnow()
+    appointment = appointment_for_staff(actor, appointment_id)
+    if now < appointment.starts_at:
+        raise NotYetDue("시작 시각 이후에 불참 처리할 수 있습니다. "
+                        "/ A no-show only after the start time.")
+    if appointment.status == "no_show":
+        return appointment
+    if appointment.status != "booked":
+        raise WrongState("도착했거나 완료된 상담입니다. / The visitor came already.")
+    appointment.status = "no_show"
+    record_change(actor, "no_show", "appointment", appointment.id,
+                  before={"status": "booked"}, after={"status": "no_show"})
+    db.session.commit()
+    return appointment
+
+
+def check_outcome(values: dict) -> dict[str, list[str]]:
+    """Field errors of an outcome's figures (integers from 0), empty when fine."""
+    errors = {}
+    for name in OUTCOME_FIGURES:
+        value = values.get(name, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < MAX_FIGURE:
+            errors[name] = ["0 이상의 정수여야 합니다. / Must be a whole number, 0 or more."]
+    for name in ("summary", "follow_up"):
+        if not isinstance(values.get(name, ""), str) or len(values.get(name) or "") > 10000:
+            errors[name] = ["10,000자 이내의 글이어야 합니다. / Text of 10,000 characters at most."]
+    return errors
+
+
+def record_outcome(actor: User, appointment_id: int, values: dict,
+                   now: datetime | None = None) -> Appointment:
+    """Record (or correct) what came of a consultation; the appointment becomes completed."""
+    now = now or utcnow()
+    errors = check_outcome(values)
+    if errors:
+        raise InvalidOutcome("입력 내용을 확인해 주세요. / Please check the outcome.", errors)
+    appointment = appointment_for_staff(actor, appointment_id)
+    _from_its_day(appointment, now)
+    outcome = outcome_of(appointment.id)
+    before = {"status": appointment.status}
+    if outcome is None:
+        outcome = Outcome(appointment_id=appointment.id)
+        db.session.add(outcome)
+    else:
+        before.update({name: getattr(outcome, name) for name in OUTCOME_FIGURES})
+    outcome.summary = (values.get("summary") or "").strip()
+    outcome.follow_up = (values.get("follow_up") or "").strip()
+    for name in OUTCOME_FIGURES:
+        setattr(outcome, name, values.get(name, 0))
+    outcome.recorded_by_id, outcome.recorded_at = actor.id, now
+    appointment.status = "completed"
+    record_change(actor, "outcome", "appointment", appointment.id, before=before,
+                  after={"status": "completed",
+                         **{name: values.get(name, 0) for name in OUTCOME_FIGURES}})
+    db.session.commit()
+    return appointment
+
+
+def case_file(business_number: str) -> dict:
+    """Every pre-screen, visit and outcome of one firm, newest first."""
+    intakes = list(db.session.scalars(
+        select(Intake).where(Intake.business_number == business_number)
+        .order_by(Intake.created_at.desc()).options(selectinload(Intake.needs))))
+    ids = [intake.id for intake in intakes] or [0]
+    appointments = list(db.session.scalars(
+        select(Appointment).where(Appointment.intake_id.in_(ids))
+        .order_by(Appointment.starts_at.desc()).options(*_load())))
+    outcomes = {o.appointment_id: o for o in db.session.scalars(
+        select(Outcome).where(Outcome.appointment_id.in_([a.id for a in appointments] or [0])))}
+    return {"intakes": intakes, "appointments": appointments, "outcomes": outcomes}
+
+
+def find_firms(text: str, limit: int = 20) -> list[Intake]:
+    """Recent pre-screens whose company name or business number matches the text."""
+    digits = "".join(c for c in text if c.isdigit())
+    conditions = [Intake.company_name.contains(text.strip())]
+    if len(digits) >= 3:
+        conditions.append(Intake.business_number.contains(digits))
+    return list(db.session.scalars(
+        select(Intake).where(Intake.purged_at.is_(None), or_(*conditions))
+        .order_by(Intake.created_at.desc()).limit(limit)))
+
+
+def today_at_centre() -> date:
+    """Today on the centre's clock."""
+    return utcnow().astimezone(center_tz()).date()

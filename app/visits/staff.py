@@ -1,0 +1,25 @@
+"""Who a staff page is about: an adviser sees their own, an admin may pick any adviser."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import User
+from app.extensions import db
+from app.zones.models import Adviser, Zone
+
+
+def chosen_adviser_id(user: User, raw: str | None) -> int | None:
+    """The adviser a page shows: the user's own record, or for admins the one asked for."""
+    if not user.is_admin:
+        return user.adviser.id if user.adviser else -1
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def advisers_for_picker(user: User) -> list[Adviser]:
+    """Active advisers an admin can switch between (nobody else gets a picker)."""
+    if not user.is_admin:
+        return []
+    return list(db.session.scalars(
+        select(Adviser).join(Zone).where(Adviser.active)
+        .order_by(Zone.sort_order, Adviser.name).options(selectinload(Adviser.institution),
+                                                          selectinload(Adviser.zone))))

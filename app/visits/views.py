@@ -1,0 +1,124 @@
+"""The adviser's workspace: the day's agenda with briefings, visit actions, case files."""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth.decorators import staff_required
+from app.intake.rules import STAGE_LABELS, business_number_digits
+from app.main.security import safe_local_path
+from app.types import to_local
+from app.visits.errors import AppointmentNotFound, NotYours, VisitError
+from app.visits.forms import OutcomeForm
+from app.visits.services import agenda as day_agenda
+from app.visits.services import (
+    appointment_for_staff,
+    case_file,
+    check_in,
+    find_firms,
+    mark_no_show,
+    outcome_of,
+    record_outcome,
+    today_at_centre,
+)
+from app.visits.staff import advisers_for_picker, chosen_adviser_id
+
+bp = Blueprint("visits", __name__)
+
+
+def _day() -> date:
+    try:
+        return date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        return today_at_centre()
+
+
+@bp.get("/")
+@staff_required()
+def agenda():
+    day = _day()
+    adviser_id = chosen_adviser_id(current_user, request.args.get("adviser_id"))
+    return render_template(
+        "visits/agenda.html", day=day, appointments=day_agenda(day, adviser_id),
+        adviser_id=adviser_id, advisers=advisers_for_picker(current_user),
+        stage_labels=STAGE_LABELS, today=today_at_centre())
+
+
+def _act(action, appointment_id: int, done: str):
+    back = safe_local_path(request.form.get("back"))
+    try:
+        appointment = action(current_user, appointment_id)
+    except AppointmentNotFound:
+        abort(404)
+    except NotYours:
+        abort(403)
+    except VisitError as error:
+        flash(error.message, "error")
+        return redirect(back or url_for("visits.agenda"), code=303)
+    flash(done, "success")
+    day = to_local(appointment.starts_at).date().isoformat()
+    return redirect(back or url_for("visits.agenda", date=day), code=303)
+
+
+@bp.post("/appointments/<int:appointment_id>/check-in")
+@staff_required()
+def do_check_in(appointment_id: int):
+    return _act(check_in, appointment_id, "도착 처리했습니다. / Checked in.")
+
+
+@bp.post("/appointments/<int:appointment_id>/no-show")
+@staff_required()
+def do_no_show(appointment_id: int):
+    return _act(mark_no_show, appointment_id, "불참 처리했습니다. / Marked as a no-show.")
+
+
+@bp.route("/appointments/<int:appointment_id>/outcome", methods=["GET", "POST"])
+@staff_required()
+def outcome(appointment_id: int):
+
+    try:
+        appointment = appointment_for_staff(current_user, appointment_id)
+    except AppointmentNotFound:
+        abort(404)
+    except NotYours:
+        abort(403)
+    except VisitError as error:
+        flash(error.message, "error")
+        return redirect(url_for("visits.agenda"), code=303)
+    existing = outcome_of(appointment.id)
+    form = OutcomeForm(obj=existing)
+    if form.validate_on_submit():
+        try:
+            record_outcome(current_user, appointment.id, form.values())
+        except VisitError as error:
+            flash(error.message, "error")
+        else:
+            flash("상담 결과를 저장했습니다. / Outcome saved.", "success")
+            return redirect(url_for("visits.agenda",
+                                    date=to_local(appointment.starts_at).date().isoformat()),
+                            code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("visits/outcome.html", form=form, appointment=appointment,
+                           stage_labels=STAGE_LABELS), status
+
+
+@bp.get("/companies")
+@staff_required()
+def companies():
+    query = request.args.get("q", "").strip()
+    firms = find_firms(query) if len(query) >= 2 else []
+    return render_template("visits/companies.html", query=query, firms=firms)
+
+
+@bp.get("/company/<number>")
+@staff_required()
+def company(number: str):
+    digits = business_number_digits(number)
+    if digits is None:
+        abort(404)
+    record = case_file(digits)
+    if not record["intakes"]:
+        abort(404)
+    return render_template("visits/case.html", number=digits, stage_labels=STAGE_LABELS,
+                           **record)

@@ -1,0 +1,188 @@
+"""The adviser's availability (rules, exceptions, a preview of slots) and walk-ins."""
+
+from datetime import datetime, timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from app.auth.decorators import staff_required
+from app.booking.errors import BookingError
+from app.booking.walkin import register_walk_in, walk_in_slots
+from app.extensions import db
+from app.types import to_local
+from app.visits.forms import ExceptionForm, RuleForm, WalkInForm
+from app.visits.schedule import (
+    ScheduleError,
+    StrandedAppointments,
+    add_exception,
+    add_rotation_rule,
+    delete_exception,
+    delete_rotation_rule,
+    preview_slots,
+)
+from app.visits.services import today_at_centre
+from app.visits.staff import advisers_for_picker, chosen_adviser_id
+from app.visits.views import bp
+from app.zones.models import Adviser, AvailabilityException, RotationRule
+
+PREVIEW_DAYS = 14
+
+
+def _adviser() -> Adviser | None:
+    adviser_id = chosen_adviser_id(current_user, request.values.get("adviser_id"))
+    return db.session.get(Adviser, adviser_id) if adviser_id else None
+
+
+def _page(adviser: Adviser | None, rule_form=None, exception_form=None, stranded=None,
+          pending=None, status: int = 200):
+    today = today_at_centre()
+    context = {"adviser": adviser, "advisers": advisers_for_picker(current_user),
+               "rule_form": rule_form or RuleForm(valid_from=today),
+               "exception_form": exception_form or ExceptionForm(day=today),
+               "stranded": stranded or [], "pending": pending}
+    if adviser is not None:
+        context.update(
+            rules=sorted(adviser.rotation_rules, key=lambda r: (r.weekday, r.start_time)),
+            exceptions=list(db.session.scalars(
+                select(AvailabilityException).where(
+                    AvailabilityException.adviser_id == adviser.id,
+                    AvailabilityException.day >= today)
+                .order_by(AvailabilityException.day))),
+            preview=preview_slots(adviser.id, today, today + timedelta(days=PREVIEW_DAYS - 1)))
+    return render_template("visits/availability.html", **context), status
+
+
+@bp.get("/availability")
+@staff_required()
+def availability():
+    return _page(_adviser())
+
+
+def _back(adviser: Adviser):
+    args = {"adviser_id": adviser.id} if current_user.is_admin else {}
+    return redirect(url_for("visits.availability", **args), code=303)
+
+
+def _owned(adviser: Adviser | None) -> Adviser:
+    if adviser is None:
+        abort(404)
+    return adviser
+
+
+@bp.post("/availability/rules")
+@staff_required()
+def add_rule():
+    adviser = _owned(_adviser())
+    form = RuleForm()
+    if form.validate_on_submit():
+        try:
+            add_rotation_rule(current_user, adviser.id, weekday=int(form.weekday.data),
+                              start_time=form.start_time.data, end_time=form.end_time.data,
+                              valid_from=form.valid_from.data, valid_until=form.valid_until.data,
+                              every_n_weeks=form.every_n_weeks.data,
+                              week_offset=form.week_offset.data or 0)
+        except ScheduleError as error:
+            for name, messages in error.fields.items():
+                getattr(form, name).errors = list(messages)
+            flash(error.message, "error")
+        else:
+            flash("근무 규칙을 추가했습니다. / Rule added.", "success")
+            return _back(adviser)
+    return _page(adviser, rule_form=form, status=422)
+
+
+def _stranded_choice(action, *args):
+    """Run a change that may strand bookings; on refusal, show them and ask what to do."""
+    policy = request.form.get("stranded", "refuse")
+    try:
+        result = action(*args, stranded=policy)
+        lost = result if isinstance(result, list) else []
+    except StrandedAppointments as error:
+        return error.appointments
+    except ScheduleError as error:
+        flash(error.message, "error")
+        return None
+    if lost and policy == "cancel":
+        flash(f"예약 {len(lost)}건을 취소했습니다. / Cancelled {len(lost)} bookings.", "info")
+    elif lost:
+        flash(f"예약 {len(lost)}건은 그대로 둡니다. / Kept {len(lost)} bookings.", "info")
+    flash("변경했습니다. / Saved.", "success")
+    return None
+
+
+@bp.post("/availability/rules/<int:rule_id>/delete")
+@staff_required()
+def remove_rule(rule_id: int):
+    rule = db.session.get(RotationRule, rule_id)
+    adviser = _owned(_adviser())
+    if rule is None or rule.adviser_id != adviser.id:
+        abort(404)
+    stranded = _stranded_choice(delete_rotation_rule, current_user, rule_id)
+    if stranded:
+        return _page(adviser, stranded=stranded, status=409, pending={
+            "action": url_for("visits.remove_rule", rule_id=rule_id), "fields": {}})
+    return _back(adviser)
+
+
+@bp.post("/availability/exceptions")
+@staff_required()
+def add_time_off():
+    adviser = _owned(_adviser())
+    form = ExceptionForm()
+    if not form.validate_on_submit():
+        return _page(adviser, exception_form=form, status=422)
+    fields = {"day": form.day.data, "kind": form.kind.data, "start_time": form.start_time.data,
+              "end_time": form.end_time.data, "note": form.note.data or ""}
+
+    def apply(*, stranded):
+        return add_exception(current_user, adviser.id, stranded=stranded, **fields)
+
+    stranded = _stranded_choice(apply)
+    if stranded:
+        return _page(adviser, exception_form=form, stranded=stranded, status=409, pending={
+            "action": url_for("visits.add_time_off"), "fields": request.form})
+    return _back(adviser)
+
+
+@bp.post("/availability/exceptions/<int:exception_id>/delete")
+@staff_required()
+def remove_time_off(exception_id: int):
+    adviser = _owned(_adviser())
+    item = db.session.get(AvailabilityException, exception_id)
+    if item is None or item.adviser_id != adviser.id:
+        abort(404)
+    stranded = _stranded_choice(delete_exception, current_user, exception_id)
+    if stranded:
+        return _page(adviser, stranded=stranded, status=409, pending={
+            "action": url_for("visits.remove_time_off", exception_id=exception_id),
+            "fields": {}})
+    return _back(adviser)
+
+
+@bp.route("/walk-in", methods=["GET", "POST"])
+@staff_required()
+def walk_in():
+    zone_code = request.values.get("zone") or (
+        current_user.adviser.zone.code if current_user.adviser else "legal")
+    slots = walk_in_slots(zone_code)
+    form = WalkInForm()
+    form.slot.choices = [SelectChoice(f"{s.adviser_id}|{s.start.isoformat()}",
+                                      f"{to_local(s.start):%H:%M} · {s.adviser_name}")
+                         for s in slots]
+    if form.validate_on_submit():
+        adviser_id, _, start = form.slot.data.partition("|")
+        try:
+            booking = register_walk_in(current_user.id, form.values(), zone_code,
+                                       int(adviser_id), datetime.fromisoformat(start))
+        except BookingError as error:
+            flash(error.message, "error")
+        else:
+            flash("현장 접수하고 도착 처리했습니다. / Walk-in registered and checked in.",
+                  "success")
+            return redirect(url_for("visits.agenda", date=booking.visit_date.isoformat()),
+                            code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("visits/walkin.html", form=form, zone_code=zone_code,
+                           slots=slots), status
