@@ -36,6 +36,16 @@ def local_iso_date(moment: datetime) -> str:
     return to_local(moment).date().isoformat()
 
 
+STATUS_LABELS = {"booked": "예약 Booked", "checked_in": "도착 Checked in",
+                 "completed": "완료 Completed", "cancelled": "취소 Cancelled",
+                 "no_show": "불참 No-show"}
+
+
+def status_label(status: str) -> str:
+    """An appointment's status in both languages."""
+    return STATUS_LABELS.get(status, status)
+
+
 def thousands(value: int | None) -> str:
     """12,345."""
     return f"{value or 0:,}"
@@ -48,3 +58,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(local_date_en)
     app.add_template_filter(thousands)
     app.add_template_filter(local_iso_date)
+    app.add_template_filter(status_label)
