@@ -2,6 +2,8 @@
 
 from flask import jsonify
 
+from app.main.errors import log_refusal
+
 
 class ApiError(Exception):
     """An error answered as {"error": {"code", "message", "fields"?}} with a status."""
@@ -11,6 +13,7 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.fields = status, code, message, fields
 
     def response(self):
+        log_refusal(self.status, f"{self.code}: {self.message}")
         body: dict = {"code": self.code, "message": self.message}
         if self.fields is not None:
             body["fields"] = self.fields

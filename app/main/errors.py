@@ -43,8 +43,16 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def log_refusal(status: int, reason: str) -> None:
+    """Refusals are logged with who asked for what, so staff can see attempts."""
+    if status in (400, 401, 403, 409, 413, 422, 429):
+        log.warning("refused %s %s %s from %s: %s", status, request.method, request.path,
+                    request.remote_addr, reason)
+
+
 def error_response(status: int, message: str | None = None):
     """The response for an error status, in the API's shape or as a page."""
+    log_refusal(status, message or MESSAGES.get(status, MESSAGES[500])[0])
     code, title, title_en, text, text_en = MESSAGES.get(status, MESSAGES[500])
     if wants_json():
         body = {"error": {"code": code, "message": message or f"{text} / {text_en}"}}
