@@ -70,6 +70,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each domain's pages and the JSON API."""
+    from app.admin import views_manage as _views_manage  # noqa: F401
     from app.admin.blueprint import bp as admin_bp
     from app.api import staff as _api_staff  # noqa: F401
     from app.api.views import bp as api_bp

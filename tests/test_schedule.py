@@ -116,3 +116,15 @@ def test_walk_in_registers_and_checks_in(app, client, staff):
         appointment = db.session.scalar(select(Appointment))
         assert appointment.status == "checked_in"
         assert appointment.booking.intake.source == "walk_in"
+
+
+def test_availability_page_of_an_adviser_in_a_closed_zone(app, client, staff):
+    from app.zones.models import Zone
+
+    with app.app_context():
+        db.session.scalar(select(Zone).where(Zone.code == "legal")).active = False
+        db.session.commit()
+    login(client, staff["adviser_a"])
+    page = client.get("/adviser/availability")
+    assert page.status_code == 200
+    assert "예약 가능한 시간이 없습니다" in page.get_data(as_text=True)

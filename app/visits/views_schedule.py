@@ -25,6 +25,7 @@ from app.visits.schedule import (
 from app.visits.services import today_at_centre
 from app.visits.staff import advisers_for_picker, chosen_adviser_id
 from app.visits.views import bp
+from app.zones.errors import UnknownZone
 from app.zones.models import Adviser, AvailabilityException, RotationRule
 
 PREVIEW_DAYS = 14
@@ -50,8 +51,16 @@ def _page(adviser: Adviser | None, rule_form=None, exception_form=None, stranded
                     AvailabilityException.adviser_id == adviser.id,
                     AvailabilityException.day >= today)
                 .order_by(AvailabilityException.day))),
-            preview=preview_slots(adviser.id, today, today + timedelta(days=PREVIEW_DAYS - 1)))
+            preview=_preview(adviser, today))
     return render_template("visits/availability.html", **context), status
+
+
+def _preview(adviser: Adviser, today) -> list:
+    """The next two weeks' slots; none while the adviser's zone is switched off."""
+    try:
+        return preview_slots(adviser.id, today, today + timedelta(days=PREVIEW_DAYS - 1))
+    except UnknownZone:
+        return []
 
 
 @bp.get("/availability")

@@ -1,0 +1,10 @@
+"""Domain errors of the admin's management screens; messages read "한국어 / English"."""
+
+
+class ManageError(ValueError):
+    """A management change broke a rule; `fields` names the form fields at fault."""
+
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}

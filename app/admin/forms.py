@@ -1,0 +1,290 @@
+"""Forms of the admin's management screens: shape only; the services own the rules."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    FloatField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from app.admin.manage import code_problem, zone_number_problem
+from app.admin.manage_routing import weight_problem
+
+REQUIRED = "필수 항목입니다. / This field is required."
+
+
+def required() -> InputRequired:
+    """A field that must be filled in."""
+    return InputRequired(message=REQUIRED)
+
+
+def most(n: int) -> Length:
+    """At most n characters."""
+    return Length(max=n, message=f"{n:,}자 이내로 입력해 주세요. / {n:,} characters at most.")
+
+
+def rule(check):
+    """A validator asking the service's own check, so the page names every problem at once."""
+
+    def validate(form, field):
+        if field.data not in (None, "") and (message := check(field.data)):
+            raise ValidationError(message)
+
+    return validate
+
+
+# Codes are stored lowercased (see the forms' values()), so that is what is checked.
+CODE_RULE = rule(lambda code: code_problem(code.strip().lower()))
+
+
+def _parse_error(field, valuelist, parse, message: str) -> None:
+    field.data = None
+    if valuelist and valuelist[0].strip():
+        try:
+            field.data = parse(valuelist[0].strip())
+        except ValueError as error:
+            raise ValueError(message) from error
+
+
+class WholeNumberField(IntegerField):
+    """An integer whose parse error is bilingual."""
+
+    def process_formdata(self, valuelist):
+        _parse_error(self, valuelist, int, "정수로 입력해 주세요. / Enter a whole number.")
+
+
+def zone_number(label: str, name: str) -> WholeNumberField:
+    """One of a zone's numbers, checked against the service's limits."""
+    return WholeNumberField(label, [required(), rule(lambda v: zone_number_problem(name, v))])
+
+
+class DecimalNumberField(FloatField):
+    """A number (decimals allowed) whose parse error is bilingual."""
+
+    def process_formdata(self, valuelist):
+        _parse_error(self, valuelist, float, "숫자로 입력해 주세요. / Enter a number.")
+
+
+class ClockField(TimeField):
+    """HH:MM whose parse error is bilingual."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("시각은 HH:MM 형식입니다 (예: 09:30). "
+                             "/ Enter a time as HH:MM.") from error
+
+
+class DayField(DateField):
+    """YYYY-MM-DD whose parse error is bilingual."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("날짜는 YYYY-MM-DD 형식입니다. "
+                             "/ Enter a date as YYYY-MM-DD.") from error
+
+
+def optional_int(value):
+    """'' (and None) means nothing chosen; anything else must be an integer."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
+class ChoiceField(SelectField):
+    """A select whose errors are bilingual; a value that is not offered is refused."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = "SelectField"  # the form macros draw a KRDS select for this type
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            try:
+                self.data = self.coerce(valuelist[0])
+            except (ValueError, TypeError) as error:
+                self.data = None
+                raise ValueError("목록에 없는 값입니다. / Not one of the choices.") from error
+
+    def pre_validate(self, form):
+        values = [value for value, *_ in self.choices or ()]
+        if self.data is None and "" in values:
+            return  # nothing chosen: a required() validator decides whether that is allowed
+        if self.data not in {self.coerce(value) for value in values}:
+            raise ValidationError("목록에 없는 값입니다. / Not one of the choices.")
+
+
+def zone_field(label="상담존 / Zone") -> ChoiceField:
+    """A required zone menu (choices filled in by the form)."""
+    return ChoiceField(label, [required()], coerce=optional_int, choices=[])
+
+
+def institution_field() -> ChoiceField:
+    """An optional institution menu (choices filled in by the form)."""
+    return ChoiceField("기관 / Institution", coerce=optional_int, choices=[])
+
+
+class _ZoneChoices:
+    """Fills zone_id (and institution_id) from (id, label) lists given at construction."""
+
+    def __init__(self, *args, zones=(), institutions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if hasattr(self, "zone_id"):
+            blank = [("", "상담존 전체 / Whole centre")] if self._whole_centre else [
+                ("", "선택 / Choose")]
+            self.zone_id.choices = blank + list(zones)
+        if hasattr(self, "institution_id"):
+            self.institution_id.choices = [("", "없음 / None")] + list(institutions)
+
+    _whole_centre = False
+
+
+class ZoneForm(FlaskForm):
+    """A zone: names, descriptions, booking rules and hours."""
+
+    code = StringField("코드 / Code", [Optional(), most(32), CODE_RULE])
+    name = StringField("이름 / Name (Korean)", [required(), most(100)])
+    name_en = StringField("영문 이름 / Name (English)", [required(), most(100)])
+    description = TextAreaField("소개 / Description (Korean)", [Optional(), most(2000)])
+    description_en = TextAreaField("영문 소개 / Description (English)", [Optional(), most(2000)])
+    what_to_bring = TextAreaField("준비물 / What to bring (Korean)", [Optional(), most(2000)])
+    what_to_bring_en = TextAreaField("영문 준비물 / What to bring (English)",
+                                     [Optional(), most(2000)])
+    slot_minutes = zone_number("상담 시간(분) / Slot length (minutes)", "slot_minutes")
+    buffer_minutes = zone_number("상담 간 여유(분) / Buffer (minutes)", "buffer_minutes")
+    min_notice_hours = zone_number("최소 예약 시한(시간) / Minimum notice (hours)",
+                                   "min_notice_hours")
+    horizon_days = zone_number("예약 가능 기간(일) / Booking horizon (days)", "horizon_days")
+    opens_at = ClockField("운영 시작 / Opens at", [required()])
+    closes_at = ClockField("운영 마감 / Closes at", [required()])
+    sort_order = WholeNumberField("표시 순서 / Display order", [Optional()], default=0)
+    active = BooleanField("운영 중 / Active", default=True)
+
+    def values(self) -> dict:
+        """The cleaned values the zone services take."""
+        data = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+        data["code"] = (data["code"] or "").strip().lower()
+        for name in ("name", "name_en", "description", "description_en", "what_to_bring",
+                     "what_to_bring_en"):
+            data[name] = (data[name] or "").strip()
+        data["sort_order"] = data["sort_order"] or 0
+        return data
+
+
+class InstitutionForm(_ZoneChoices, FlaskForm):
+    """An institution and the zone it serves."""
+
+    code = StringField("코드 / Code", [Optional(), most(32), CODE_RULE])
+    zone_id = zone_field()
+    name = StringField("이름 / Name (Korean)", [required(), most(100)])
+    name_en = StringField("영문 이름 / Name (English)", [required(), most(100)])
+    sort_order = WholeNumberField("표시 순서 / Display order", [Optional()], default=0)
+    active = BooleanField("운영 중 / Active", default=True)
+
+    def values(self) -> dict:
+        """The cleaned values the institution services take."""
+        return {"code": (self.code.data or "").strip().lower(), "zone_id": self.zone_id.data,
+                "name": self.name.data.strip(), "name_en": self.name_en.data.strip(),
+                "sort_order": self.sort_order.data or 0, "active": bool(self.active.data)}
+
+
+class AdviserForm(_ZoneChoices, FlaskForm):
+    """An adviser's name, title, zone and institution (and, when new, the login)."""
+
+    email = EmailField("로그인 이메일 / Sign-in e-mail", [Optional(), most(254)])
+    password = PasswordField("첫 비밀번호 / First password", [Optional(), most(200)])
+    name = StringField("이름 / Name", [required(), most(100)])
+    title = StringField("직함 / Title", [Optional(), most(100)])
+    zone_id = zone_field()
+    institution_id = institution_field()
+
+    def values(self) -> dict:
+        """The cleaned values the adviser services take."""
+        return {"email": (self.email.data or "").strip().lower(),
+                "password": self.password.data or None, "name": self.name.data.strip(),
+                "title": (self.title.data or "").strip(), "zone_id": self.zone_id.data,
+                "institution_id": self.institution_id.data}
+
+
+class ClosureForm(_ZoneChoices, FlaskForm):
+    """A closed day, for the whole centre or one zone."""
+
+    _whole_centre = True
+    day = DayField("날짜 / Date", [required()])
+    zone_id = ChoiceField("범위 / Scope", coerce=optional_int, choices=[])
+    reason = StringField("사유 / Reason", [Optional(), most(200)])
+
+
+class NeedForm(_ZoneChoices, FlaskForm):
+    """A need applicants can tick, its zone, institution, labels and weight."""
+
+    code = StringField("코드 / Code", [Optional(), most(64), CODE_RULE])
+    zone_id = zone_field()
+    institution_id = institution_field()
+    label = StringField("이름 / Label (Korean)", [required(), most(100)])
+    label_en = StringField("영문 이름 / Label (English)", [required(), most(100)])
+    weight = DecimalNumberField("가중치 / Weight", [required(), rule(weight_problem)], default=3.0)
+    sort_order = WholeNumberField("표시 순서 / Display order", [Optional()], default=0)
+    active = BooleanField("사용 중 / Active", default=True)
+
+    def values(self) -> dict:
+        """The cleaned values the need services take."""
+        return {"code": (self.code.data or "").strip().lower(), "zone_id": self.zone_id.data,
+                "institution_id": self.institution_id.data, "label": self.label.data.strip(),
+                "label_en": self.label_en.data.strip(), "weight": self.weight.data,
+                "sort_order": self.sort_order.data or 0, "active": bool(self.active.data)}
+
+
+class RoutingRuleForm(_ZoneChoices, FlaskForm):
+    """A phrase that adds weight to a zone (and an institution)."""
+
+    zone_id = zone_field()
+    institution_id = institution_field()
+    phrase = StringField("문구 / Phrase", [required(), most(100)])
+    weight = DecimalNumberField("가중치 / Weight", [required(), rule(weight_problem)], default=1.0)
+    active = BooleanField("사용 중 / Active", default=True)
+
+    def values(self) -> dict:
+        """The cleaned values the routing rule services take."""
+        return {"zone_id": self.zone_id.data, "institution_id": self.institution_id.data,
+                "phrase": self.phrase.data, "weight": self.weight.data,
+                "active": bool(self.active.data)}
+
+
+class TryRoutingForm(FlaskForm):
+    """A sample description and needs to route without storing anything (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    sample = TextAreaField("설명 예시 / Sample description", [Optional(), most(4000)])
+    needs = SelectMultipleField("필요 항목 / Needs", choices=[], validate_choice=False)
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    actor_id = ChoiceField("직원 / Staff member", coerce=optional_int, choices=[])
+    entity = ChoiceField("대상 / Entity", choices=[])
+    action = ChoiceField("동작 / Action", choices=[])
+    date_from = DayField("시작일 / From", [Optional()])
+    date_to = DayField("종료일 / To", [Optional()])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("종료일이 시작일보다 빠릅니다. / 'To' is before 'from'.")

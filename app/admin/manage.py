@@ -1,0 +1,276 @@
+"""Managing the centre's set-up: zones and institutions, and the helpers every screen shares."""
+
+import re
+from datetime import date, datetime, time
+
+from sqlalchemy import func, select
+
+from app.admin.errors import ManageError
+from app.auth.audit import record_change
+from app.auth.models import User
+from app.booking.models import Appointment
+from app.extensions import db
+from app.intake.models import Need, RoutingRule
+from app.types import utcnow
+from app.zones.models import Adviser, Institution, Zone
+
+SLUG = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
+SLUG_MESSAGE = ("영문 소문자로 시작하는 소문자·숫자·밑줄 2~32자입니다 (예: legal, ip_desk). "
+                "/ 2–32 lowercase letters, digits or underscores, starting with a letter.")
+CHECK = "입력 내용을 확인해 주세요. / Please check the form."
+
+ZONE_FIELDS = ("name", "name_en", "description", "description_en", "what_to_bring",
+               "what_to_bring_en", "slot_minutes", "buffer_minutes", "min_notice_hours",
+               "horizon_days", "opens_at", "closes_at", "sort_order", "active")
+INSTITUTION_FIELDS = ("zone_id", "name", "name_en", "sort_order", "active")
+# name -> (lowest, highest, Korean, English) of the zone's numbers.
+ZONE_LIMITS = {
+    "slot_minutes": (5, 480, "상담 시간", "Slot length"),
+    "buffer_minutes": (0, 240, "상담 간 여유", "Buffer"),
+    "min_notice_hours": (0, 720, "최소 예약 시한", "Minimum notice"),
+    "horizon_days": (1, 730, "예약 가능 기간", "Booking horizon"),
+}
+# Columns that point at another row appear in the audit log by that row's code.
+_REFERENCES = {"zone_id": ("zone", Zone), "institution_id": ("institution", Institution)}
+
+
+def _plain(value):
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def code_of(model, row_id: int | None) -> str | None:
+    """The code of a zone or institution by id, as the audit log names it."""
+    row = db.session.get(model, row_id) if row_id is not None else None
+    return row.code if row else None
+
+
+def snapshot(row, names) -> dict:
+    """The named columns of a row as JSON-ready values for the audit log (ids as codes)."""
+    state = {}
+    for name in names:
+        value = getattr(row, name)
+        if name in _REFERENCES:
+            key, model = _REFERENCES[name]
+            state[key] = code_of(model, value)
+        else:
+            state[name] = _plain(value)
+    return state
+
+
+def apply_changes(actor: User, entity: str, row, values: dict, names) -> bool:
+    """Set `values` on `row` and audit the columns that changed; False when none did."""
+    before = snapshot(row, names)
+    for name in names:
+        if name in values:
+            setattr(row, name, values[name])
+    after = snapshot(row, names)
+    changed = [key for key in after if before[key] != after[key]]
+    if not changed:
+        return False
+    action = "update"
+    if "active" in changed:
+        action = "reactivate" if after["active"] else "deactivate"
+    record_change(actor, action, entity, row.id, before={k: before[k] for k in changed},
+                  after={k: after[k] for k in changed})
+    return True
+
+
+def create_row(actor: User, model, entity: str, values: dict, names, check):
+    """A new row with a unique code: checked, added, audited and committed."""
+    problems: dict = {}
+    check_code(model, values.get("code"), problems)
+    check(values, problems)
+    raise_problems(problems)
+    row = model(code=values["code"], **{name: values[name] for name in names})
+    record_creation(actor, entity, row, ("code", *names))
+    db.session.commit()
+    return row
+
+
+def record_creation(actor: User, entity: str, row, names) -> None:
+    """Flush a new row and audit it with its values."""
+    db.session.add(row)
+    db.session.flush()
+    record_change(actor, "create", entity, row.id, after=snapshot(row, names))
+
+
+def add_problem(problems: dict, field: str, message: str) -> None:
+    """Collect one field's message; the service raises them all at once."""
+    problems.setdefault(field, []).append(message)
+
+
+def raise_problems(problems: dict) -> None:
+    """A ManageError naming every collected problem, if there is one."""
+    if problems:
+        raise ManageError(CHECK, problems)
+
+
+def get_row(model, row_id: int):
+    """A row by id, or a ManageError that says it does not exist."""
+    row = db.session.get(model, row_id) if row_id is not None else None
+    if row is None:
+        raise ManageError("찾을 수 없는 항목입니다. / No such item.")
+    return row
+
+
+def code_problem(code: str | None) -> str | None:
+    """What is wrong with the shape of a new code (None when nothing is)."""
+    return None if SLUG.match(code or "") else SLUG_MESSAGE
+
+
+def check_code(model, code: str, problems: dict, field: str = "code") -> None:
+    """A new code must be a lowercase slug no other row of `model` uses."""
+    if code_problem(code):
+        add_problem(problems, field, SLUG_MESSAGE)
+    elif db.session.scalar(select(model.id).where(model.code == code)) is not None:
+        add_problem(problems, field, f"이미 쓰는 코드입니다: {code} / This code is taken.")
+
+
+def zone_and_institution(zone_id, institution_id, problems: dict) -> tuple:
+    """The zone and optional institution values name, checking that the one is of the other."""
+    zone = db.session.get(Zone, zone_id) if zone_id is not None else None
+    if zone is None:
+        add_problem(problems, "zone_id", "없는 상담존입니다. / Unknown zone.")
+        return None, None
+    if institution_id is None:
+        return zone, None
+    institution = db.session.get(Institution, institution_id)
+    if institution is None or institution.zone_id != zone.id:
+        add_problem(problems, "institution_id",
+                    "이 상담존의 기관이 아닙니다. / This institution is not of that zone.")
+        return zone, None
+    return zone, institution
+
+
+def future_booked(*conditions, now: datetime | None = None) -> list[Appointment]:
+    """Booked appointments still to come that meet the conditions, soonest first."""
+    return list(db.session.scalars(
+        select(Appointment).where(Appointment.status == "booked",
+                                  Appointment.starts_at > (now or utcnow()), *conditions)
+        .order_by(Appointment.starts_at)))
+
+
+# Zones
+
+
+def list_all_zones() -> list[Zone]:
+    """Every zone, inactive ones too, in display order."""
+    return list(db.session.scalars(select(Zone).order_by(Zone.sort_order, Zone.id)))
+
+
+def zone_number_problem(name: str, value: int | None) -> str | None:
+    """What is wrong with one of a zone's numbers (None when nothing is)."""
+    low, high, korean, english = ZONE_LIMITS[name]
+    if value is None or not low <= value <= high:
+        return f"{korean}은(는) {low}~{high} 사이입니다. / {english} must be {low} to {high}."
+    return None
+
+
+def _check_zone(values: dict, problems: dict) -> None:
+    for name in ZONE_LIMITS:
+        message = zone_number_problem(name, values.get(name))
+        if message:
+            add_problem(problems, name, message)
+    for name in ("name", "name_en"):
+        if not (values.get(name) or "").strip():
+            add_problem(problems, name, "필수 항목입니다. / This field is required.")
+    opens, closes = values.get("opens_at"), values.get("closes_at")
+    if opens is None or closes is None or opens >= closes:
+        add_problem(problems, "closes_at", "마감 시각은 시작 시각보다 늦어야 합니다. "
+                                           "/ Closing time must be after opening time.")
+    elif "slot_minutes" not in problems:
+        open_minutes = (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)
+        if values["slot_minutes"] > open_minutes:
+            add_problem(problems, "slot_minutes", "상담 시간이 운영 시간보다 깁니다. "
+                                                  "/ A slot is longer than the opening hours.")
+
+
+def create_zone(actor: User, values: dict) -> Zone:
+    """A new zone with its booking rules."""
+    return create_row(actor, Zone, "zone", values, ZONE_FIELDS, _check_zone)
+
+
+def update_zone(actor: User, zone_id: int, values: dict) -> list[Appointment]:
+    """Change a zone's names and rules; returns the booked appointments a deactivation keeps."""
+    zone = get_row(Zone, zone_id)
+    problems: dict = {}
+    _check_zone(values, problems)
+    raise_problems(problems)
+    apply_changes(actor, "zone", zone, values, ZONE_FIELDS)
+    db.session.commit()
+    return kept_appointments(zone)
+
+
+# Institutions
+
+
+def list_institutions(zone_id: int | None = None) -> list[Institution]:
+    """Institutions (inactive ones too), by zone and display order."""
+    query = (select(Institution).join(Zone)
+             .order_by(Zone.sort_order, Zone.id, Institution.sort_order, Institution.id))
+    if zone_id is not None:
+        query = query.where(Institution.zone_id == zone_id)
+    return list(db.session.scalars(query))
+
+
+def _check_institution(values: dict, problems: dict) -> None:
+    zone_and_institution(values.get("zone_id"), None, problems)
+    for name in ("name", "name_en"):
+        if not (values.get(name) or "").strip():
+            add_problem(problems, name, "필수 항목입니다. / This field is required.")
+
+
+def create_institution(actor: User, values: dict) -> Institution:
+    """A new institution serving one zone."""
+    return create_row(actor, Institution, "institution", values, INSTITUTION_FIELDS,
+                      _check_institution)
+
+
+def _references(institution_id: int) -> int:
+    """How many advisers, needs and routing rules point at an institution."""
+    return sum(db.session.scalar(select(func.count()).where(model.institution_id
+                                                            == institution_id)) or 0
+               for model in (Adviser, Need, RoutingRule))
+
+
+def update_institution(actor: User, institution_id: int, values: dict) -> list[Appointment]:
+    """Change an institution; returns the booked appointments a deactivation keeps."""
+    institution = get_row(Institution, institution_id)
+    problems: dict = {}
+    _check_institution(values, problems)
+    if values.get("zone_id") != institution.zone_id and _references(institution.id):
+        add_problem(problems, "zone_id", "상담위원·필요 항목·규칙이 연결된 기관은 상담존을 바꿀 수 "
+                                         "없습니다. / Advisers, needs or rules use this "
+                                         "institution; its zone cannot change.")
+    raise_problems(problems)
+    apply_changes(actor, "institution", institution, values, INSTITUTION_FIELDS)
+    db.session.commit()
+    return kept_appointments(institution)
+
+
+def kept_appointments(row) -> list[Appointment]:
+    """Booked appointments an inactive zone or institution still holds (they stay booked)."""
+    if row.active or not isinstance(row, Zone | Institution):
+        return []
+    if isinstance(row, Zone):
+        return future_booked(Appointment.zone_id == row.id)
+    return future_booked(Appointment.adviser_id.in_(
+        select(Adviser.id).where(Adviser.institution_id == row.id)))
+
+
+# What the list pages' deactivate / reactivate buttons may switch.
+SWITCHABLE = {"zone": Zone, "institution": Institution, "need": Need, "routing_rule": RoutingRule}
+
+
+def set_active(actor: User, entity: str, row_id: int, active: bool) -> list[Appointment]:
+    """Deactivate or reactivate a row; returns the booked appointments a deactivation keeps."""
+    if entity not in SWITCHABLE:
+        raise ManageError("바꿀 수 없는 항목입니다. / This cannot be switched.")
+    row = get_row(SWITCHABLE[entity], row_id)
+    apply_changes(actor, entity, row, {"active": bool(active)}, ("active",))
+    db.session.commit()
+    return kept_appointments(row)

@@ -1,0 +1,66 @@
+"""Closing the centre (or one zone) on a day beyond Korea's public holidays."""
+
+from datetime import date, time, timedelta
+
+from sqlalchemy import select
+
+from app.admin.errors import ManageError
+from app.admin.manage import (
+    add_problem,
+    future_booked,
+    get_row,
+    raise_problems,
+    record_creation,
+    snapshot,
+    zone_and_institution,
+)
+from app.auth.audit import record_change
+from app.auth.models import User
+from app.booking.models import Appointment
+from app.extensions import db
+from app.types import local_datetime, local_today
+from app.zones.models import Closure
+
+
+def upcoming_closures(today: date | None = None) -> list[Closure]:
+    """Closures from today on, soonest first."""
+    return list(db.session.scalars(select(Closure).where(Closure.day >= (today or local_today()))
+                                   .order_by(Closure.day, Closure.zone_id)))
+
+
+def add_closure(actor: User, day: date, zone_id: int | None, reason: str,
+                today: date | None = None) -> tuple[Closure, list[Appointment]]:
+    """Close the centre (or one zone) on a day; returns the booked appointments on it, kept."""
+    problems: dict = {}
+    if day is None or day < (today or local_today()):
+        add_problem(problems, "day", "지난 날짜에는 휴무를 넣을 수 없습니다. "
+                                     "/ A closure cannot be in the past.")
+    if zone_id is not None:
+        zone_and_institution(zone_id, None, problems)
+    raise_problems(problems)
+    # A zone's closure on a day the whole centre is closed would change nothing.
+    scope = Closure.zone_id.is_(None)
+    if zone_id is not None:
+        scope = scope | (Closure.zone_id == zone_id)
+    if db.session.scalar(select(Closure.id).where(Closure.day == day, scope)) is not None:
+        raise ManageError("이미 휴무로 지정된 날입니다. / That day is closed already.",
+                          {"day": ["이미 휴무 / Closed already"]})
+    closure = Closure(day=day, zone_id=zone_id, reason=(reason or "").strip())
+    record_creation(actor, "closure", closure, ("day", "zone_id", "reason"))
+    db.session.commit()
+    on_day = [Appointment.starts_at >= local_datetime(day, time()),
+              Appointment.starts_at < local_datetime(day + timedelta(days=1), time())]
+    if zone_id is not None:
+        on_day.append(Appointment.zone_id == zone_id)
+    return closure, future_booked(*on_day)
+
+
+def remove_closure(actor: User, closure_id: int, today: date | None = None) -> None:
+    """Open a closed day again (past closures stay as the record of what happened)."""
+    closure = get_row(Closure, closure_id)
+    if closure.day < (today or local_today()):
+        raise ManageError("지난 휴무는 지울 수 없습니다. / A past closure cannot be removed.")
+    record_change(actor, "delete", "closure", closure.id,
+                  before=snapshot(closure, ("day", "zone_id", "reason")))
+    db.session.delete(closure)
+    db.session.commit()

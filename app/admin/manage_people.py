@@ -1,0 +1,207 @@
+"""Managing advisers: their logins, zone and institution, reassignment and deactivation."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.admin.errors import ManageError
+from app.admin.manage import (
+    add_problem,
+    apply_changes,
+    code_of,
+    future_booked,
+    get_row,
+    raise_problems,
+    zone_and_institution,
+)
+from app.auth.audit import record_change
+from app.auth.errors import AccountError
+from app.auth.models import User
+from app.auth.services import MIN_PASSWORD_LENGTH, create_user, find_user
+from app.booking.models import Appointment
+from app.booking.transactions import booking_transaction
+from app.extensions import db
+from app.types import utcnow
+from app.zones.availability import is_free
+from app.zones.models import Adviser, Institution, Zone
+
+ADVISER_FIELDS = ("name", "title", "zone_id", "institution_id")
+REQUIRED = "필수 항목입니다. / This field is required."
+
+
+@dataclass(frozen=True)
+class Stranded:
+    """A booked appointment of an adviser being deactivated, and who could take it over."""
+
+    appointment: Appointment
+    candidates: list[Adviser]
+
+
+def list_advisers() -> list[Adviser]:
+    """Every adviser, inactive ones too, by zone then name."""
+    return list(db.session.scalars(
+        select(Adviser).join(Zone).order_by(Zone.sort_order, Zone.id, Adviser.name, Adviser.id)
+        .options(selectinload(Adviser.zone), selectinload(Adviser.institution),
+                 selectinload(Adviser.user))))
+
+
+def get_adviser(adviser_id: int) -> Adviser:
+    """One adviser, or a ManageError saying there is none."""
+    return get_row(Adviser, adviser_id)
+
+
+def generate_password() -> str:
+    """A random first password (16 URL-safe characters), shown to the admin once."""
+    return secrets.token_urlsafe(12)
+
+
+def _check_names(values: dict, problems: dict, current: Adviser | None = None) -> None:
+    """Name given; zone and institution exist, match, and (when newly chosen) are active."""
+    if not (values.get("name") or "").strip():
+        add_problem(problems, "name", REQUIRED)
+    zone, institution = zone_and_institution(values.get("zone_id"), values.get("institution_id"),
+                                             problems)
+    if zone is not None and not zone.active and (current is None or current.zone_id != zone.id):
+        add_problem(problems, "zone_id", "운영하지 않는 상담존입니다. / This zone is inactive.")
+    if institution is not None and not institution.active and (
+            current is None or current.institution_id != institution.id):
+        add_problem(problems, "institution_id",
+                    "운영하지 않는 기관입니다. / This institution is inactive.")
+
+
+def create_adviser(actor: User, values: dict) -> tuple[Adviser, str]:
+    """A new adviser with their login; returns it and the first password (typed or made)."""
+    problems: dict = {}
+    email = (values.get("email") or "").strip().lower()
+    if "@" not in email:
+        add_problem(problems, "email", "올바른 이메일 주소가 아닙니다. / Not an e-mail address.")
+    elif find_user(email) is not None:
+        add_problem(problems, "email", "이미 등록된 이메일입니다. / This e-mail is taken.")
+    password = values.get("password") or generate_password()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        add_problem(problems, "password", f"비밀번호는 {MIN_PASSWORD_LENGTH}자 이상입니다. "
+                                          f"/ At least {MIN_PASSWORD_LENGTH} characters.")
+    _check_names(values, problems)
+    raise_problems(problems)
+    zone = db.session.get(Zone, values["zone_id"])
+    name, title = values["name"].strip(), (values.get("title") or "").strip()
+    # create_user commits on its own, so the audit entry rides in that same commit.
+    entry = record_change(actor, "create", "adviser", None, after={
+        "email": email, "name": name, "title": title, "zone": zone.code,
+        "institution": code_of(Institution, values.get("institution_id")), "active": True})
+    try:
+        user = create_user(email, "adviser", password, name=name, zone_code=zone.code,
+                           institution_id=values.get("institution_id"))
+    except (AccountError, IntegrityError) as error:
+        db.session.rollback()
+        raise ManageError(str(error) if isinstance(error, AccountError) else
+                          "이미 등록된 이메일입니다. / This e-mail is taken.",
+                          {"email": ["확인 필요 / Please check"]}) from error
+    adviser = user.adviser
+    adviser.title, entry.entity_id = title, str(adviser.id)
+    db.session.commit()
+    return adviser, password
+
+
+def update_adviser(actor: User, adviser_id: int, values: dict) -> Adviser:
+    """Change an adviser's name, title, zone or institution (the login's name follows)."""
+    adviser = get_adviser(adviser_id)
+    problems: dict = {}
+    _check_names(values, problems, current=adviser)
+    if values.get("zone_id") != adviser.zone_id and future_booked(
+            Appointment.adviser_id == adviser.id):
+        add_problem(problems, "zone_id",
+                    "예약된 상담이 남아 있어 상담존을 바꿀 수 없습니다. 먼저 넘겨 주세요. "
+                    "/ Booked appointments remain; reassign them before changing the zone.")
+    raise_problems(problems)
+    values = {**values, "name": values["name"].strip(),
+              "title": (values.get("title") or "").strip()}
+    apply_changes(actor, "adviser", adviser, values, ADVISER_FIELDS)
+    if adviser.user is not None:
+        adviser.user.name = adviser.name
+    db.session.commit()
+    return adviser
+
+
+def _takeover_now(appointment: Appointment, now: datetime) -> datetime:
+    """The 'now' to ask availability with: the applicant's notice rule does not bind staff."""
+    return min(now, appointment.starts_at - timedelta(hours=appointment.zone.min_notice_hours))
+
+
+def _free_colleagues(appointment: Appointment, now: datetime) -> list[Adviser]:
+    colleagues = db.session.scalars(select(Adviser).where(
+        Adviser.zone_id == appointment.zone_id, Adviser.active,
+        Adviser.id != appointment.adviser_id).order_by(Adviser.name, Adviser.id))
+    moment = _takeover_now(appointment, now)
+    return [c for c in colleagues
+            if is_free(appointment.zone.code, c.id, appointment.starts_at, now=moment)]
+
+
+def deactivation_plan(adviser_id: int, now: datetime | None = None) -> list[Stranded]:
+    """The adviser's booked appointments still to come, each with the colleagues free then."""
+    now = now or utcnow()
+    get_adviser(adviser_id)
+    return [Stranded(a, _free_colleagues(a, now))
+            for a in future_booked(Appointment.adviser_id == adviser_id, now=now)]
+
+
+def reassign_appointment(actor: User, appointment_id: int, to_adviser_id: int,
+                         now: datetime | None = None) -> Appointment:
+    """Give a booked appointment to a colleague of the same zone who is free at that time."""
+    now = now or utcnow()
+    with booking_transaction():
+        appointment = get_row(Appointment, appointment_id)
+        target = db.session.get(Adviser, to_adviser_id) if to_adviser_id else None
+        if appointment.status != "booked" or appointment.starts_at <= now:
+            raise ManageError("예약 상태의 앞으로 있을 상담만 넘길 수 있습니다. "
+                              "/ Only booked appointments still to come can be reassigned.")
+        if (target is None or not target.active or target.zone_id != appointment.zone_id
+                or target.id == appointment.adviser_id):
+            raise ManageError("같은 상담존의 다른 활성 상담위원을 골라 주세요. "
+                              "/ Choose another active adviser of the same zone.",
+                              {"adviser_id": ["다시 선택 / Choose again"]})
+        taken = ManageError("그 상담위원은 그 시간에 상담할 수 없습니다. "
+                            "/ That adviser is not free at that time.",
+                            {"adviser_id": ["다시 선택 / Choose again"]})
+        if not is_free(appointment.zone.code, target.id, appointment.starts_at,
+                       now=_takeover_now(appointment, now)):
+            raise taken
+        # Everything read first: a query between the change and the flush would autoflush.
+        record_change(actor, "reassign", "appointment", appointment.id, before={
+            "adviser": appointment.adviser.name,
+            "institution": code_of(Institution, appointment.institution_id)}, after={
+            "adviser": target.name, "institution": code_of(Institution, target.institution_id)})
+        appointment.adviser_id, appointment.institution_id = target.id, target.institution_id
+        try:
+            db.session.flush()
+        except IntegrityError as error:  # someone booked that adviser a moment ago
+            raise taken from error
+        db.session.commit()
+    return appointment
+
+
+def set_adviser_active(actor: User, adviser_id: int, active: bool,
+                       now: datetime | None = None) -> Adviser:
+    """Deactivate (only once nothing booked is left) or reactivate an adviser and their login."""
+    adviser = get_adviser(adviser_id)
+    if not active:
+        left = future_booked(Appointment.adviser_id == adviser.id, now=now)
+        if left:
+            raise ManageError(f"예약된 상담 {len(left)}건을 먼저 다른 상담위원에게 넘겨 주세요. "
+                              f"/ Reassign the {len(left)} booked appointment(s) first.")
+    if adviser.active == active and (adviser.user is None or adviser.user.active == active):
+        return adviser
+    before = {"active": adviser.active, "login_active": adviser.user.active if adviser.user
+              else None}
+    adviser.active = active
+    if adviser.user is not None:
+        adviser.user.active = active
+    after = {"active": active, "login_active": active if adviser.user else None}
+    record_change(actor, "reactivate" if active else "deactivate", "adviser", adviser.id,
+                  before=before, after=after)
+    db.session.commit()
+    return adviser

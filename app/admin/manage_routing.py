@@ -1,0 +1,133 @@
+"""Managing the pre-screen's needs and the routing rules that read descriptions."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.admin.manage import (
+    add_problem,
+    apply_changes,
+    create_row,
+    get_row,
+    raise_problems,
+    record_creation,
+    zone_and_institution,
+)
+from app.auth.models import User
+from app.extensions import db
+from app.intake.models import Need, RoutingRule
+from app.intake.routing import normalise
+from app.zones.models import Zone
+
+NEED_FIELDS = ("zone_id", "institution_id", "label", "label_en", "weight", "sort_order",
+               "active")
+RULE_FIELDS = ("zone_id", "institution_id", "phrase", "weight", "active")
+PHRASE_MAX = 100
+WEIGHT_MAX = 100.0
+
+
+def weight_problem(weight: float | None) -> str | None:
+    """What is wrong with a need's or rule's weight (None when nothing is)."""
+    if weight is None or not 0 < weight <= WEIGHT_MAX:
+        return (f"가중치는 0보다 크고 {WEIGHT_MAX:g} 이하입니다. "
+                f"/ The weight must be above 0 and at most {WEIGHT_MAX:g}.")
+    return None
+
+
+def _check_weight(values: dict, problems: dict) -> None:
+    message = weight_problem(values.get("weight"))
+    if message:
+        add_problem(problems, "weight", message)
+
+
+# Needs
+
+
+def list_all_needs() -> list[Need]:
+    """Every need, inactive ones too, by zone and display order."""
+    return list(db.session.scalars(
+        select(Need).join(Zone).order_by(Zone.sort_order, Zone.id, Need.sort_order, Need.id)
+        .options(selectinload(Need.zone), selectinload(Need.institution))))
+
+
+def _check_need(values: dict, problems: dict) -> None:
+    zone_and_institution(values.get("zone_id"), values.get("institution_id"), problems)
+    for name in ("label", "label_en"):
+        if not (values.get(name) or "").strip():
+            add_problem(problems, name, "필수 항목입니다. / This field is required.")
+    _check_weight(values, problems)
+
+
+def create_need(actor: User, values: dict) -> Need:
+    """A new need applicants can tick, pointing at a zone (and maybe an institution)."""
+    return create_row(actor, Need, "need", values, NEED_FIELDS, _check_need)
+
+
+def update_need(actor: User, need_id: int, values: dict) -> Need:
+    """Change a need's labels, zone, weight or order; its code stays (the API uses it)."""
+    need = get_row(Need, need_id)
+    problems: dict = {}
+    _check_need(values, problems)
+    raise_problems(problems)
+    apply_changes(actor, "need", need, values, NEED_FIELDS)
+    db.session.commit()
+    return need
+
+
+# Routing rules
+
+
+def list_rules(zone_id: int | None = None) -> list[RoutingRule]:
+    """Routing rules (inactive ones too), of one zone or all, by zone then phrase."""
+    query = (select(RoutingRule).join(Zone)
+             .order_by(Zone.sort_order, Zone.id, RoutingRule.phrase, RoutingRule.id)
+             .options(selectinload(RoutingRule.zone), selectinload(RoutingRule.institution)))
+    if zone_id is not None:
+        query = query.where(RoutingRule.zone_id == zone_id)
+    return list(db.session.scalars(query))
+
+
+def _check_rule(values: dict, problems: dict) -> None:
+    zone_and_institution(values.get("zone_id"), values.get("institution_id"), problems)
+    phrase = (values.get("phrase") or "").strip()
+    if not phrase:
+        add_problem(problems, "phrase", "문구를 입력해 주세요. / Enter a phrase.")
+    elif len(phrase) > PHRASE_MAX:
+        add_problem(problems, "phrase", f"{PHRASE_MAX}자 이내로 입력해 주세요. "
+                                        f"/ {PHRASE_MAX} characters at most.")
+    _check_weight(values, problems)
+
+
+def _duplicates(rule: RoutingRule) -> list[str]:
+    """A warning for each other active rule of the zone with the same phrase."""
+    phrase = normalise(rule.phrase)
+    others = db.session.scalars(select(RoutingRule).where(
+        RoutingRule.zone_id == rule.zone_id, RoutingRule.active, RoutingRule.id != rule.id))
+    return [f"같은 상담존에 같은 문구의 규칙이 이미 있습니다 (#{other.id}). "
+            f"/ Rule #{other.id} of this zone has the same phrase; both count."
+            for other in others if normalise(other.phrase) == phrase]
+
+
+def create_rule(actor: User, values: dict) -> tuple[RoutingRule, list[str]]:
+    """A new routing rule; returns it and warnings (a duplicate phrase in the same zone)."""
+    problems: dict = {}
+    _check_rule(values, problems)
+    raise_problems(problems)
+    rule = RoutingRule(**{name: values[name] for name in RULE_FIELDS})
+    rule.phrase = rule.phrase.strip()
+    record_creation(actor, "routing_rule", rule, RULE_FIELDS)
+    warnings = _duplicates(rule) if rule.active else []
+    db.session.commit()
+    return rule, warnings
+
+
+def update_rule(actor: User, rule_id: int, values: dict) -> tuple[RoutingRule, list[str]]:
+    """Change a routing rule; returns it and warnings as create_rule does."""
+    rule = get_row(RoutingRule, rule_id)
+    problems: dict = {}
+    _check_rule(values, problems)
+    raise_problems(problems)
+    apply_changes(actor, "routing_rule", rule, {**values, "phrase": values["phrase"].strip()},
+                  RULE_FIELDS)
+    warnings = _duplicates(rule) if rule.active else []
+    db.session.commit()
+    return rule, warnings

@@ -1,0 +1,67 @@
+"""What the management views share: the acting admin, form handling, zone menus."""
+
+from collections.abc import Callable
+
+from flask import abort, flash
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from app.admin.errors import ManageError
+from app.admin.manage import CHECK, get_row, list_all_zones, list_institutions
+from app.auth.models import User
+
+
+def actor() -> User:
+    """The signed-in admin, as the services and the audit log take it."""
+    return current_user._get_current_object()
+
+
+def row_or_404(model, row_id: int):
+    """The row the URL names, or 404."""
+    try:
+        return get_row(model, row_id)
+    except ManageError:
+        abort(404)
+
+
+def show_error(form: FlaskForm, error: ManageError) -> None:
+    """Put a domain error's field messages on the form's fields (the rest on the form)."""
+    placed = False
+    for name, messages in error.fields.items():
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = [*field.errors, *messages]
+            placed = True
+    if not placed or error.message != CHECK:
+        form.form_errors.append(error.message)
+
+
+def submitted(form: FlaskForm, run: Callable[[FlaskForm], object]) -> tuple[object, int | None]:
+    """Run a service on a valid post: (result, None) when done, else (None, status to show)."""
+    if not form.validate_on_submit():
+        return None, 422 if form.is_submitted() else 200
+    try:
+        return run(form), None
+    except ManageError as error:
+        show_error(form, error)
+        return None, 422
+
+
+def zone_choices(active_only: bool = False) -> list[tuple[int, str]]:
+    """(id, label) of the zones, for a form's zone menu."""
+    return [(z.id, f"{z.name} {z.name_en}" + ("" if z.active else " (비활성 inactive)"))
+            for z in list_all_zones() if z.active or not active_only]
+
+
+def institution_choices(active_only: bool = False) -> list[tuple[int, str]]:
+    """(id, 'zone · institution') of the institutions, for a form's institution menu."""
+    return [(i.id, f"{i.zone.name} · {i.name}" + ("" if i.active else " (비활성 inactive)"))
+            for i in list_institutions() if i.active or not active_only]
+
+
+def flash_kept(appointments: list, what: str) -> None:
+    """Say that booked appointments stay booked after a deactivation or a closure."""
+    if appointments:
+        count = len(appointments)
+        flash(f"{what}: 예약된 상담 {count}건은 그대로 유지됩니다. 필요하면 기업에 연락해 주세요. "
+              f"/ {count} booked appointment(s) stay booked; contact the firms if needed.", "info")

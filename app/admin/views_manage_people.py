@@ -1,0 +1,121 @@
+"""Admin pages for advisers: logins, edits, reassignment before deactivation."""
+
+from flask import flash, redirect, render_template, request, url_for
+
+from app.admin.blueprint import bp
+from app.admin.errors import ManageError
+from app.admin.forms import AdviserForm
+from app.admin.manage_people import (
+    create_adviser,
+    deactivation_plan,
+    list_advisers,
+    reassign_appointment,
+    set_adviser_active,
+    update_adviser,
+)
+from app.admin.views_common import (
+    actor,
+    institution_choices,
+    row_or_404,
+    submitted,
+    zone_choices,
+)
+from app.auth.decorators import staff_required
+from app.zones.models import Adviser
+
+
+def _adviser_or_404(adviser_id: int) -> Adviser:
+    return row_or_404(Adviser, adviser_id)
+
+
+def _adviser_form(**kwargs) -> AdviserForm:
+    return AdviserForm(zones=zone_choices(active_only=True),
+                       institutions=institution_choices(active_only=True), **kwargs)
+
+
+@bp.get("/advisers")
+@staff_required("admin")
+def advisers():
+    """Every adviser with zone, institution, e-mail and state."""
+    return render_template("admin/advisers.html", advisers=list_advisers(), form=None)
+
+
+@bp.route("/advisers/new", methods=["GET", "POST"])
+@staff_required("admin")
+def adviser_new():
+    """Create an adviser and their login; the first password is shown once."""
+    form = _adviser_form()
+    done, status = submitted(form, lambda f: create_adviser(actor(), f.values()))
+    if status is None:
+        adviser, password = done
+        page = render_template("admin/advisers.html", created=adviser, password=password,
+                               form=None, advisers=None)
+        return page, 201, {"Cache-Control": "no-store"}
+    return render_template("admin/advisers.html", form=form, adviser=None), status
+
+
+@bp.route("/advisers/<int:adviser_id>", methods=["GET", "POST"])
+@staff_required("admin")
+def adviser_edit(adviser_id: int):
+    """Change an adviser's name, title, zone or institution."""
+    adviser = _adviser_or_404(adviser_id)
+    form = AdviserForm(obj=adviser, zones=zone_choices(), institutions=institution_choices())
+    _, status = submitted(form, lambda f: update_adviser(actor(), adviser_id, f.values()))
+    if status is None:
+        flash("저장했습니다. / Saved.", "success")
+        return redirect(url_for("admin.advisers"), code=303)
+    return render_template("admin/advisers.html", form=form, adviser=adviser), status
+
+
+def _deactivation_page(adviser_id: int, error: str | None = None):
+    adviser = _adviser_or_404(adviser_id)
+    page = render_template("admin/advisers.html", leaving=adviser, error=error,
+                           plan=deactivation_plan(adviser_id), form=None, advisers=None)
+    return page, 422 if error else 200
+
+
+@bp.route("/advisers/<int:adviser_id>/deactivate", methods=["GET", "POST"])
+@staff_required("admin")
+def adviser_deactivate(adviser_id: int):
+    """List the adviser's bookings for reassignment; deactivate once none are left."""
+    if request.method == "GET":
+        return _deactivation_page(adviser_id)
+    try:
+        set_adviser_active(actor(), adviser_id, False)
+    except ManageError as error:
+        return _deactivation_page(adviser_id, error.message)
+    flash("상담위원과 로그인을 비활성화했습니다. / Adviser and login deactivated.", "success")
+    return redirect(url_for("admin.advisers"), code=303)
+
+
+@bp.post("/advisers/<int:adviser_id>/reassign")
+@staff_required("admin")
+def adviser_reassign(adviser_id: int):
+    """Give one booked appointment to a free colleague."""
+    _adviser_or_404(adviser_id)
+    try:
+        appointment = reassign_appointment(actor(), request.form.get("appointment_id", type=int),
+                                           request.form.get("adviser_id", type=int))
+    except ManageError as error:
+        return _deactivation_page(adviser_id, error.message)
+    flash(f"상담을 {appointment.adviser.name} 님에게 넘겼습니다. / Appointment reassigned.",
+          "success")
+    return redirect(url_for("admin.adviser_deactivate", adviser_id=adviser_id), code=303)
+
+
+@bp.post("/advisers/<int:adviser_id>/reactivate")
+@staff_required("admin")
+def adviser_reactivate(adviser_id: int):
+    """Let an adviser (and their login) back in."""
+    _adviser_or_404(adviser_id)
+    set_adviser_active(actor(), adviser_id, True)
+    flash("상담위원과 로그인을 다시 사용합니다. / Adviser and login reactivated.", "success")
+    return redirect(url_for("admin.advisers"), code=303)
+
+
+@bp.get("/advisers/<int:adviser_id>/rules")
+@staff_required("admin")
+def adviser_rules(adviser_id: int):
+    """Rotation rules and exceptions live on the availability page, which admins share."""
+    _adviser_or_404(adviser_id)
+    return redirect(url_for("visits.availability", adviser_id=adviser_id), code=303)

@@ -1,0 +1,126 @@
+"""Admin pages for needs, routing rules (with the "try it" box) and the audit log."""
+
+from flask import flash, redirect, render_template, request, url_for
+
+from app.admin.audit_log import audit_filter_choices, changes, read_audit_log
+from app.admin.blueprint import bp
+from app.admin.forms import AuditFilterForm, NeedForm, RoutingRuleForm, TryRoutingForm
+from app.admin.manage import list_all_zones, list_institutions
+from app.admin.manage_routing import (
+    create_need,
+    create_rule,
+    list_all_needs,
+    list_rules,
+    update_need,
+    update_rule,
+)
+from app.admin.views_common import actor, institution_choices, row_or_404, submitted, zone_choices
+from app.auth.decorators import staff_required
+from app.intake.models import Need, RoutingRule
+from app.intake.services import recommend
+
+SAVED = "저장했습니다. / Saved."
+
+
+def _need_form(**kwargs) -> NeedForm:
+    return NeedForm(zones=zone_choices(), institutions=institution_choices(), **kwargs)
+
+
+@bp.get("/needs")
+@staff_required("admin")
+def needs():
+    """Every need the pre-screen offers (or once offered)."""
+    return render_template("admin/needs.html", needs=list_all_needs(), form=None)
+
+
+@bp.route("/needs/new", methods=["GET", "POST"])
+@staff_required("admin")
+def need_new():
+    """Create a need."""
+    form = _need_form()
+    need, status = submitted(form, lambda f: create_need(actor(), f.values()))
+    if status is None:
+        flash(f"필요 항목 '{need.label}'을(를) 만들었습니다. / Need created.", "success")
+        return redirect(url_for("admin.needs"), code=303)
+    return render_template("admin/needs.html", form=form, need=None), status
+
+
+@bp.route("/needs/<int:need_id>", methods=["GET", "POST"])
+@staff_required("admin")
+def need_edit(need_id: int):
+    """Change a need (its code stays)."""
+    need = row_or_404(Need, need_id)
+    form = _need_form(obj=need)
+    _, status = submitted(form, lambda f: update_need(actor(), need_id, f.values()))
+    if status is None:
+        flash(SAVED, "success")
+        return redirect(url_for("admin.needs"), code=303)
+    return render_template("admin/needs.html", form=form, need=need), status
+
+
+def _flash_rule_saved(warnings: list[str]) -> None:
+    flash(SAVED, "success")
+    for warning in warnings:
+        flash(warning, "info")
+
+
+@bp.route("/routing", methods=["GET", "POST"])
+@staff_required("admin")
+def routing():
+    """Routing rules by zone, a form to add one, and the "try it" box."""
+    zone_id = request.args.get("zone", type=int)
+    form = RoutingRuleForm(zones=zone_choices(), institutions=institution_choices(True))
+    if request.method == "GET" and zone_id:
+        form.zone_id.data = zone_id
+    done, status = submitted(form, lambda f: create_rule(actor(), f.values()))
+    if status is None:
+        rule, warnings = done
+        _flash_rule_saved(warnings)
+        return redirect(url_for("admin.routing", zone=rule.zone_id), code=303)
+    trial = TryRoutingForm(formdata=request.args if "sample" in request.args else None)
+    trial_choices = [(n.code, n.label, n.label_en) for n in list_all_needs() if n.active]
+    trial.needs.choices = [(code, label) for code, label, _ in trial_choices]
+    result = None
+    if "sample" in request.args and trial.validate():
+        result = recommend((trial.sample.data or "").strip(), list(trial.needs.data or []))
+    zones = list_all_zones()
+    return render_template(
+        "admin/routing.html", form=form, rule=None, rules=list_rules(zone_id), zone_id=zone_id,
+        zones=zones, zones_by_code={z.code: z for z in zones},
+        institutions={i.id: i for i in list_institutions()}, trial=trial,
+        trial_choices=trial_choices, result=result), status
+
+
+@bp.route("/routing/<int:rule_id>", methods=["GET", "POST"])
+@staff_required("admin")
+def routing_edit(rule_id: int):
+    """Change a routing rule."""
+    rule = row_or_404(RoutingRule, rule_id)
+    form = RoutingRuleForm(obj=rule, zones=zone_choices(), institutions=institution_choices())
+    done, status = submitted(form, lambda f: update_rule(actor(), rule_id, f.values()))
+    if status is None:
+        _flash_rule_saved(done[1])
+        return redirect(url_for("admin.routing", zone=rule.zone_id), code=303)
+    return render_template("admin/routing.html", form=form, rule=rule, rules=None), status
+
+
+@bp.get("/audit")
+@staff_required("admin")
+def audit():
+    """The audit log, filtered and paged, newest first."""
+    form = AuditFilterForm(formdata=request.args)
+    actors, entities, actions = audit_filter_choices()
+    form.actor_id.choices = [("", "전체 / All")] + [
+        (u.id, f"{u.name} ({u.email})") for u in actors]
+    form.entity.choices = [("", "전체 / All")] + [(e, e) for e in entities]
+    form.action.choices = [("", "전체 / All")] + [(a, a) for a in actions]
+    if not form.validate():
+        return render_template("admin/audit.html", form=form, page=None, rows=[]), 422
+    page = read_audit_log(
+        actor_id=form.actor_id.data, entity=form.entity.data or None,
+        action=form.action.data or None, date_from=form.date_from.data,
+        date_to=form.date_to.data, page=request.args.get("page", 1, type=int))
+    filters = {k: v for k, v in request.args.items() if k != "page" and v}
+    rows = [(entry, changes(entry)) for entry in page.entries]
+    return render_template("admin/audit.html", form=form, page=page, rows=rows,
+                           filters=filters)
