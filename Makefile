@@ -36,7 +36,7 @@ run: seed
 	@echo "  (the logins were printed above when the demo centre was first made;"
 	@echo "   'make clean-db run' starts over with new ones)"
 	@echo
-	$(PY) -m flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+	SCHEDULER_IN_PROCESS=1 $(PY) -m flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.test-deps
 	./scripts/ensure-system-packages.sh

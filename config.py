@@ -70,6 +70,8 @@ class Config:
     CONSENT_NOTICE_VERSION = "2026-11"
     # A freed slot offered to the first firm on a day's waitlist is held for it this long.
     WAITLIST_OFFER_HOURS = _int("WAITLIST_OFFER_HOURS", 12)
+    # Where the public reaches Onestop: the base of every link in an e-mail (no trailing slash).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
 
 
 class DevelopmentConfig(Config):

@@ -36,6 +36,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_jobs(app)
     return app
 
 
@@ -71,10 +72,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount each domain's pages and the JSON API."""
     from app.admin import views_manage as _views_manage  # noqa: F401
+    from app.admin import views_outbox as _views_outbox  # noqa: F401
     from app.admin.blueprint import bp as admin_bp
     from app.api import staff as _api_staff  # noqa: F401
     from app.api.views import bp as api_bp
     from app.auth.views import bp as auth_bp
+    from app.booking import views_confirm as _views_confirm  # noqa: F401
+    from app.booking import views_offer as _views_offer  # noqa: F401
     from app.booking.views import bp as booking_bp
     from app.extensions import csrf
     from app.intake.views import bp as intake_bp
@@ -126,6 +130,22 @@ def register_commands(app: Flask) -> None:
     from app.admin.demo import seed_demo_command
     from app.auth.commands import create_token_command, create_user_command
     from app.main.commands import init_db_command
+    from app.notify.scheduler import scheduler_command
 
-    for command in (init_db_command, seed_demo_command, create_user_command, create_token_command):
+    for command in (init_db_command, seed_demo_command, create_user_command, create_token_command,
+                    scheduler_command):
         app.cli.add_command(command)
+
+
+def register_jobs(app: Flask) -> None:
+    """Hand each domain's jobs to the scheduler (and run it in `flask run` if asked)."""
+    from app.admin import jobs as admin_jobs
+    from app.booking import jobs as booking_jobs
+    from app.intake import jobs as intake_jobs
+    from app.notify import relay
+    from app.notify.scheduler import add_jobs, start_in_process
+    from app.visits import jobs as visits_jobs
+
+    for module in (relay, booking_jobs, visits_jobs, intake_jobs, admin_jobs):
+        add_jobs(app, module.JOBS, module.SETTINGS)
+    start_in_process(app)

@@ -1,6 +1,6 @@
 """The single home of the Flask extensions, created unbound and bound in create_app()."""
 
-from flask import request
+from flask import has_request_context, request
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_mail import Mail
@@ -29,7 +29,7 @@ def configure_sqlite(engine, busy_timeout_ms: int) -> None:
     """WAL, a busy timeout, foreign keys, and transactions whose BEGIN we control.
 
     pysqlite's own transaction handling is switched off so that SQLAlchemy's BEGIN is the
-    one that runs; a booking asks for BEGIN IMMEDIATE through `immediate_transaction()`.
+    one that runs, in the mode `default_begin_mode()` picks (or `sqlite_begin` asks for).
     """
     if engine.dialect.name != "sqlite":
         return
@@ -46,5 +46,18 @@ def configure_sqlite(engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        mode = connection.get_execution_options().get("sqlite_begin") or default_begin_mode()
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def default_begin_mode() -> str:
+    """How a SQLite transaction begins unless asked otherwise.
+
+    Read-only requests (GET, HEAD, OPTIONS) defer. Everything else — form posts, API writes,
+    jobs, commands — takes the write lock first: under WAL a deferred transaction that read
+    and then writes fails at once ("database is locked") when another writer committed in
+    between, and the busy timeout cannot help it. Taking the lock first makes it wait instead.
+    """
+    if has_request_context() and request.method in ("GET", "HEAD", "OPTIONS"):
+        return "DEFERRED"
+    return "IMMEDIATE"

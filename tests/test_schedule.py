@@ -128,3 +128,16 @@ def test_availability_page_of_an_adviser_in_a_closed_zone(app, client, staff):
     page = client.get("/adviser/availability")
     assert page.status_code == 200
     assert "예약 가능한 시간이 없습니다" in page.get_data(as_text=True)
+
+
+def test_cancelling_stranded_bookings_tells_the_firm(app, booked):
+    from app.notify.models import OutboxMessage
+
+    appointment_id, start = booked
+    with app.app_context():
+        adviser_id = db.session.get(Appointment, appointment_id).adviser_id
+        before = db.session.scalar(select(db.func.count()).select_from(OutboxMessage))
+        add_exception(admin_user(), adviser_id, day=start.date(), kind="off", stranded="cancel")
+        kinds = [m.kind for m in db.session.scalars(select(OutboxMessage))]
+        assert len(kinds) == before + 1
+        assert "cancel" in kinds[-1]

@@ -41,6 +41,9 @@ class Booking(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # walk-ins
+    # The latest reminder's "still coming?" link (only its SHA-256) and the applicant's answer.
+    reminder_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    attendance_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     intake: Mapped[Intake] = relationship()
     appointments: Mapped[list["Appointment"]] = relationship(

@@ -3,14 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import current_app
-
 from app.booking.itinerary import propose_itineraries
 from app.booking.models import Booking
+from app.booking.notifications import calendar_events
 from app.booking.services import live_appointments
 from app.intake.services import list_zones
-from app.notify.ics import CalendarEvent, visit_calendar
-from app.types import center_tz, local_today, to_local, utcnow
+from app.notify.ics import visit_calendar
+from app.types import center_tz, local_today, utcnow
 from app.zones.availability import Slot, free_slots
 from app.zones.models import Zone
 
@@ -57,21 +56,8 @@ def day_plan(zone_codes: list[str], day: date | None) -> DayPlan:
     return plan
 
 
-def visit_calendar_for(booking: Booking, token: str) -> bytes:
+def visit_calendar_for(booking: Booking) -> bytes:
     """The booking as a calendar file: one event per appointment, cancelled ones as CANCEL."""
-    config = current_app.config
     cancelled = booking.status == "cancelled"
-    events = [
-        CalendarEvent(
-            uid=f"appointment-{a.id}@onestop",
-            start=to_local(a.starts_at), end=to_local(a.ends_at),
-            summary=f"{a.zone.name} 상담 / {a.zone.name_en} consultation",
-            location=f"{config['CENTER_NAME']} · {config['CENTER_ADDRESS']}",
-            description=(f"{a.adviser.name}"
-                         f"{' (' + a.institution.name + ')' if a.institution else ''}\n"
-                         f"준비물 / Bring: {a.zone.what_to_bring} / {a.zone.what_to_bring_en}"),
-        )
-        for a in live_appointments(booking)
-    ]
-    return visit_calendar(events, cancelled=cancelled, sequence=1 if cancelled else 0,
-                          stamp=booking.updated_at)
+    return visit_calendar(calendar_events(live_appointments(booking)), cancelled=cancelled,
+                          sequence=1 if cancelled else 0, stamp=booking.updated_at)

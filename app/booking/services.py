@@ -15,6 +15,7 @@ from app.booking.errors import (
     SlotTaken,
 )
 from app.booking.models import Appointment, Booking
+from app.booking.notifications import notify_booked, notify_cancelled, notify_rescheduled
 from app.booking.transactions import booking_transaction
 from app.booking.waitlist import get_offer, offer_freed_slots
 from app.extensions import db
@@ -135,6 +136,7 @@ def book_visit(intake_token: str, requests: Sequence[Request],
     check_requests(requests)
     with booking_transaction():
         booking, token = _book(get_intake(intake_token), requests, now)
+        notify_booked(booking, token, now)
         db.session.commit()
     return booking, token
 
@@ -148,6 +150,7 @@ def accept_offer(offer_token: str, now: datetime | None = None) -> tuple[Booking
         request = Request(zone.code, entry.offered_adviser_id, entry.offered_start)
         booking, token = _book(entry.intake, [request], now, offer_holder=entry.id)
         entry.status = "accepted"
+        notify_booked(booking, token, now)
         db.session.commit()
     return booking, token
 
@@ -197,21 +200,26 @@ def cancel_booking(token: str, reason: str | None = None,
     """Cancel a whole visit; the slots are free again at once. Cancelling twice changes nothing."""
     now = now or utcnow()
     with booking_transaction():
-        booking = get_booking(token)
-        if booking.status == "cancelled":
-            db.session.commit()
-            return booking
-        if _started(booking, now):
-            raise BookingConflict("이미 시작된 방문은 취소할 수 없습니다. 센터에 연락해 주세요. "
-                                  "/ A visit that has begun cannot be cancelled; call the centre.")
-        freed = [a for a in booking.appointments if a.status == "booked"]
-        for appointment in freed:
-            appointment.status, appointment.cancelled_at = "cancelled", now
-        booking.status, booking.cancelled_at = "cancelled", now
-        booking.cancel_reason = (reason or "").strip()[:1000] or None
-        db.session.flush()
-        offer_freed_slots(_freed(freed), now)
+        booking = cancel_visit(get_booking(token), reason, now)
         db.session.commit()
+    return booking
+
+
+def cancel_visit(booking: Booking, reason: str | None, now: datetime) -> Booking:
+    """The body of cancelling, for any way of finding the booking; flushes, no commit."""
+    if booking.status == "cancelled":
+        return booking
+    if _started(booking, now):
+        raise BookingConflict("이미 시작된 방문은 취소할 수 없습니다. 센터에 연락해 주세요. "
+                              "/ A visit that has begun cannot be cancelled; call the centre.")
+    freed = [a for a in booking.appointments if a.status == "booked"]
+    for appointment in freed:
+        appointment.status, appointment.cancelled_at = "cancelled", now
+    booking.status, booking.cancelled_at = "cancelled", now
+    booking.cancel_reason = (reason or "").strip()[:1000] or None
+    db.session.flush()
+    notify_cancelled(booking, freed, now)
+    offer_freed_slots(_freed(freed), now)
     return booking
 
 
@@ -243,6 +251,7 @@ def reschedule_booking(token: str, requests: Sequence[Request],
         kept = {(s.adviser_id, s.start) for s in slots}
         offer_freed_slots(_freed([a for a in old if (a.adviser_id, a.starts_at) not in kept]),
                           now)
+        notify_rescheduled(booking, token, old, now)
         db.session.commit()
     return booking
 

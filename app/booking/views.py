@@ -118,7 +118,7 @@ def manage(token: str):
 @bp.get("/<token>/calendar.ics")
 def calendar(token: str):
     booking = _booking_or_404(token)
-    return Response(visit_calendar_for(booking, token), mimetype="text/calendar",
+    return Response(visit_calendar_for(booking), mimetype="text/calendar",
                     headers={"Content-Disposition": 'attachment; filename="onestop-visit.ics"'})
 
 

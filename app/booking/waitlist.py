@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.booking.errors import BookingConflict, InvalidBooking
 from app.booking.models import Appointment, WaitlistEntry
+from app.booking.notifications import notify_offer
 from app.extensions import db
 from app.intake.services import get_intake
 from app.tokens import hash_token, new_token
@@ -75,6 +76,7 @@ def offer_freed_slots(freed: set[tuple[int, date]],
             entry.offered_adviser_id, entry.offered_start = slot.adviser_id, slot.start
             entry.offered_at = now
             entry.offer_expires_at = min(now + timedelta(hours=hours), slot.start)
+            notify_offer(entry, token, now)
             offers.append((entry, token))
         db.session.flush()
     return offers

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.auth.audit import record_change
 from app.auth.models import User
 from app.booking.models import Appointment, Booking
+from app.booking.notifications import notify_cancelled
 from app.extensions import db
 from app.types import utcnow
 from app.zones.availability import Slot, free_slots, is_free
@@ -123,6 +124,8 @@ def _settle_stranded(adviser_id: int, before: set[int], stranded: str, actor: Us
                 booking.cancel_reason = "상담위원 일정 변경 / The adviser's schedule changed"
             record_change(actor, "cancel_stranded", "appointment", appointment.id,
                           before={"status": "booked"}, after={"status": "cancelled"})
+            db.session.flush()
+            notify_cancelled(booking, [appointment], now)  # the firm hears of it
     return lost
 
 

@@ -1,0 +1,81 @@
+"""The weekly summary to admins: last week's counts (numbers only, no firm or person named)."""
+
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, select
+
+from app.auth.models import User
+from app.booking.models import Appointment, Booking
+from app.booking.transactions import booking_transaction
+from app.extensions import db
+from app.intake.models import Intake
+from app.notify.outbox import enqueue, status_counts
+from app.notify.scheduler import ScheduledJob
+from app.types import local_datetime, to_local, utcnow
+from app.zones.models import Zone
+
+SETTINGS = {
+    "WEEKLY_SUMMARY_WEEKDAY": 0,  # Monday = 0: the summary of the week before goes out then
+    "WEEKLY_SUMMARY_HOUR": 8,
+}
+
+
+def previous_week(now: datetime) -> tuple[date, date]:
+    """Monday and Sunday of the centre-local week before the one `now` falls in."""
+    today = to_local(now).date()
+    monday = today - timedelta(days=today.weekday() + 7)
+    return monday, monday + timedelta(days=6)
+
+
+def weekly_counts(first: date, last: date) -> tuple[dict, list[dict]]:
+    """Counts of pre-screens, bookings and appointments (by status) in the days, and per zone."""
+    start, end = local_datetime(first, time.min), local_datetime(last + timedelta(days=1), time.min)
+
+    def count(model, column) -> int:
+        return db.session.scalar(select(func.count()).select_from(model)
+                                 .where(column >= start, column < end)) or 0
+
+    in_week = and_(Appointment.starts_at >= start, Appointment.starts_at < end)
+    by_status = dict(db.session.execute(
+        select(Appointment.status, func.count()).where(in_week)
+        .group_by(Appointment.status)).all())
+    counts = {"intakes": count(Intake, Intake.created_at),
+              "bookings": count(Booking, Booking.created_at),
+              "appointments": sum(n for s, n in by_status.items() if s != "cancelled"),
+              **{s: by_status.get(s, 0) for s in ("completed", "no_show", "cancelled")}}
+    zones = [{"code": code, "name": name, "name_en": name_en, "completed": completed}
+             for code, name, name_en, completed in db.session.execute(
+                 select(Zone.code, Zone.name, Zone.name_en, func.count(Appointment.id))
+                 .outerjoin(Appointment, and_(Appointment.zone_id == Zone.id, in_week,
+                                              Appointment.status == "completed"))
+                 .group_by(Zone.id, Zone.code, Zone.name, Zone.name_en, Zone.sort_order)
+                 .order_by(Zone.sort_order, Zone.id))]
+    return counts, zones
+
+
+def send_weekly_summary(now: datetime | None = None) -> int:
+    """From the set weekday and hour on, each active admin gets last week's figures once."""
+    now = now or utcnow()
+    config, local = current_app.config, to_local(now)
+    if (local.weekday(), local.hour) < (config["WEEKLY_SUMMARY_WEEKDAY"],
+                                        config["WEEKLY_SUMMARY_HOUR"]):
+        return 0
+    first, last = previous_week(now)
+    written = 0
+    with booking_transaction():
+        admins = list(db.session.scalars(select(User).where(User.role == "admin", User.active)))
+        if admins:
+            counts, zones = weekly_counts(first, last)
+            context = {"week_start": first, "week_end": last, "counts": counts, "zones": zones,
+                       "outbox": status_counts(),
+                       "admin_url": f"{config['PUBLIC_BASE_URL']}/admin/"}
+        for admin in admins:
+            if enqueue(f"weekly:{first.isoformat()}:{admin.id}", admin.email, "weekly",
+                       {**context, "name": admin.name}, now=now):
+                written += 1
+        db.session.commit()
+    return written
+
+
+JOBS = [ScheduledJob("admin-weekly-summary", send_weekly_summary, 3600)]

@@ -1,0 +1,40 @@
+"""The admin outbox page: every message's status, attempts and last error, and a resend."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.admin.blueprint import bp
+from app.auth.audit import record_change
+from app.auth.decorators import staff_required
+from app.notify.outbox import STATUSES, MessageNotFound, list_messages, resend, status_counts
+
+
+@bp.get("/outbox")
+@staff_required("admin")
+def outbox():
+    """The newest messages, of one status or all, with the count of each status."""
+    status = request.args.get("status")
+    status = status if status in STATUSES else None
+    return render_template("admin/outbox.html", messages=list_messages(status),
+                           counts=status_counts(), status=status, statuses=STATUSES)
+
+
+@bp.post("/outbox/<int:message_id>/resend")
+@staff_required("admin")
+def outbox_resend(message_id: int):
+    """Put a failed or dead message back in the queue (audited)."""
+    actor = current_user._get_current_object()
+
+    def audit(before: dict, after: dict) -> None:
+        record_change(actor, "resend", "outbox", message_id, before=before, after=after)
+
+    try:
+        message = resend(message_id, audit=audit)
+    except MessageNotFound:
+        abort(404)
+    if message.status == "pending":
+        flash(f"메일 #{message_id}을(를) 다시 보냅니다. / Message #{message_id} is queued again.",
+              "success")
+    status = request.form.get("status")
+    return redirect(url_for("admin.outbox", status=status if status in STATUSES else None),
+                    code=303)

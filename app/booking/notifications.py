@@ -1,0 +1,128 @@
+"""The messages a booking sends, written to the outbox in the booking's own transaction.
+
+Calendar entries: each appointment is one VEVENT with UID `appointment-<id>@onestop`. An
+appointment's time never changes (a reschedule makes new appointments), so an event is
+published once with SEQUENCE 0 and can only be cancelled, with METHOD:CANCEL, the same UID
+and SEQUENCE 1. The change notice of a reschedule therefore carries two calendars: the
+cancellation of the old events and the new events (see app/notify/relay.py: one file each).
+"""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from app.booking.models import Appointment, Booking, WaitlistEntry
+from app.extensions import db
+from app.notify.ics import CalendarEvent, visit_calendar
+from app.notify.outbox import enqueue, public_url
+from app.types import to_local, utcnow
+from app.zones.models import Adviser
+
+
+def _live(booking: Booking) -> list[Appointment]:
+    return sorted((a for a in booking.appointments if a.status != "cancelled"),
+                  key=lambda a: a.starts_at)
+
+
+def appointment_values(appointment: Appointment) -> dict:
+    """An appointment as the plain values a message shows."""
+    institution = appointment.institution
+    return {"id": appointment.id, "start": appointment.starts_at, "end": appointment.ends_at,
+            "zone": appointment.zone.name, "zone_en": appointment.zone.name_en,
+            "adviser": appointment.adviser.name,
+            "institution": institution.name if institution else "",
+            "institution_en": institution.name_en if institution else "",
+            "bring": appointment.zone.what_to_bring, "bring_en": appointment.zone.what_to_bring_en}
+
+
+def calendar_events(appointments: Sequence[Appointment]) -> list[CalendarEvent]:
+    """One calendar entry per appointment, with its lifelong UID."""
+    config = current_app.config
+    return [
+        CalendarEvent(
+            uid=f"appointment-{a.id}@onestop",
+            start=to_local(a.starts_at), end=to_local(a.ends_at),
+            summary=f"{a.zone.name} 상담 / {a.zone.name_en} consultation",
+            location=f"{config['CENTER_NAME']} · {config['CENTER_ADDRESS']}",
+            description=(f"{a.adviser.name}"
+                         f"{' (' + a.institution.name + ')' if a.institution else ''}\n"
+                         f"준비물 / Bring: {a.zone.what_to_bring} / {a.zone.what_to_bring_en}"))
+        for a in appointments
+    ]
+
+
+def _calendar(appointments: Sequence[Appointment], cancelled: bool, now: datetime) -> bytes:
+    return visit_calendar(calendar_events(appointments), cancelled=cancelled,
+                          sequence=1 if cancelled else 0, stamp=now)
+
+
+def _ids(appointments: Sequence[Appointment]) -> str:
+    return "-".join(str(a.id) for a in sorted(appointments, key=lambda a: a.id))
+
+
+def _visit(booking: Booking, appointments: Sequence[Appointment]) -> dict:
+    intake = booking.intake
+    return {"company": intake.company_name or "", "contact": intake.contact_name or "",
+            "visit_date": booking.visit_date,
+            "appointments": [appointment_values(a) for a in appointments]}
+
+
+def notify_booked(booking: Booking, token: str, now: datetime | None = None) -> None:
+    """The confirmation of a new booking: the private link and the calendar file."""
+    now = now or utcnow()
+    live = _live(booking)
+    enqueue(f"booking:{booking.id}:booked", booking.intake.email, "booked",
+            {**_visit(booking, live), "manage_url": public_url("booking.manage", token=token),
+             "calendar_url": public_url("booking.calendar", token=token)},
+            ics=_calendar(live, False, now), now=now)
+
+
+def notify_cancelled(booking: Booking, cancelled: Sequence[Appointment],
+                     now: datetime | None = None) -> None:
+    """The notice that appointments (the whole visit, or some of it) were cancelled."""
+    if not cancelled:
+        return
+    now = now or utcnow()
+    enqueue(f"booking:{booking.id}:cancelled:{_ids(cancelled)}", booking.intake.email,
+            "cancelled", {**_visit(booking, cancelled), "reason": booking.cancel_reason or "",
+                          "whole_visit": booking.status == "cancelled",
+                          "restart_url": public_url("intake.start")},
+            ics=_calendar(cancelled, True, now), now=now)
+
+
+def notify_rescheduled(booking: Booking, token: str, old: Sequence[Appointment],
+                       now: datetime | None = None) -> None:
+    """The change notice: old times cancelled, new times published, in one message."""
+    now = now or utcnow()
+    live = _live(booking)
+    enqueue(f"booking:{booking.id}:moved:{_ids(live)}", booking.intake.email, "changed",
+            {**_visit(booking, live), "old": [appointment_values(a) for a in old],
+             "manage_url": public_url("booking.manage", token=token),
+             "calendar_url": public_url("booking.calendar", token=token)},
+            ics=_calendar(old, True, now) + _calendar(live, False, now), now=now)
+
+
+def notify_reminder(booking: Booking, confirm_token: str, appointments: Sequence[Appointment],
+                    now: datetime | None = None) -> bool:
+    """The day-before reminder with its "still coming?" link; False if it was written before."""
+    return enqueue(
+        f"booking:{booking.id}:reminder:{_ids(appointments)}", booking.intake.email,
+        "reminder", {**_visit(booking, appointments),
+                     "confirm_url": public_url("booking.confirm_visit", token=confirm_token)},
+        now=now) is not None
+
+
+def notify_offer(entry: WaitlistEntry, token: str, now: datetime | None = None) -> None:
+    """The waitlist offer: which slot is held, until when, and the link that takes it."""
+    zone = entry.zone
+    adviser = db.session.get(Adviser, entry.offered_adviser_id)
+    enqueue(f"waitlist:{entry.id}:offer:{entry.offered_at:%Y%m%dT%H%M%S}", entry.intake.email,
+            "offer", {"company": entry.intake.company_name or "",
+                      "contact": entry.intake.contact_name or "",
+                      "zone": zone.name, "zone_en": zone.name_en,
+                      "adviser": adviser.name if adviser else "",
+                      "start": entry.offered_start,
+                      "end": entry.offered_start + timedelta(minutes=zone.slot_minutes),
+                      "expires": entry.offer_expires_at,
+                      "offer_url": public_url("booking.offer", token=token)}, now=now)

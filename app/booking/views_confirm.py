@@ -1,0 +1,36 @@
+"""The reminder's "still coming?" page: the applicant confirms the visit or cancels it."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from app.booking.confirm import booking_for_reminder, cancel_from_reminder, confirm_attendance
+from app.booking.errors import BookingError, BookingNotFound
+from app.booking.services import live_appointments
+from app.booking.views import bp
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_visit(token: str):
+    """GET shows the visit and two answers; POST records one (a GET never changes anything)."""
+    if request.method == "POST":
+        answer = request.form.get("answer")
+        try:
+            if answer == "confirm":
+                confirm_attendance(token)
+                flash("참석을 확인했습니다. 내일 뵙겠습니다. "
+                      "/ Thank you: we look forward to seeing you.", "success")
+            elif answer == "cancel":
+                cancel_from_reminder(token, request.form.get("reason"))
+                flash("예약을 취소했습니다. / Your booking is cancelled.", "success")
+            else:
+                abort(400)
+        except BookingNotFound:
+            abort(404)
+        except BookingError as error:
+            flash(error.message, "error")
+        return redirect(url_for("booking.confirm_visit", token=token), code=303)
+    try:
+        booking = booking_for_reminder(token)
+    except BookingNotFound:
+        abort(404)
+    return render_template("booking/confirm.html", booking=booking, token=token,
+                           appointments=live_appointments(booking))
