@@ -7,8 +7,12 @@
     return;
   }
 
-  // After a failed submit, start keyboard and screen-reader users at the list of errors.
-  summary.focus();
+  // After a failed submit, start keyboard and screen-reader users at the list of errors;
+  // scroll only if the list is out of sight, so flashed messages above it stay visible.
+  summary.focus({ preventScroll: true });
+  if (summary.getBoundingClientRect().bottom > window.innerHeight) {
+    summary.scrollIntoView({ block: "start" });
+  }
 
   // A link in the summary moves focus into its field (a fragment link alone only scrolls),
   // and shows the field's label above the sticky header.
