@@ -73,8 +73,10 @@ def register_blueprints(app: Flask) -> None:
     """Mount each domain's pages and the JSON API."""
     from app.admin import views_manage as _views_manage  # noqa: F401
     from app.admin import views_outbox as _views_outbox  # noqa: F401
+    from app.admin import views_stats as _views_stats  # noqa: F401
     from app.admin.blueprint import bp as admin_bp
     from app.api import staff as _api_staff  # noqa: F401
+    from app.api import stats as _api_stats  # noqa: F401
     from app.api.views import bp as api_bp
     from app.auth.views import bp as auth_bp
     from app.booking import views_confirm as _views_confirm  # noqa: F401
@@ -128,12 +130,13 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """The command line of API.md: init-db, seed-demo, create-user, create-token, ..."""
     from app.admin.demo import seed_demo_command
+    from app.admin.imports import import_consultations_command
     from app.auth.commands import create_token_command, create_user_command
     from app.main.commands import init_db_command
     from app.notify.scheduler import scheduler_command
 
     for command in (init_db_command, seed_demo_command, create_user_command, create_token_command,
-                    scheduler_command):
+                    import_consultations_command, scheduler_command):
         app.cli.add_command(command)
 
 

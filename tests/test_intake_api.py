@@ -1,6 +1,7 @@
 """The pre-screen through the JSON API: shapes, errors, and nothing stored on bad input."""
 
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -199,7 +200,18 @@ def test_unknown_api_path_answers_in_json(client):
 def test_openapi_document_lists_the_public_paths(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
-    assert {"/zones", "/needs", "/intakes", "/intakes/{token}"} <= set(document["paths"])
+    assert {"/zones", "/needs", "/intakes", "/intakes/{token}", "/slots", "/bookings",
+            "/bookings/{token}", "/bookings/{token}/cancel", "/bookings/{token}/reschedule",
+            "/agenda", "/advisers", "/appointments/{appointment_id}/outcome"
+            } <= set(document["paths"])
+
+
+def test_every_api_route_is_in_the_openapi_document(app, client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    documented = {path.replace("{", "<").replace("}", ">") for path in document["paths"]}
+    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", rule.rule.removeprefix("/api/v1"))
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")}
+    assert routes - {"/openapi.json"} <= documented
 
 
 def test_public_calls_are_rate_limited_per_address(tmp_path, db_templates, intake_payload):

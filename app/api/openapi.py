@@ -1,5 +1,7 @@
 """The OpenAPI 3 document of the API, served at /api/v1/openapi.json."""
 
+from app.api.openapi_booking import BOOKING_PATHS, STAFF_PATHS
+
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -57,6 +59,25 @@ INTAKE_BODY = {
     },
 }
 
+FIGURES = {"type": "object",
+           "required": ["consultations", "finance_amount_krw", "patent_transfers",
+                        "ip_applications"],
+           "properties": {name: {"type": "integer", "minimum": 0} for name in (
+               "consultations", "finance_amount_krw", "patent_transfers", "ip_applications")}}
+FUNNEL_STEPS = ("intakes", "bookings", "appointments", "completed", "no_show", "cancelled")
+STATS = {
+    "type": "object",
+    "required": ["from", "to", "zones", "funnel", "no_show_rate"],
+    "properties": {
+        "from": {"type": ["string", "null"], "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "zones": {"type": "object", "additionalProperties": FIGURES},
+        "funnel": {"type": "object", "required": list(FUNNEL_STEPS), "properties": {
+            name: {"type": "integer", "minimum": 0} for name in FUNNEL_STEPS}},
+        "no_show_rate": {"type": "number", "minimum": 0, "maximum": 1},
+    },
+}
+
 
 def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
@@ -72,8 +93,11 @@ def openapi_document() -> dict:
         "openapi": "3.1.0",
         "info": {"title": "Onestop API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
-        "components": {"schemas": {"Error": ERROR, "Intake": INTAKE}},
+        "components": {"schemas": {"Error": ERROR, "Intake": INTAKE},
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "paths": {
+            **BOOKING_PATHS,
+            **STAFF_PATHS,
             "/zones": {"get": {"summary": "Zones and their institutions", "responses": {
                 "200": _json({"type": "object", "required": ["zones"],
                               "properties": {"zones": {"type": "array"}}}, "The zones"),
@@ -106,6 +130,37 @@ def openapi_document() -> dict:
                         "intake": {"$ref": "#/components/schemas/Intake"}}}, "The pre-screen"),
                     "404": _error("Unknown token"),
                     "429": _error("Rate limited"),
+                },
+            }},
+            "/stats": {"get": {
+                "summary": "Consultations per zone, funnel and no-show rate (admin token)",
+                "security": [{"bearer": []}],
+                "parameters": [{"name": name, "in": "query", "required": False,
+                                "schema": {"type": "string", "format": "date"}}
+                               for name in ("from", "to")],
+                "responses": {
+                    "200": _json(STATS, "The statistics of the period (centre-local dates)"),
+                    "400": _error("Malformed date, or from after to"),
+                    "401": _error("No valid Bearer token"),
+                    "403": _error("Not an admin's token"),
+                },
+            }},
+            "/import/consultations": {"post": {
+                "summary": "Import past consultations from CSV, all or nothing (admin token)",
+                "security": [{"bearer": []}],
+                "requestBody": {"required": True, "content": {"text/csv": {"schema": {
+                    "type": "string", "description": "UTF-8 (BOM optional); header " + ",".join(
+                        ("date", "zone", "company_name", "business_number",
+                         "finance_amount_krw", "patent_transfers", "ip_applications",
+                         "summary"))}}}},
+                "responses": {
+                    "200": _json({"type": "object", "required": ["imported"], "properties": {
+                        "imported": {"type": "integer", "minimum": 0}}},
+                        "Imported (0 when this file was imported before)"),
+                    "401": _error("No valid Bearer token"),
+                    "403": _error("Not an admin's token"),
+                    "413": _error("File over the import limit (10 MB)"),
+                    "422": _error("Bad file, header, rows or columns; nothing imported"),
                 },
             }},
         },

@@ -1,0 +1,264 @@
+"""Importing the consultations recorded before Onestop from a CSV file: all or nothing.
+
+The file is UTF-8 (with or without BOM), its header names the columns of HEADER (in any
+order). A file with any bad row imports nothing and every bad row and column is named. A
+file is recognised by the SHA-256 of its text (BOM and line endings aside): importing it
+again changes nothing. Two equal rows inside one file are two consultations.
+"""
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from app.admin.models import ImportBatch, ImportedConsultation
+from app.auth.audit import record_change
+from app.auth.models import User
+from app.extensions import db
+from app.intake.rules import business_number_digits
+from app.zones.models import Zone
+
+HEADER = ("date", "zone", "company_name", "business_number", "finance_amount_krw",
+          "patent_transfers", "ip_applications", "summary")
+# A request body (API or upload) may be this large; ~100 bytes a row makes 100,000 rows.
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+LIMITS = {"finance_amount_krw": 10**15, "patent_transfers": 100_000, "ip_applications": 100_000}
+MAX_TEXT = {"company_name": 200, "summary": 4000}
+_DATE = re.compile(r"^(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\s*\.?$")
+
+
+class ImportRejected(Exception):
+    """The file was not imported; `fields` names what is wrong ("file", "header", "row N.col")."""
+
+    def __init__(self, fields: dict[str, list[str]]):
+        super().__init__("가져오지 못했습니다. / Nothing was imported.")
+        self.fields = fields
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """How many consultations a file added (0 when it had been imported before)."""
+
+    imported: int
+    duplicate: bool
+    batch_id: int | None
+
+
+def import_limit() -> int:
+    """The largest file the API and the upload page accept (IMPORT_MAX_BYTES, 10 MB)."""
+    return int(current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def _file_error(ko: str, en: str) -> ImportRejected:
+    return ImportRejected({"file": [f"{ko} / {en}"]})
+
+
+def decode(raw: bytes) -> str:
+    """The file's text without BOM and with \\n line ends, or ImportRejected."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _file_error(
+            f"UTF-8 파일이 아닙니다 ({error.start + 1}번째 바이트). 엑셀에서는 'CSV UTF-8'로 "
+            "저장해 주세요.", f"The file is not UTF-8 (byte {error.start + 1}); in Excel, "
+            "save as 'CSV UTF-8'.") from error
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise _file_error("빈 파일입니다.", "The file is empty.")
+    if "\x00" in text:
+        raise _file_error("CSV가 아닌 파일입니다 (NUL 문자).", "This is not a CSV file (NUL).")
+    return text
+
+
+def fingerprint(text: str) -> str:
+    """SHA-256 of the decoded text, trailing blank lines aside."""
+    return hashlib.sha256(text.rstrip("\n").encode("utf-8")).hexdigest()
+
+
+def _zones() -> dict[str, int]:
+    """Zone id by lower-case code, Korean name and English name."""
+    found: dict[str, int] = {}
+    for zone in db.session.scalars(select(Zone).order_by(Zone.sort_order, Zone.id)):
+        for key in (zone.code, zone.name, zone.name_en):
+            found.setdefault(key.strip().lower(), zone.id)
+    return found
+
+
+def _date(value: str) -> date:
+    match = _DATE.match(value)
+    if match is None:
+        raise ValueError("날짜는 YYYY-MM-DD로 씁니다 / write dates as YYYY-MM-DD")
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError as error:
+        raise ValueError("없는 날짜입니다 / no such date") from error
+
+
+def _amount(value: str, column: str) -> int:
+    cleaned = value.replace(",", "").replace(" ", "")
+    if cleaned == "":
+        return 0
+    if not re.fullmatch(r"[+-]?\d+", cleaned):
+        raise ValueError("0 이상의 정수여야 합니다 / must be a whole number of 0 or more")
+    number = int(cleaned)
+    if number < 0:
+        raise ValueError("음수는 쓸 수 없습니다 / must not be negative")
+    if number > LIMITS[column]:
+        raise ValueError(f"{LIMITS[column]:,} 이하여야 합니다 / must be at most {LIMITS[column]:,}")
+    return number
+
+
+def _row(record: dict[str, str], zones: dict[str, int],
+         codes: str) -> tuple[dict, dict[str, str]]:
+    """A row's values, and the message of each bad column."""
+    values: dict = {}
+    errors: dict[str, str] = {}
+    raw = {name: (record.get(name) or "").strip() for name in HEADER}
+    for column in ("date", "zone"):
+        if not raw[column]:
+            errors[column] = "필수 항목입니다 / required"
+    if raw["date"]:
+        try:
+            values["day"] = _date(raw["date"])
+        except ValueError as error:
+            errors["date"] = str(error)
+    if raw["zone"]:
+        values["zone_id"] = zones.get(raw["zone"].lower())
+        if values["zone_id"] is None:
+            errors["zone"] = (f"없는 상담존입니다 ({codes} 중 하나) "
+                              f"/ unknown zone, not one of {codes}")
+    if raw["business_number"]:
+        values["business_number"] = business_number_digits(raw["business_number"])
+        if values["business_number"] is None:
+            errors["business_number"] = "10자리 숫자여야 합니다 / must be 10 digits"
+    else:
+        values["business_number"] = None
+    for column in LIMITS:
+        try:
+            values[column] = _amount(raw[column], column)
+        except ValueError as error:
+            errors[column] = str(error)
+    for column, limit in MAX_TEXT.items():
+        values[column] = raw[column]
+        if len(raw[column]) > limit:
+            errors[column] = f"{limit}자 이하여야 합니다 / at most {limit} characters"
+    return values, errors
+
+
+def zone_codes() -> list[str]:
+    """The codes a file may name in its zone column."""
+    return list(db.session.scalars(select(Zone.code).order_by(Zone.sort_order, Zone.id)))
+
+
+def _clip(value: str) -> str:
+    return value if len(value) <= 40 else value[:37] + "..."
+
+
+def parse(text: str) -> list[dict]:
+    """The rows of a decoded file, ready to insert, or ImportRejected naming every problem."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+        missing = [name for name in HEADER if name not in header]
+        unknown = [name for name in header if name not in HEADER]
+        doubled = sorted({name for name in header if header.count(name) > 1})
+        problems = ([f"없는 열 / missing columns: {', '.join(missing)}"] if missing else []) + (
+            [f"알 수 없는 열 / unknown columns: {', '.join(map(_clip, unknown))}"]
+            if unknown else []) + ([f"중복된 열 / repeated columns: {', '.join(doubled)}"]
+                                   if doubled else [])
+        if problems:
+            problems.append(f"머리글은 {','.join(HEADER)} 입니다 / the header must be that")
+            raise ImportRejected({"header": problems})
+        zones, codes, rows, fields = _zones(), ", ".join(zone_codes()), [], {}
+        for record in reader:
+            number = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue  # a blank line
+            if len(record) != len(header):
+                fields[f"row {number}"] = [
+                    f"{number}행: 열이 {len(record)}개입니다 (머리글은 {len(header)}개) / "
+                    f"row {number} has {len(record)} columns, the header {len(header)}"]
+                continue
+            cells = dict(zip(header, record, strict=True))
+            values, errors = _row(cells, zones, codes)
+            for column, message in errors.items():
+                ko, _, en = message.partition(" / ")
+                got = _clip(cells[column].strip())
+                fields[f"row {number}.{column}"] = [
+                    f"{number}행 {column}: {ko} ('{got}') / row {number}, {column}: {en}"]
+            rows.append(values)
+    except csv.Error as error:
+        raise _file_error(f"CSV 형식 오류 ({reader.line_num}행): {error}",
+                          f"Not valid CSV (line {reader.line_num}): {error}") from error
+    if fields:
+        raise ImportRejected(fields)
+    if not rows:
+        raise _file_error("머리글 다음에 데이터 행이 없습니다.",
+                          "There are no rows after the header.")
+    return rows
+
+
+def import_consultations(raw: bytes, filename: str = "",
+                         actor: User | None = None) -> ImportResult:
+    """Import a CSV file of past consultations (all or nothing; a repeated file changes nothing)."""
+    text = decode(raw)
+    digest = fingerprint(text)
+    known = db.session.scalar(select(ImportBatch.id).where(ImportBatch.content_sha256 == digest))
+    if known is not None:
+        return ImportResult(0, True, known)
+    rows = parse(text)
+    batch = ImportBatch(content_sha256=digest, filename=filename[:255], rows=len(rows),
+                        imported_by_id=actor.id if actor else None)
+    db.session.add(batch)
+    try:
+        db.session.flush()
+        db.session.execute(insert(ImportedConsultation),
+                           [{**row, "batch_id": batch.id} for row in rows])
+        record_change(actor, "import_consultations", "import_batch", batch.id,
+                      after={"filename": batch.filename, "rows": len(rows), "sha256": digest})
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the same file, imported at this very moment by someone else
+        known = db.session.scalar(
+            select(ImportBatch.id).where(ImportBatch.content_sha256 == digest))
+        if known is None:
+            raise
+        return ImportResult(0, True, known)
+    return ImportResult(len(rows), False, batch.id)
+
+
+def recent_batches(limit: int = 20) -> list[ImportBatch]:
+    """The files imported last, newest first."""
+    return list(db.session.scalars(
+        select(ImportBatch).order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
+        .limit(limit)))
+
+
+@click.command("import-consultations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_consultations_command(file: Path) -> None:
+    """Import past consultations from a CSV file, as POST /api/v1/import/consultations does."""
+    try:
+        result = import_consultations(file.read_bytes(), filename=file.name)
+    except ImportRejected as error:
+        for messages in error.fields.values():
+            for message in messages:
+                click.echo(message, err=True)
+        raise click.ClickException(
+            "아무것도 가져오지 않았습니다. / Nothing was imported.") from error
+    if result.duplicate:
+        click.echo("이미 가져온 파일입니다. 바뀐 것이 없습니다. "
+                   "/ This file was imported before; nothing changed.")
+    else:
+        click.echo(f"{result.imported}건을 가져왔습니다. / Imported {result.imported} "
+                   "consultations.")

@@ -1,0 +1,297 @@
+"""The figures the centre reports: consultations per zone and their outcomes, over periods.
+
+Every figure is aggregated in SQL. Dates are centre-local: a period of local days becomes a
+range of UTC instants from the first day's local midnight to the midnight after the last
+day, so the same queries run on SQLite and PostgreSQL. Imported consultations count like
+completed appointments wherever a consultation is counted.
+"""
+
+import re
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Float, Index, and_, case, func, literal_column, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from app.admin.models import ImportedConsultation
+from app.booking.models import Appointment
+from app.extensions import db
+from app.intake.models import Intake
+from app.types import center_tz
+from app.visits.models import Outcome
+from app.zones.models import Zone
+
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2999, 12, 31)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+# Covering indexes the queries below read through (migration c795a6c6ae3e); declared here,
+# beside the queries they serve, so that the metadata matches the migrated schema.
+Index("ix_imported_consultations_zone_day", ImportedConsultation.zone_id,
+      ImportedConsultation.day, ImportedConsultation.finance_amount_krw,
+      ImportedConsultation.patent_transfers, ImportedConsultation.ip_applications)
+Index("ix_appointments_status_zone_start", Appointment.status, Appointment.zone_id,
+      Appointment.starts_at)
+Index("ix_appointments_start_status", Appointment.starts_at, Appointment.status,
+      Appointment.adviser_id, Appointment.zone_id, Appointment.created_at)
+Index("ix_intakes_created_profile", Intake.created_at, Intake.stage, Intake.industry,
+      Intake.region)
+
+
+class StatsError(ValueError):
+    """A period that cannot be asked for (malformed date, from after to)."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """Centre-local days `first`..`last`, both inclusive; `first` None means since ever."""
+
+    first: date | None
+    last: date
+
+
+@dataclass(frozen=True)
+class ZoneLabel:
+    """A zone's id, code and names."""
+
+    id: int
+    code: str
+    name: str
+    name_en: str
+
+
+@dataclass
+class Figures:
+    """What a zone reports: consultations and the outcomes' figures."""
+
+    consultations: int = 0
+    finance_amount_krw: int = 0
+    patent_transfers: int = 0
+    ip_applications: int = 0
+
+    def add(self, values) -> None:
+        """Add a row of the four sums, in field order."""
+        for field, value in zip(fields(self), values, strict=True):
+            setattr(self, field.name, getattr(self, field.name) + int(value or 0))
+
+    def as_dict(self) -> dict[str, int]:
+        """The four figures by name (the API's shape)."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+
+def parse_date(value: str | None, name: str) -> date | None:
+    """A YYYY-MM-DD date, None for an empty value, or StatsError naming the parameter."""
+    if value is None or value.strip() == "":
+        return None
+    value = value.strip()
+    try:
+        day = date.fromisoformat(value) if _ISO_DATE.match(value) else None
+    except ValueError:
+        day = None
+    if day is None or not FIRST_DATE <= day <= LAST_DATE:
+        raise StatsError(f"{name}은(는) {FIRST_DATE.year}~{LAST_DATE.year}년의 YYYY-MM-DD "
+                         f"날짜여야 합니다. / {name} must be a date as YYYY-MM-DD.")
+    return day
+
+
+def parse_period(first: str | None, last: str | None, today: date) -> Period:
+    """The period of `from` and `to` as given (`to` defaults to today), or StatsError."""
+    start, end = parse_date(first, "from"), parse_date(last, "to") or today
+    if start is not None and start > end:
+        raise StatsError("from이 to보다 늦습니다. / from is after to.")
+    return Period(start, end)
+
+
+def day_start(day: date) -> datetime:
+    """The aware UTC instant of a centre-local day's midnight."""
+    return datetime.combine(day, time(), tzinfo=center_tz()).astimezone(UTC)
+
+
+def in_period(column, period: Period, dated: bool = False) -> ColumnElement[bool]:
+    """`column` within the period: a Date column by day, an instant by the local midnights."""
+    if dated:
+        low, high = period.first, period.last
+        test = column <= high
+    else:
+        low = day_start(period.first) if period.first else None
+        test = column < day_start(period.last + timedelta(days=1))
+    return test if low is None else and_(column >= low, test)
+
+
+class epoch_seconds(FunctionElement):  # noqa: N801 (an SQL function's name)
+    """Seconds since 1970 of a stored instant, spelled for each database."""
+
+    type = Float()
+    inherit_cache = True
+    name = "epoch_seconds"
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_sqlite(element, compiler, **kw) -> str:
+    return f"((julianday({compiler.process(element.clauses, **kw)}) - 2440587.5) * 86400.0)"
+
+
+@compiles(epoch_seconds)
+def _epoch_standard(element, compiler, **kw) -> str:
+    return f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})"
+
+
+def list_zone_labels() -> list[ZoneLabel]:
+    """Every zone that exists (active or not), in menu order."""
+    query = select(Zone.id, Zone.code, Zone.name, Zone.name_en).order_by(Zone.sort_order, Zone.id)
+    return [ZoneLabel(*row) for row in db.session.execute(query)]
+
+
+_IMPORTED_SUMS = (ImportedConsultation.finance_amount_krw,
+                  ImportedConsultation.patent_transfers, ImportedConsultation.ip_applications)
+_LIVE_SUMS = (Outcome.finance_amount_krw, Outcome.patent_transfers, Outcome.ip_applications)
+COMPLETED = Appointment.status == "completed"
+
+
+def _edges(periods: list[Period]) -> list[date | None]:
+    """The days where any period starts or ends (exclusive), sorted; None first when one
+    period has no start. Each period is then a run of consecutive intervals between them."""
+    points = {p.first for p in periods if p.first} | {p.last + timedelta(days=1) for p in periods}
+    return ([None] if any(p.first is None for p in periods) else []) + sorted(points)
+
+
+def _grouped(column, edges: list, measures=(), joins=(), where=(),
+             pivot: int | None = None) -> list[tuple]:
+    """(interval, zone id, rows, *sums of measures) of the rows whose `column` lies between
+    the edges, interval k being [edges[k], edges[k + 1]) (edges[0] None: open below).
+
+    One scan serves any number of periods or weeks: each row's interval comes from a
+    bisecting CASE, and the periods are added up from their intervals afterwards.
+    """
+    dated = column is ImportedConsultation.day
+    model = ImportedConsultation if dated else Appointment
+    bounds = [e if e is None or dated else day_start(e) for e in edges]
+    test = [column < bounds[-1]] + ([] if bounds[0] is None else [column >= bounds[0]])
+    single = len(bounds) == 2  # nothing to bisect: group by zone alone
+    inner = select(*([] if single else [_bucket_of(column, bounds, 0, len(bounds) - 1, pivot)
+                                        .label("k")]),
+                   model.zone_id.label("zone_id"),
+                   *[func.coalesce(m, 0).label(f"m{i}") for i, m in enumerate(measures)])
+    for target, on in joins:
+        inner = inner.outerjoin(target, on)
+    inner = inner.where(*test, *where).subquery()
+    # Zone first: SQLite then reads the covering zone-first index instead of the day index.
+    keys = [inner.c.zone_id] if single else [inner.c.zone_id, inner.c.k]
+    rows = db.session.execute(select(*keys, func.count(), *[
+        func.sum(inner.c[f"m{i}"]) for i in range(len(measures))]).group_by(*keys)).all()
+    if single:
+        return [(0, *row) for row in rows]
+    return [(k, zone_id, *rest) for zone_id, k, *rest in rows]
+
+
+def earliest_day() -> date | None:
+    """The first local day anything was recorded on (consultation, appointment, pre-screen)."""
+    imported = db.session.scalar(select(func.min(ImportedConsultation.day)))
+    instants = db.session.execute(select(
+        select(func.min(Appointment.starts_at)).scalar_subquery(),
+        select(func.min(Intake.created_at)).scalar_subquery())).one()
+    days = [imported] + [value.astimezone(center_tz()).date() if value else None
+                         for value in instants]
+    found = [day for day in days if day is not None]
+    return min(found) if found else None
+
+
+def buckets(period: Period, weekly: bool) -> list[date]:
+    """Bucket starts from period.first (weeks start on Monday, months on the 1st), plus the end."""
+    assert period.first is not None
+    edges, end = [period.first], period.last + timedelta(days=1)
+    while True:
+        last = edges[-1]
+        if weekly:
+            step = last + timedelta(days=7 - last.weekday())
+        else:
+            step = (last.replace(day=1) + timedelta(days=32)).replace(day=1)
+        if step >= end:
+            return [*edges, end]
+        edges.append(step)
+
+
+def _bucket_of(column, bounds: list, low: int, high: int, pivot: int | None = None):
+    """The i (low <= i < high) with bounds[i] <= column < bounds[i + 1], found by bisection:
+    a CASE nested log2(buckets) deep, so each row takes a handful of comparisons."""
+    if high - low == 1:
+        return literal_column(str(low))
+    middle = pivot if pivot is not None and low < pivot < high else (low + high) // 2
+    return case((column < bounds[middle], _bucket_of(column, bounds, low, middle)),
+                else_=_bucket_of(column, bounds, middle, high))
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Consultations and their figures per zone in the intervals between local-day edges:
+    interval k is [edges[k], edges[k + 1]), edges[0] None meaning since ever."""
+
+    edges: list[date | None]
+    cells: dict[tuple[int, str], Figures]  # (interval, zone code) -> figures
+    zones: list[ZoneLabel]
+
+    def figures(self, period: Period) -> dict[str, Figures]:
+        """Zone code -> Figures of a period whose edges are among the tally's."""
+        low = self.edges.index(period.first)
+        high = self.edges.index(period.last + timedelta(days=1))
+        found = {zone.code: Figures() for zone in self.zones}
+        for (interval, code), figures in self.cells.items():
+            if low <= interval < high:
+                found[code].add(figures.as_dict().values())
+        return found
+
+
+def tally(periods: list[Period], pivot: date | None = None) -> Tally:
+    """One pass over the imported and the completed live consultations (two queries) that
+    answers for every one of the periods. Rows are first split at `pivot` (an edge): with
+    most rows on one side, that side is told apart in fewer comparisons."""
+    zones = list_zone_labels()
+    code_of = {zone.id: zone.code for zone in zones}
+    edges = _edges(periods)
+    split = edges.index(pivot) if pivot in edges else None
+    cells: dict[tuple[int, str], Figures] = {}
+    found = _grouped(ImportedConsultation.day, edges, _IMPORTED_SUMS, pivot=split) + _grouped(
+        Appointment.starts_at, edges, _LIVE_SUMS, where=[COMPLETED], pivot=split,
+        joins=[(Outcome, Outcome.appointment_id == Appointment.id)])
+    for interval, zone_id, *sums in found:
+        cells.setdefault((interval, code_of[zone_id]), Figures()).add(sums)
+    return Tally(edges, cells, zones)
+
+
+def zone_figures(periods: list[Period]) -> list[dict[str, Figures]]:
+    """For each period: zone code -> Figures, every zone present (two queries in all)."""
+    found = tally(periods)
+    return [found.figures(period) for period in periods]
+
+
+@dataclass(frozen=True)
+class Series:
+    """Consultations per bucket and zone: bucket start dates and, per zone code, counts."""
+
+    weekly: bool
+    starts: list[date]
+    counts: dict[str, list[int]]
+
+
+def series_buckets(period: Period, max_weeks: int = 60) -> tuple[bool, list[Period]]:
+    """Weeks (months beyond `max_weeks`) of the period, or since the first record when the
+    period has no start: (weekly, the buckets as periods)."""
+    first = period.first or earliest_day() or period.last
+    period = Period(min(first, period.last), period.last)
+    weekly = (period.last - period.first).days < max_weeks * 7
+    edges = buckets(period, weekly)
+    return weekly, [Period(low, high - timedelta(days=1)) for low, high in zip(
+        edges, edges[1:], strict=False)]
+
+
+def consultations_over_time(period: Period, max_weeks: int = 60,
+                            found: Tally | None = None) -> Series:
+    """Consultations per week (per month beyond `max_weeks`) and zone over the period;
+    `found` may be a tally already made that covers the buckets."""
+    weekly, parts = series_buckets(period, max_weeks)
+    found = found or tally(parts)
+    by_part = [found.figures(part) for part in parts]
+    return Series(weekly, [part.first for part in parts],
+                  {zone.code: [figures[zone.code].consultations for figures in by_part]
+                   for zone in found.zones})

@@ -1,0 +1,102 @@
+"""Slot utilisation: booked / offered per zone, institution and adviser.
+
+Offered slots are what the rota opened: the slots still free (from the availability engine,
+asked as if it were just before each day so that past days count too) plus the appointments
+that hold an adviser's time. Booked are those appointments (every status but cancelled).
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from app.admin.stats import Period, day_start, in_period, list_zone_labels
+from app.booking.models import Appointment
+from app.extensions import db
+from app.types import center_tz
+from app.zones.availability import free_slots
+from app.zones.models import Adviser, Institution, Zone
+
+MAX_DAYS = 31  # a longer period is measured over its last 31 days (the engine is costly)
+
+
+@dataclass(frozen=True)
+class UtilisationRow:
+    """One line of the utilisation table: a zone, an institution or an adviser."""
+
+    level: str  # "zone" | "institution" | "adviser"
+    zone: str  # zone code
+    name: str
+    name_en: str
+    booked: int
+    offered: int
+
+    @property
+    def rate(self) -> float:
+        """booked / offered; 0.0 when nothing was offered."""
+        return self.booked / self.offered if self.offered else 0.0
+
+
+def utilisation_window(period: Period) -> Period:
+    """The days utilisation is measured over: the period, at most its last MAX_DAYS days."""
+    earliest = period.last - timedelta(days=MAX_DAYS - 1)
+    return Period(max(period.first or earliest, earliest), period.last)
+
+
+def _free_counts(zone: Zone, first: date, last: date) -> Counter:
+    """Free slots per adviser between two local days, seen from just before each stretch."""
+    counts: Counter = Counter()
+    notice, tz = timedelta(hours=zone.min_notice_hours), center_tz()
+    day = first
+    while day <= last:
+        now = day_start(day) - notice
+        end = min(last, now.astimezone(tz).date() + timedelta(days=zone.horizon_days))
+        if end < day:
+            break  # a notice longer than the horizon: the zone never offers anything
+        counts.update(slot.adviser_id for slot in free_slots(zone.code, day, end, now=now))
+        day = end + timedelta(days=1)
+    return counts
+
+
+def utilisation(period: Period) -> list[UtilisationRow]:
+    """Zone rows, each followed by its institutions and advisers (see utilisation_window)."""
+    window = utilisation_window(period)
+    booked = dict(db.session.execute(
+        select(Appointment.adviser_id, func.count(Appointment.id))
+        .where(Appointment.status != "cancelled", in_period(Appointment.starts_at, window))
+        .group_by(Appointment.adviser_id)).all())
+    free: Counter = Counter()
+    for zone in db.session.scalars(select(Zone).where(Zone.active)):
+        free.update(_free_counts(zone, window.first, window.last))
+    advisers = db.session.execute(
+        select(Adviser.id, Adviser.name, Adviser.zone_id, Adviser.active, Institution.id,
+               Institution.name, Institution.name_en)
+        .outerjoin(Institution, Institution.id == Adviser.institution_id)
+        .order_by(Institution.sort_order, Adviser.name, Adviser.id)).all()
+    rows = []
+    for zone in list_zone_labels():
+        groups: dict[int | None, list[UtilisationRow]] = {}
+        labels: dict[int | None, tuple[str, str]] = {}
+        for aid, name, zone_id, active, inst_id, inst_name, inst_en in advisers:
+            taken, open_ = int(booked.get(aid, 0)), free.get(aid, 0)
+            if zone_id != zone.id or not (active or taken):
+                continue
+            groups.setdefault(inst_id, []).append(
+                UtilisationRow("adviser", zone.code, name, name, taken, taken + open_))
+            labels[inst_id] = (inst_name or "소속 없음", inst_en or "No institution")
+        zone_rows = [UtilisationRow("zone", zone.code, zone.name, zone.name_en,
+                                    *_total(r for group in groups.values() for r in group))]
+        for inst_id, members in groups.items():
+            zone_rows.append(UtilisationRow("institution", zone.code, *labels[inst_id],
+                                            *_total(members)))
+            zone_rows.extend(members)
+        rows.extend(zone_rows)
+    return rows
+
+
+def _total(rows) -> tuple[int, int]:
+    booked = offered = 0
+    for row in rows:
+        booked, offered = booked + row.booked, offered + row.offered
+    return booked, offered

@@ -1,0 +1,158 @@
+"""Admin pages: the statistics dashboard, its exports, and the historical import."""
+
+from datetime import date, timedelta
+
+from flask import (
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from app.admin.blueprint import bp
+from app.admin.exports import FORMATS, table_csv, tables_xlsx
+from app.admin.imports import (
+    HEADER,
+    ImportRejected,
+    import_consultations,
+    import_limit,
+    recent_batches,
+)
+from app.admin.stats import Period, StatsError, parse_date, parse_period
+from app.admin.tables import build_dashboard
+from app.auth.decorators import staff_required
+from app.types import local_today
+
+MAX_AS_OF = 6
+
+
+def _default_as_of(today: date) -> list[date]:
+    """The end of last month and today, as the centre's published tables usually are."""
+    return sorted({today.replace(day=1) - timedelta(days=1), today})
+
+
+def _choices(today: date) -> tuple[Period, list[date]]:
+    """The period and "as of" dates asked for (this year and the defaults when not given)."""
+    args = request.args
+    first = args.get("from") if "from" in args else today.replace(month=1, day=1).isoformat()
+    period = parse_period(first, args.get("to"), today)
+    given = [parse_date(value, "asof") for value in args.getlist("asof")]
+    as_of = sorted({day for day in given if day is not None})
+    if len(as_of) > MAX_AS_OF:
+        raise StatsError(f"기준일은 {MAX_AS_OF}개까지입니다. / At most {MAX_AS_OF} as-of dates.")
+    return period, as_of or _default_as_of(today)
+
+
+def _query(period: Period, as_of: list[date]) -> dict:
+    """The query string that reproduces a dashboard (for exports and quick links)."""
+    return {"from": period.first.isoformat() if period.first else "",
+            "to": period.last.isoformat(), "asof": [day.isoformat() for day in as_of]}
+
+
+def _quick_periods(today: date) -> list[tuple[str, str, str, str]]:
+    """(Korean, English, from, to) of the usual periods."""
+    month = today.replace(day=1)
+    last_month_end = month - timedelta(days=1)
+    year = today.replace(month=1, day=1)
+    return [("이번 달", "This month", month.isoformat(), today.isoformat()),
+            ("지난 달", "Last month", last_month_end.replace(day=1).isoformat(),
+             last_month_end.isoformat()),
+            ("올해", "This year", year.isoformat(), today.isoformat()),
+            ("작년", "Last year", year.replace(year=year.year - 1).isoformat(),
+             (year - timedelta(days=1)).isoformat()),
+            ("전체 누적", "Since the start", "", today.isoformat())]
+
+
+def _resolve():
+    """(period, as of, error message or None) of the request."""
+    today = local_today()
+    try:
+        period, as_of = _choices(today)
+        return period, as_of, None
+    except StatsError as error:
+        return (Period(today.replace(month=1, day=1), today), _default_as_of(today),
+                str(error))
+
+
+@bp.get("/")
+@staff_required("admin")
+def dashboard():
+    """The statistics of a period, the published table for chosen dates, charts, exports."""
+    period, as_of, error = _resolve()
+    board = build_dashboard(period, as_of)
+    page = render_template("admin/dashboard.html", board=board, error=error,
+                           query=_query(period, as_of), quick=_quick_periods(local_today()),
+                           formats=FORMATS)
+    return page, 400 if error else 200
+
+
+@bp.get("/stats/<name>.<fmt>")
+@staff_required("admin")
+def stats_export(name: str, fmt: str):
+    """One dashboard table as CSV or XLSX, or every table (`all`) as one workbook."""
+    period, as_of, error = _resolve()
+    if error or fmt not in FORMATS or (name == "all" and fmt != "xlsx"):
+        abort(400 if error else 404)
+    tables = build_dashboard(period, as_of).tables
+    if name != "all":
+        tables = [table for table in tables if table.name == name]
+        if not tables:
+            abort(404)
+    first = period.first.isoformat() if period.first else "start"
+    filename = f"onestop-{name}-{first}-{period.last.isoformat()}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = table_csv(tables[0]), "text/csv; charset=utf-8"
+    else:
+        body = tables_xlsx(tables, title=f"Onestop {first} ~ {period.last.isoformat()}")
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _imports_page(errors: dict | None = None, status: int = 200):
+    page = render_template("admin/imports.html", errors=errors or {}, header=HEADER,
+                           batches=recent_batches(), limit_mb=import_limit() // (1024 * 1024))
+    return page, status
+
+
+@bp.url_value_preprocessor
+def _import_size_limit(endpoint: str | None, values: dict | None) -> None:
+    """Let the upload be larger than the app's 1 MB before CSRF protection reads the form."""
+    if endpoint != "admin.imports" or request.method != "POST":
+        return
+    limit = import_limit()
+    if request.content_length is not None and request.content_length > limit:
+        if not (current_user.is_authenticated and current_user.role == "admin"):
+            abort(413)
+        abort(make_response(_imports_page({"file": [
+            f"파일이 너무 큽니다 (최대 {limit // (1024 * 1024)}MB). 나누어 올려 주세요. / The file "
+            f"is too large ({limit // (1024 * 1024)} MB at most); split it."]}, 413)))
+    request.max_content_length = limit
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+@staff_required("admin")
+def imports():
+    """Upload a CSV of past consultations; the result, or every error, on the same page."""
+    if request.method == "GET":
+        return _imports_page()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _imports_page({"file": ["가져올 CSV 파일을 골라 주세요. / Choose a CSV file."]}, 422)
+    try:
+        result = import_consultations(upload.read(), filename=upload.filename,
+                                      actor=current_user._get_current_object())
+    except ImportRejected as rejected:
+        return _imports_page(rejected.fields, 422)
+    if result.duplicate:
+        flash("이미 가져온 파일입니다. 바뀐 것이 없습니다. "
+              "/ This file was imported before; nothing changed.", "info")
+    else:
+        flash(f"{result.imported:,}건을 가져왔습니다. / Imported {result.imported:,} "
+              "consultations.", "success")
+    return redirect(url_for("admin.imports"))

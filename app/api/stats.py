@@ -1,0 +1,57 @@
+"""Staff API for the statistics and the historical import (admins only)."""
+
+from flask import g, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from app.admin.flow import funnel
+from app.admin.imports import ImportRejected, import_consultations, import_limit
+from app.admin.stats import StatsError, parse_period, zone_figures
+from app.api.auth import api_staff
+from app.api.errors import ApiError, bad_request, invalid
+from app.api.views import bp
+from app.types import local_today
+
+
+@bp.get("/stats")
+@api_staff("admin")
+def stats():
+    """Consultations per zone, the funnel and the no-show rate of a period (API.md)."""
+    try:
+        period = parse_period(request.args.get("from"), request.args.get("to"), local_today())
+    except StatsError as error:
+        raise bad_request(str(error)) from error
+    (figures,) = zone_figures([period])
+    flow = funnel(period)
+    return jsonify({
+        "from": period.first.isoformat() if period.first else None,
+        "to": period.last.isoformat(),
+        "zones": {code: found.as_dict() for code, found in figures.items()},
+        "funnel": flow.as_dict(),
+        "no_show_rate": flow.no_show_rate,
+    })
+
+
+def too_large(limit: int) -> ApiError:
+    """413 naming the import's own size limit."""
+    megabytes = limit // (1024 * 1024)
+    return ApiError(413, "too_large", f"파일이 너무 큽니다 (최대 {megabytes}MB). 나누어 "
+                    f"가져와 주세요. / The file is too large ({megabytes} MB at most); split it.")
+
+
+@bp.post("/import/consultations")
+@api_staff("admin")
+def import_file():
+    """Import a CSV body of past consultations: all or nothing, a repeat changes nothing."""
+    limit = import_limit()
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large(limit)  # refused before a byte of it is read
+    request.max_content_length = limit  # this route only; the app-wide limit is 1 MB
+    try:
+        raw = request.get_data(cache=False)
+    except RequestEntityTooLarge as error:  # a body sent without its length
+        raise too_large(limit) from error
+    try:
+        result = import_consultations(raw, filename="API", actor=g.api_user)
+    except ImportRejected as error:
+        raise invalid(error.fields) from error
+    return jsonify({"imported": result.imported})
