@@ -29,6 +29,8 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 15000)
 
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # The historical import alone takes larger bodies (API and upload page).
+    IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
     JSON_AS_ASCII = False
 
     SESSION_COOKIE_HTTPONLY = True
