@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.auth.decorators import staff_required
 from app.intake.rules import STAGE_LABELS, business_number_digits
+from app.main.errors import error_response
 from app.main.security import safe_local_path
 from app.types import to_local
 from app.visits.errors import AppointmentNotFound, NotYours, VisitError
@@ -45,14 +46,22 @@ def agenda():
         stage_labels=STAGE_LABELS, today=today_at_centre())
 
 
+@bp.errorhandler(AppointmentNotFound)
+def unknown_appointment(error: AppointmentNotFound):
+    return error_response(404)
+
+
+@bp.errorhandler(NotYours)
+def not_yours(error: NotYours):
+    return error_response(403, error.message)
+
+
 def _act(action, appointment_id: int, done: str):
     back = safe_local_path(request.form.get("back"))
     try:
         appointment = action(current_user, appointment_id)
-    except AppointmentNotFound:
-        abort(404)
-    except NotYours:
-        abort(403)
+    except (AppointmentNotFound, NotYours):
+        raise
     except VisitError as error:
         flash(error.message, "error")
         return redirect(back or url_for("visits.agenda"), code=303)
@@ -76,13 +85,10 @@ def do_no_show(appointment_id: int):
 @bp.route("/appointments/<int:appointment_id>/outcome", methods=["GET", "POST"])
 @staff_required()
 def outcome(appointment_id: int):
-
     try:
         appointment = appointment_for_staff(current_user, appointment_id)
-    except AppointmentNotFound:
-        abort(404)
-    except NotYours:
-        abort(403)
+    except (AppointmentNotFound, NotYours):
+        raise
     except VisitError as error:
         flash(error.message, "error")
         return redirect(url_for("visits.agenda"), code=303)
