@@ -5,7 +5,13 @@ import os
 import shutil
 import subprocess
 import tempfile
+from contextlib import contextmanager
 
+from flask_migrate import upgrade
+
+from app import create_app
+from app.admin.demo import seed_demo
+from app.extensions import db
 from tests.helpers import free_port
 
 
@@ -43,3 +49,20 @@ class PostgresCluster:
         _as_postgres([_bin("pg_ctl"), "-D", os.path.join(self.dir, "data"), "-m", "fast",
                       "-w", "stop"])
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@contextmanager
+def demo_app_on_postgres():
+    """An app on a fresh cluster, migrated and holding the demo centre; torn down after."""
+    cluster = PostgresCluster()
+    try:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": cluster.url})
+        with app.app_context():
+            upgrade()
+            seed_demo()
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        cluster.stop()

@@ -7,15 +7,13 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from app import create_app
-from app.admin.demo import seed_demo
 from app.booking.errors import SlotTaken
 from app.booking.models import Appointment
 from app.booking.services import Request, book_visit, cancel_booking
 from app.extensions import db
 from app.types import local_today
 from app.zones.availability import free_slots
-from tests.postgres import PostgresCluster
+from tests.postgres import demo_app_on_postgres
 from tests.test_booking_constraints import intake_id, raw_booking
 
 pytestmark = pytest.mark.slow
@@ -23,18 +21,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def pg_app():
-    cluster = PostgresCluster()
-    try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": cluster.url})
-        with app.app_context():
-            upgrade()
-            seed_demo()
+    """An app on a throw-away PostgreSQL cluster holding the demo centre."""
+    with demo_app_on_postgres() as app:
         yield app
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        cluster.stop()
 
 
 def test_migrations_build_the_schema_with_its_partial_indexes(pg_app):

@@ -7,19 +7,16 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from flask_migrate import upgrade
 from icalendar import Calendar
 from sqlalchemy import select
 
-from app import create_app
-from app.admin.demo import seed_demo
 from app.extensions import db
 from app.notify.leader import AdvisoryLock, leader_lock
 from app.notify.models import OutboxMessage
 from app.notify.relay import backoff, relay_outbox
 from app.types import utcnow
 from tests.helpers import free_port
-from tests.postgres import PostgresCluster
+from tests.postgres import demo_app_on_postgres
 from tests.smtp import Recorder, mail_config, silent_server, smtp_server
 from tests.test_booking_api import make_intake, pick, shared_day
 from tests.test_outbox import book
@@ -231,17 +228,8 @@ def test_two_relays_at_once_never_send_a_message_twice(app):
 @pytest.fixture
 def pg_app():
     """An app on a throw-away PostgreSQL cluster holding the demo centre."""
-    cluster = PostgresCluster()
-    try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": cluster.url})
-        with app.app_context():
-            upgrade()
-            seed_demo()
+    with demo_app_on_postgres() as app:
         yield app
-        with app.app_context():
-            db.engine.dispose()
-    finally:
-        cluster.stop()
 
 
 @pytest.mark.slow
