@@ -104,7 +104,7 @@ def _add_appointments(booking: Booking, slots: list[Slot]) -> None:
         ))
 
 
-def _flush_or_explain() -> None:
+def flush_or_explain() -> None:
     """Flush; a unique index that refuses the rows becomes the domain error it means."""
     try:
         db.session.flush()
@@ -169,7 +169,7 @@ def _book(intake, requests: Sequence[Request], now: datetime,
                       visit_date=to_local(slots[0].start).date(), created_at=now)
     db.session.add(booking)
     _add_appointments(booking, slots)
-    _flush_or_explain()
+    flush_or_explain()
     return booking, token
 
 
@@ -247,7 +247,7 @@ def reschedule_booking(token: str, requests: Sequence[Request],
         db.session.flush()  # the old rows leave the unique indexes before the new ones arrive
         _add_appointments(booking, slots)
         booking.visit_date = to_local(slots[0].start).date()
-        _flush_or_explain()
+        flush_or_explain()
         kept = {(s.adviser_id, s.start) for s in slots}
         offer_freed_slots(_freed([a for a in old if (a.adviser_id, a.starts_at) not in kept]),
                           now)

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from app.booking.errors import InvalidBooking
 from app.booking.models import Appointment, Booking
-from app.booking.services import _flush_or_explain
+from app.booking.services import flush_or_explain
 from app.booking.transactions import booking_transaction
 from app.extensions import db
 from app.intake.services import add_intake
@@ -38,6 +38,6 @@ def register_walk_in(staff_id: int, values: dict, zone_code: str, adviser_id: in
             intake_id=intake.id, zone_id=slot.zone_id, adviser_id=slot.adviser_id,
             institution_id=slot.institution_id, starts_at=slot.start, ends_at=slot.end,
             status="checked_in", checked_in_at=now))
-        _flush_or_explain()
+        flush_or_explain()
         db.session.commit()
     return booking
