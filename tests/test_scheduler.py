@@ -215,6 +215,9 @@ def test_two_scheduler_processes_for_a_minute_send_nothing_twice(app, tmp_path):
                 handed_over = True
             time.sleep(1.0)
         state = wait_for_drain(app)
+        # Leadership while running; stopping them one after the other below may hand it on
+        # once more, which is the standby doing its job, not part of what is measured.
+        leaderships = log.read_text().count("leading")
         codes = [end(p) for p in processes]
     ids = server.message_ids()
     duplicates = len(ids) - len(set(ids))
@@ -227,7 +230,7 @@ def test_two_scheduler_processes_for_a_minute_send_nothing_twice(app, tmp_path):
     assert codes == [0, 0] and state == {"sent": rows}
     assert duplicates == 0 and len(ids) == rows
     assert sorted(int(key.split(":")[1]) for key in reminders) == reminded
-    assert log.read_text().count("leading") == 2  # the first leader, then the one after it
+    assert leaderships == 2  # the first leader, then the one after it
 
 
 @pytest.mark.slow
