@@ -11,6 +11,7 @@ os.environ.pop("DATABASE_URL", None)
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
+from tests.admin_helpers import admin_client  # noqa: E402
 
 
 def _build_template(path, seed: bool) -> None:
@@ -154,3 +155,9 @@ def booked(app, client, intake_payload):
         {"zone": "legal", "adviser_id": slot["adviser_id"], "start": slot["start"]}]})
     booking = response.get_json()["booking"]
     return booking["appointments"][0]["id"], datetime.fromisoformat(slot["start"])
+
+
+@pytest.fixture
+def admin(app, client):
+    """The test client signed in as an admin, with the admin-screen helpers."""
+    return admin_client(app, client)

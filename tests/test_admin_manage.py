@@ -15,19 +15,12 @@ from app.types import local_today, to_local
 from app.zones.models import Closure, Institution, Zone
 from tests.admin_helpers import (
     ZONE,
-    admin_client,
     count,
     entries,
     one,
     sign_in,
     zone_id,
 )
-
-
-@pytest.fixture
-def admin(app, client):
-    return admin_client(app, client)
-
 
 # Zones
 

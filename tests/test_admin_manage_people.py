@@ -18,18 +18,11 @@ from app.visits.schedule import add_rotation_rule
 from app.zones.models import Adviser, Institution
 from tests.admin_helpers import (
     PASSWORD,
-    admin_client,
     count,
     entries,
     one,
     zone_id,
 )
-
-
-@pytest.fixture
-def admin(app, client):
-    return admin_client(app, client)
-
 
 # Advisers
 

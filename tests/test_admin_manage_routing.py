@@ -12,18 +12,11 @@ from app.intake.models import Intake, Need, RoutingRule
 from app.types import local_today
 from app.zones.models import Institution
 from tests.admin_helpers import (
-    admin_client,
     count,
     entries,
     one,
     zone_id,
 )
-
-
-@pytest.fixture
-def admin(app, client):
-    return admin_client(app, client)
-
 
 # Needs
 
