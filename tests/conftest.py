@@ -15,11 +15,11 @@ from tests.admin_helpers import admin_client  # noqa: E402
 
 
 def _build_template(path, seed: bool) -> None:
-    from flask_migrate import upgrade
+    from app.main.commands import prepare_database
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
-        upgrade()
+        prepare_database()  # as `init-db`: the schema, and the statistics rollup built
         if seed:
             from app.admin.demo import seed_demo
 

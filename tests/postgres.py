@@ -7,11 +7,10 @@ import subprocess
 import tempfile
 from contextlib import contextmanager
 
-from flask_migrate import upgrade
-
 from app import create_app
 from app.admin.demo import seed_demo
 from app.extensions import db
+from app.main.commands import prepare_database
 from tests.helpers import free_port
 
 
@@ -58,7 +57,7 @@ def demo_app_on_postgres():
     try:
         app = create_app({"SQLALCHEMY_DATABASE_URI": cluster.url})
         with app.app_context():
-            upgrade()
+            prepare_database()
             seed_demo()
         yield app
         with app.app_context():

@@ -7,10 +7,12 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
+from app.admin.demo import seed_demo
 from app.booking.errors import SlotTaken
 from app.booking.models import Appointment
 from app.booking.services import Request, book_visit, cancel_booking
 from app.extensions import db
+from app.main.commands import prepare_database
 from app.types import local_today
 from app.zones.availability import free_slots
 from tests.postgres import demo_app_on_postgres
@@ -80,3 +82,55 @@ def test_migrations_downgrade_cleanly(pg_app):
         assert "appointments" not in inspect(db.engine).get_table_names()
         upgrade()
         assert "appointments" in inspect(db.engine).get_table_names()
+        prepare_database()  # the demo centre and the rollup again, for the tests after this
+        seed_demo()
+
+
+def test_concurrent_outcomes_on_one_day_are_all_in_the_rollup(pg_app):
+    """Twelve advisers record outcomes of the same day at the same moment: the day's rollup
+    row is recomputed by each transaction in turn (the state row's lock), never twice at
+    once, so it counts every one of them and no commit fails."""
+    import threading
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from app.admin.models import ZoneDay
+    from app.visits.models import Outcome
+    from tests.stats_helpers import make_visit
+
+    day = datetime(2026, 2, 3, 9, tzinfo=ZoneInfo("Asia/Seoul"))
+    with pg_app.app_context():
+        ids = [make_visit("finance", day + timedelta(minutes=n), "booked") for n in range(12)]
+    barrier, errors = threading.Barrier(len(ids)), []
+
+    def record(appointment_id: int) -> None:
+        with pg_app.app_context():
+            try:
+                db.session.get(Appointment, appointment_id).status = "completed"
+                db.session.add(Outcome(appointment_id=appointment_id,
+                                       finance_amount_krw=100_000_000))
+                db.session.flush()
+                barrier.wait(timeout=30)
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 (reported below)
+                errors.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=record, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with pg_app.app_context():
+        rows = db.session.scalars(select(ZoneDay).where(ZoneDay.day == day.date())).all()
+        assert [(row.consultations, row.finance_amount_krw) for row in rows] == [
+            (12, 1_200_000_000)]
+
+
+def test_the_migrated_postgres_schema_matches_the_models(pg_app):
+    from tests.test_migrations import schema_differences
+
+    with pg_app.app_context():
+        assert schema_differences() == []

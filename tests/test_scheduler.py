@@ -38,7 +38,7 @@ from tests.test_relay import wait_until_claimed
 
 JOB_IDS = {"outbox-relay", "outbox-prune", "booking-reminders", "waitlist-expiry",
            "booking-forget-purged", "visits-no-show", "visits-agenda",
-           "intake-retention-purge", "admin-weekly-summary"}
+           "intake-retention-purge", "admin-weekly-summary", "stats-rollup-check"}
 
 
 def test_every_job_has_a_fixed_id_coalesces_and_runs_alone(app):

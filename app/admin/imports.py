@@ -21,6 +21,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.admin.models import ImportBatch, ImportedConsultation
+from app.admin.rollup import note_days
 from app.auth.audit import record_change
 from app.auth.models import User
 from app.extensions import db
@@ -223,6 +224,7 @@ def import_consultations(raw: bytes, filename: str = "",
         db.session.flush()
         db.session.execute(insert(ImportedConsultation),
                            [{**row, "batch_id": batch.id} for row in rows])
+        note_days(row["day"] for row in rows)  # the statistics' rollup, at the commit
         record_change(actor, "import_consultations", "import_batch", batch.id,
                       after={"filename": batch.filename, "rows": len(rows), "sha256": digest})
         db.session.commit()

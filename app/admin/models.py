@@ -47,3 +47,30 @@ class ImportedConsultation(Base):
             name="figures_not_negative",
         ),
     )
+
+
+class ZoneDay(Base):
+    """The consultations of one zone on one centre-local day, imported and live together,
+    with their figures: the rollup the statistics read (see app/admin/rollup.py)."""
+
+    __tablename__ = "zone_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"), primary_key=True)
+    consultations: Mapped[int] = mapped_column(Integer, default=0)
+    finance_amount_krw: Mapped[int] = mapped_column(BigInteger, default=0)
+    patent_transfers: Mapped[int] = mapped_column(Integer, default=0)
+    ip_applications: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RollupState(Base):
+    """One row: the time zone whose local days `zone_days` was built for, and when.
+
+    No row, or another zone than CENTER_TIMEZONE: the rollup is not trusted and the
+    statistics read the consultations themselves until it is rebuilt."""
+
+    __tablename__ = "rollup_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,11 +10,12 @@ import re
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Float, Index, and_, case, func, literal_column, select
+from flask import current_app
+from sqlalchemy import Date, Float, Index, and_, case, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from app.admin.models import ImportedConsultation
+from app.admin.models import ImportedConsultation, RollupState, ZoneDay
 from app.booking.models import Appointment
 from app.extensions import db
 from app.intake.models import Intake
@@ -26,13 +27,13 @@ FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2999, 12, 31)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-# Covering indexes the queries below read through (migration c795a6c6ae3e); declared here,
-# beside the queries they serve, so that the metadata matches the migrated schema.
+# Covering indexes the queries below read through (migrations c795a6c6ae3e, 3a1f0c7d9b42);
+# declared here, beside the queries they serve, so that the metadata matches the schema.
 Index("ix_imported_consultations_zone_day", ImportedConsultation.zone_id,
       ImportedConsultation.day, ImportedConsultation.finance_amount_krw,
       ImportedConsultation.patent_transfers, ImportedConsultation.ip_applications)
-Index("ix_appointments_status_zone_start", Appointment.status, Appointment.zone_id,
-      Appointment.starts_at)
+Index("ix_appointments_status_start", Appointment.status, Appointment.starts_at,
+      Appointment.zone_id, Appointment.intake_id)
 Index("ix_appointments_start_status", Appointment.starts_at, Appointment.status,
       Appointment.adviser_id, Appointment.zone_id, Appointment.created_at)
 Index("ix_intakes_created_profile", Intake.created_at, Intake.stage, Intake.industry,
@@ -146,7 +147,16 @@ def list_zone_labels() -> list[ZoneLabel]:
 _IMPORTED_SUMS = (ImportedConsultation.finance_amount_krw,
                   ImportedConsultation.patent_transfers, ImportedConsultation.ip_applications)
 _LIVE_SUMS = (Outcome.finance_amount_krw, Outcome.patent_transfers, Outcome.ip_applications)
+_ROLLUP_SUMS = (ZoneDay.consultations, ZoneDay.finance_amount_krw, ZoneDay.patent_transfers,
+                ZoneDay.ip_applications)
 COMPLETED = Appointment.status == "completed"
+
+
+def rollup_ready() -> bool:
+    """Whether the day-by-zone rollup (app/admin/rollup.py) is built for the centre's time
+    zone; if not, the statistics read the consultations themselves."""
+    built_for = db.session.scalar(select(RollupState.timezone).where(RollupState.id == 1))
+    return built_for == current_app.config["CENTER_TIMEZONE"]
 
 
 def _edges(periods: list[Period]) -> list[date | None]:
@@ -157,15 +167,14 @@ def _edges(periods: list[Period]) -> list[date | None]:
 
 
 def _grouped(column, edges: list, measures=(), joins=(), where=(),
-             pivot: int | None = None) -> list[tuple]:
+             pivot: int | None = None, session=None) -> list[tuple]:
     """(interval, zone id, rows, *sums of measures) of the rows whose `column` lies between
     the edges, interval k being [edges[k], edges[k + 1]) (edges[0] None: open below).
 
     One scan serves any number of periods or weeks: each row's interval comes from a
     bisecting CASE, and the periods are added up from their intervals afterwards.
     """
-    dated = column is ImportedConsultation.day
-    model = ImportedConsultation if dated else Appointment
+    model, dated = column.class_, isinstance(column.type, Date)
     bounds = [e if e is None or dated else day_start(e) for e in edges]
     test = [column < bounds[-1]] + ([] if bounds[0] is None else [column >= bounds[0]])
     single = len(bounds) == 2  # nothing to bisect: group by zone alone
@@ -178,7 +187,7 @@ def _grouped(column, edges: list, measures=(), joins=(), where=(),
     inner = inner.where(*test, *where).subquery()
     # Zone first: SQLite then reads the covering zone-first index instead of the day index.
     keys = [inner.c.zone_id] if single else [inner.c.zone_id, inner.c.k]
-    rows = db.session.execute(select(*keys, func.count(), *[
+    rows = (session or db.session).execute(select(*keys, func.count(), *[
         func.sum(inner.c[f"m{i}"]) for i in range(len(measures))]).group_by(*keys)).all()
     if single:
         return [(0, *row) for row in rows]
@@ -243,14 +252,20 @@ class Tally:
 
 
 def tally(periods: list[Period], pivot: date | None = None) -> Tally:
-    """One pass over the imported and the completed live consultations (two queries) that
-    answers for every one of the periods. Rows are first split at `pivot` (an edge): with
-    most rows on one side, that side is told apart in fewer comparisons."""
+    """One pass over the rollup (or, before it is built, over the imported and the completed
+    live consultations: two queries) that answers for every one of the periods. Rows are
+    first split at `pivot` (an edge): with most rows on one side, that side is told apart
+    in fewer comparisons."""
     zones = list_zone_labels()
     code_of = {zone.id: zone.code for zone in zones}
     edges = _edges(periods)
     split = edges.index(pivot) if pivot in edges else None
     cells: dict[tuple[int, str], Figures] = {}
+    if rollup_ready():  # one row per day and zone: each row's count is a sum
+        for interval, zone_id, _days, *sums in _grouped(ZoneDay.day, edges, _ROLLUP_SUMS,
+                                                        pivot=split):
+            cells.setdefault((interval, code_of[zone_id]), Figures()).add(sums)
+        return Tally(edges, cells, zones)
     found = _grouped(ImportedConsultation.day, edges, _IMPORTED_SUMS, pivot=split) + _grouped(
         Appointment.starts_at, edges, _LIVE_SUMS, where=[COMPLETED], pivot=split,
         joins=[(Outcome, Outcome.appointment_id == Appointment.id)])

@@ -5,9 +5,18 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 
+def prepare_database() -> None:
+    """Migrate to the newest schema, then build the statistics rollup if it is missing or
+    was built for another time zone (CENTER_TIMEZONE)."""
+    from app.admin.rollup import ensure_built
+
+    upgrade()
+    ensure_built()
+
+
 @click.command("init-db")
 @with_appcontext
 def init_db_command() -> None:
     """Create or upgrade the database schema to the newest migration (safe to repeat)."""
-    upgrade()
+    prepare_database()
     click.echo("데이터베이스가 최신 스키마입니다. / The database schema is up to date.")

@@ -1,0 +1,269 @@
+"""The rollup `zone_days`: consultations and their figures per centre-local day and zone.
+
+The published table counts every consultation since the centre began, and reading every
+one of them for each dashboard costs more than a page may. The statistics read this rollup
+instead (one row per day and zone: a few thousand where the consultations are a hundred
+thousand) whenever it was built for the centre's time zone (`RollupState`), and the
+consultations themselves otherwise.
+
+It is kept in step inside the transaction that changes what it counts. A session hook notes
+the local days of every appointment that is or was completed, of every outcome and of every
+imported consultation that is flushed; just before the commit those days are recomputed
+from the consultations (GROUP BY, like the statistics) while the state row is locked, so
+that two transactions never recompute the same day at once on PostgreSQL. A recomputed day
+is right whatever happened on it: noting a day too many costs a query, never a double count.
+Writes that bypass the ORM (the import's bulk insert) note their days with `note_days`.
+
+`rebuild` recomputes everything: `init-db` runs it when the rollup is missing or was built
+for another time zone, and the scheduler runs it daily and logs any day that had drifted.
+"""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from itertools import chain
+
+from flask import current_app
+from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy.orm import Session
+
+from app.admin.models import ImportedConsultation, RollupState, ZoneDay
+from app.admin.stats import _IMPORTED_SUMS, _LIVE_SUMS, COMPLETED, _grouped
+from app.booking.models import Appointment
+from app.booking.transactions import booking_transaction
+from app.extensions import db
+from app.notify.scheduler import ScheduledJob
+from app.types import to_local, utcnow
+from app.visits.models import Outcome
+
+log = logging.getLogger(__name__)
+
+SETTINGS = {"STATS_ROLLUP_CHECK_SECONDS": 24 * 3600}
+STATE_ID = 1
+LONGEST = 400  # days recomputed per pair of queries (the bucketing CASE stays ~9 deep)
+GAP = 31  # noted days this close are recomputed as one stretch, the days between included
+_NOTES = "onestop.rollup"
+_FIGURES = ("consultations", "finance_amount_krw", "patent_transfers", "ip_applications")
+
+
+@dataclass
+class Notes:
+    """What a transaction changed that the rollup counts: local days, and appointments whose
+    outcome changed (their day is looked up at commit, when their ids are known)."""
+
+    days: set[date] = field(default_factory=set)
+    appointments: set[int] = field(default_factory=set)
+
+
+def _notes(session: Session) -> Notes:
+    return session.info.setdefault(_NOTES, Notes())
+
+
+def note_days(days: Iterable[date], session: Session | None = None) -> None:
+    """Recompute these local days at the next commit (for writes that bypass the ORM)."""
+    _notes(session or db.session()).days.update(days)
+
+
+def _values(obj, name: str) -> list:
+    """The attribute's value now and before this flush (whatever of it is loaded)."""
+    history = inspect(obj).attrs[name].history
+    return [*history.added, *history.unchanged, *history.deleted]
+
+
+def _local_day(moment: datetime) -> date:
+    return to_local(moment).date()
+
+
+@event.listens_for(Session, "before_flush")
+def _watch(session: Session, flush_context, instances) -> None:
+    """Note the days of the flushed changes that the rollup counts."""
+    with session.no_autoflush:
+        for obj in chain(session.new, session.dirty, session.deleted):
+            if isinstance(obj, Appointment):
+                if "completed" in {obj.status, *_values(obj, "status")}:
+                    _notes(session).days.update(
+                        _local_day(moment) for moment in {obj.starts_at,
+                                                          *_values(obj, "starts_at")} if moment)
+            elif isinstance(obj, Outcome):
+                notes = _notes(session)
+                notes.appointments.update(
+                    i for i in {obj.appointment_id, *_values(obj, "appointment_id")} if i)
+                linked = obj.__dict__.get("appointment")
+                if linked is not None and linked.starts_at is not None:
+                    notes.days.add(_local_day(linked.starts_at))
+            elif isinstance(obj, ImportedConsultation):
+                _notes(session).days.update(
+                    day for day in {obj.day, *_values(obj, "day")} if day)
+
+
+@event.listens_for(Session, "before_commit")
+def _settle(session: Session) -> None:
+    """Recompute the noted days in the transaction being committed."""
+    session.flush()  # the changes not flushed yet note their days too
+    notes = session.info.pop(_NOTES, None)
+    if notes is None:
+        return
+    days = set(notes.days)
+    ids = sorted(notes.appointments)
+    for start in range(0, len(ids), 500):
+        days.update(_local_day(moment) for moment in session.scalars(
+            select(Appointment.starts_at).where(Appointment.id.in_(ids[start:start + 500]))))
+    if days:
+        refresh(days, session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    """A rolled-back transaction changed nothing the rollup counts."""
+    session.info.pop(_NOTES, None)
+
+
+def timezone_name() -> str:
+    """The time zone whose local days the rollup must be built for."""
+    return current_app.config["CENTER_TIMEZONE"]
+
+
+def _locked_state(session: Session) -> RollupState | None:
+    """The state row, locked until the commit (PostgreSQL; SQLite has one writer anyway)."""
+    return session.scalar(select(RollupState).where(RollupState.id == STATE_ID)
+                          .with_for_update())
+
+
+def refresh(days: Iterable[date], session: Session | None = None) -> None:
+    """Recompute the rollup of these local days, if the rollup is built (else nothing)."""
+    session = session or db.session()
+    state = _locked_state(session)
+    if state is None or state.timezone != timezone_name():
+        return
+    for first, last in stretches(days):
+        _store(first, last, _compute(first, last, session), session)
+
+
+def stretches(days: Iterable[date], gap: int = GAP,
+              longest: int = LONGEST) -> list[tuple[date, date]]:
+    """The days as (first, last) runs, each at most `longest` days, joining days at most
+    `gap` days apart (recomputing a day in between is harmless)."""
+    runs: list[tuple[date, date]] = []
+    for day in sorted(set(days)):
+        if runs and (day - runs[-1][1]).days <= gap and (day - runs[-1][0]).days < longest:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+Cells = dict[tuple[date, int], list[int]]  # (day, zone id) -> the four figures
+
+
+def _add(cells: Cells, rows) -> Cells:
+    for day, zone_id, *values in rows:
+        cell = cells.setdefault((day, zone_id), [0, 0, 0, 0])
+        for index, value in enumerate(values):
+            cell[index] += int(value or 0)
+    return cells
+
+
+def _imported(first: date, last: date, session: Session, cells: Cells) -> Cells:
+    """Add the imported consultations of first..last: their day is already a local day."""
+    day = ImportedConsultation.day
+    return _add(cells, session.execute(
+        select(day, ImportedConsultation.zone_id, func.count(),
+               *[func.sum(measure) for measure in _IMPORTED_SUMS])
+        .where(day >= first, day <= last).group_by(day, ImportedConsultation.zone_id)))
+
+
+def _live(first: date, last: date, session: Session, cells: Cells) -> Cells:
+    """Add the completed appointments of first..last (at most LONGEST days), each counted on
+    its local day by the bucketing CASE of the statistics."""
+    edges = [first + timedelta(days=n) for n in range((last - first).days + 2)]
+    found = _grouped(Appointment.starts_at, edges, _LIVE_SUMS, where=[COMPLETED],
+                     joins=[(Outcome, Outcome.appointment_id == Appointment.id)],
+                     session=session)
+    return _add(cells, ((edges[k], zone_id, *values) for k, zone_id, *values in found))
+
+
+def _compute(first: date, last: date, session: Session) -> Cells:
+    """(day, zone id) -> the four figures, from the consultations of first..last."""
+    return _live(first, last, session, _imported(first, last, session, {}))
+
+
+def _store(first: date | None, last: date | None, cells: Cells, session: Session) -> None:
+    """Replace the rollup of first..last (None, None: all of it) by the cells."""
+    where = [] if first is None else [ZoneDay.day >= first, ZoneDay.day <= last]
+    session.execute(delete(ZoneDay).where(*where))
+    rows = [{"day": day, "zone_id": zone_id, **dict(zip(_FIGURES, values, strict=True))}
+            for (day, zone_id), values in sorted(cells.items())]
+    for start in range(0, len(rows), 1000):
+        session.execute(insert(ZoneDay), rows[start:start + 1000])
+
+
+def _spans(session: Session) -> tuple[tuple[date, date] | None, tuple[date, date] | None]:
+    """The first and last local day of the imported and of the completed consultations."""
+    imported = session.execute(select(func.min(ImportedConsultation.day),
+                                      func.max(ImportedConsultation.day))).one()
+    live = session.execute(select(func.min(Appointment.starts_at),
+                                  func.max(Appointment.starts_at)).where(COMPLETED)).one()
+    return (tuple(imported) if imported[0] else None,
+            tuple(_local_day(moment) for moment in live) if live[0] else None)
+
+
+def _stored(session: Session) -> dict[tuple[date, int], tuple[int, ...]]:
+    return {(day, zone_id): tuple(values) for day, zone_id, *values in session.execute(
+        select(ZoneDay.day, ZoneDay.zone_id, ZoneDay.consultations, ZoneDay.finance_amount_krw,
+               ZoneDay.patent_transfers, ZoneDay.ip_applications))}
+
+
+def rebuild(session: Session | None = None) -> set[date]:
+    """Recompute the whole rollup for the centre's time zone and mark it built; returns the
+    days that differed from what was stored when it was already built (drift)."""
+    session = session or db.session()
+    state = _locked_state(session)
+    trusted = state is not None and state.timezone == timezone_name()
+    before = _stored(session) if trusted else {}
+    imported, live = _spans(session)
+    cells: Cells = {}
+    if imported:
+        _imported(*imported, session, cells)
+    if live:
+        first, end = live
+        while first <= end:
+            last = min(end, first + timedelta(days=LONGEST - 1))
+            _live(first, last, session, cells)
+            first = last + timedelta(days=1)
+    _store(None, None, cells, session)
+    if state is None:
+        state = RollupState(id=STATE_ID, timezone=timezone_name())
+        session.add(state)
+    state.timezone, state.built_at = timezone_name(), utcnow()
+    session.flush()
+    if not trusted:
+        return set()
+    after = _stored(session)
+    return {day for day, _ in before.keys() ^ after.keys()} | {
+        key[0] for key in before.keys() & after.keys() if before[key] != after[key]}
+
+
+def ensure_built() -> bool:
+    """Build the rollup if it is missing or for another time zone; True if it was built."""
+    state = db.session.get(RollupState, STATE_ID)
+    if state is not None and state.timezone == timezone_name():
+        return False
+    with booking_transaction():
+        rebuild()
+        db.session.commit()
+    return True
+
+
+def check_rollup() -> int:
+    """The scheduled check: rebuild from the consultations, log the days that had drifted."""
+    with booking_transaction():
+        drifted = rebuild()
+        db.session.commit()
+    if drifted:
+        log.warning("statistics rollup had drifted on %d day(s) (first %s); rebuilt",
+                    len(drifted), min(drifted).isoformat())
+    return len(drifted)
+
+
+JOBS = [ScheduledJob("stats-rollup-check", check_rollup, "STATS_ROLLUP_CHECK_SECONDS")]
