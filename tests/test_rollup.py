@@ -10,10 +10,11 @@ from sqlalchemy import delete, func, select, update
 
 from app.admin.imports import import_consultations
 from app.admin.models import ImportedConsultation, RollupState, ZoneDay
-from app.admin.rollup import _compute, _spans, _stored, check_rollup, rebuild, stretches
+from app.admin.rollup import _stored, check_rollup, rebuild, stretches
 from app.admin.stats import Period, rollup_ready, zone_figures
 from app.booking.models import Appointment
 from app.extensions import db
+from app.types import center_tz
 from app.visits.models import Outcome
 from app.zones.models import Zone
 from tests.stats_helpers import bearer, csv_bytes, make_visit, published_rows, staff
@@ -26,15 +27,22 @@ def kst(*parts) -> datetime:
 
 
 def recomputed() -> dict:
-    """What the rollup should hold: every day recomputed from the consultations."""
-    spans = [span for span in _spans(db.session) if span]
-    if not spans:
-        return {}
-    cells, first, end = {}, min(s[0] for s in spans), max(s[1] for s in spans)
-    while first <= end:  # day by day, as a commit recomputes the days it noted
-        last = min(end, first + timedelta(days=399))
-        cells.update(_compute(first, last, db.session))
-        first = last + timedelta(days=1)
+    """What the rollup should hold, counted here row by row: (day, zone id) -> the
+    consultations and their three figures, imported and completed ones alike."""
+    cells: dict = {}
+
+    def add(day, zone_id, *figures) -> None:
+        cell = cells.setdefault((day, zone_id), [0, 0, 0, 0])
+        for index, value in enumerate((1, *figures)):
+            cell[index] += value or 0
+
+    for row in db.session.scalars(select(ImportedConsultation)):
+        add(row.day, row.zone_id, row.finance_amount_krw, row.patent_transfers,
+            row.ip_applications)
+    for visit in db.session.scalars(select(Appointment).where(Appointment.status == "completed")):
+        found = outcome_of(visit.id) or Outcome()
+        add(visit.starts_at.astimezone(center_tz()).date(), visit.zone_id, found.finance_amount_krw,
+            found.patent_transfers, found.ip_applications)
     return {key: tuple(values) for key, values in cells.items()}
 
 

@@ -136,8 +136,12 @@ def refresh(days: Iterable[date], session: Session | None = None) -> None:
     state = _locked_state(session)
     if state is None or state.timezone != timezone_name():
         return
+    _, live = _spans(session)
     for first, last in stretches(days):
-        _store(first, last, _compute(first, last, session), session)
+        cells = _imported(first, last, session, {})
+        if live and first <= live[1] and last >= live[0]:  # skip the years before Onestop
+            _live(max(first, live[0]), min(last, live[1]), session, cells)
+        _store(first, last, cells, session)
 
 
 def stretches(days: Iterable[date], gap: int = GAP,
@@ -181,11 +185,6 @@ def _live(first: date, last: date, session: Session, cells: Cells) -> Cells:
                      joins=[(Outcome, Outcome.appointment_id == Appointment.id)],
                      session=session)
     return _add(cells, ((edges[k], zone_id, *values) for k, zone_id, *values in found))
-
-
-def _compute(first: date, last: date, session: Session) -> Cells:
-    """(day, zone id) -> the four figures, from the consultations of first..last."""
-    return _live(first, last, session, _imported(first, last, session, {}))
 
 
 def _store(first: date | None, last: date | None, cells: Cells, session: Session) -> None:
