@@ -12,7 +12,7 @@ from app.booking.services import Request, accept_offer, book_visit, cancel_booki
 from app.booking.waitlist import OfferNotFound, expire_offers, get_offer, join_waitlist
 from app.extensions import db
 from app.intake.services import submit_intake
-from app.types import local_today, utcnow
+from app.types import center_tz, local_today, utcnow
 from app.zones.availability import free_slots
 
 
@@ -74,9 +74,9 @@ def test_a_freed_slot_goes_to_the_first_waiting_then_the_next(full_day):
     later = offered.offer_expires_at + timedelta(seconds=2)
     with time_machine.travel(later, tick=False):
         assert get_offer(token).id == entry.id
-        # Someone else cannot take the held slot ...
+        # Someone else cannot take the held slot: it is taken, as the API's 409 says ...
         held = Request("legal", entry.offered_adviser_id, entry.offered_start)
-        with pytest.raises((SlotTaken, InvalidBooking)):
+        with pytest.raises(SlotTaken, match="waitlist"):
             book_visit(new_intake(3), [held])
         # ... but the firm it is offered to can.
         booking, _ = accept_offer(token)
@@ -99,3 +99,20 @@ def test_the_expired_offer_is_not_accepted(full_day):
     assert entry.status == "expired"
     # With nobody else waiting, the slot is free for anyone again.
     assert free_slots("legal", day, day)
+
+
+def test_the_api_answers_slot_taken_for_a_slot_held_by_an_offer(app, full_day):
+    """Even when every other visit of that day has gone, the held slot is not free: 409."""
+    day, booked = full_day
+    join_waitlist(new_intake(1), "legal", day)
+    for booking_token, _ in booked:  # the first cancellation makes the offer
+        cancel_booking(booking_token)
+    entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.status == "offered"))
+    start = entry.offered_start.astimezone(center_tz())
+    response = app.test_client().post("/api/v1/bookings", json={
+        "intake_token": new_intake(2),
+        "appointments": [{"zone": "legal", "adviser_id": entry.offered_adviser_id,
+                          "start": start.isoformat()}]})
+    assert response.status_code == 409, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == "slot_taken" and "waitlist" in error["message"]

@@ -14,7 +14,7 @@ from app.booking.errors import (
     InvalidBooking,
     SlotTaken,
 )
-from app.booking.models import Appointment, Booking
+from app.booking.models import Appointment, Booking, WaitlistEntry
 from app.booking.notifications import notify_booked, notify_cancelled, notify_rescheduled
 from app.booking.transactions import booking_transaction
 from app.booking.waitlist import get_offer, offer_freed_slots
@@ -74,6 +74,11 @@ def _lock_slots(requests: Sequence[Request], now: datetime,
         slot = is_free(request.zone, request.adviser_id, request.start, now=now,
                        ignore_appointment_ids=ignore, offer_holder=offer_holder)
         if slot is None:
+            if _time_is_offered(request.adviser_id, request.start, now, offer_holder):
+                raise SlotTaken(
+                    "대기 중인 다른 기업에 잠시 제안된 시간입니다. 다른 시간을 골라 주세요. "
+                    "/ That time is being offered to a firm on the waitlist; please choose "
+                    "another.")
             if _time_is_held(request.adviser_id, request.start, ignore):
                 raise SlotTaken(
                     "방금 다른 분이 예약한 시간입니다. 다른 시간을 골라 주세요. "
@@ -93,6 +98,17 @@ def _time_is_held(adviser_id: int, start: datetime, ignore: Sequence[int]) -> bo
         Appointment.starts_at < window[1], Appointment.ends_at > window[0])
     if ignore:
         query = query.where(Appointment.id.not_in(ignore))
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _time_is_offered(adviser_id: int, start: datetime, now: datetime,
+                     offer_holder: int | None) -> bool:
+    """Whether an open waitlist offer (not the caller's own) holds the adviser at that start."""
+    query = select(WaitlistEntry.id).where(
+        WaitlistEntry.status == "offered", WaitlistEntry.offer_expires_at > now,
+        WaitlistEntry.offered_adviser_id == adviser_id, WaitlistEntry.offered_start == start)
+    if offer_holder is not None:
+        query = query.where(WaitlistEntry.id != offer_holder)
     return db.session.scalar(query.limit(1)) is not None
 
 
