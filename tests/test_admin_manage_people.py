@@ -13,6 +13,7 @@ from app.auth.models import AuditEntry, User
 from app.auth.services import create_user
 from app.booking.models import Appointment
 from app.extensions import db
+from app.notify.models import OutboxMessage
 from app.types import local_today, to_local
 from app.visits.schedule import add_rotation_rule
 from app.zones.models import Adviser, Institution
@@ -146,6 +147,14 @@ def test_deactivating_an_adviser_first_reassigns_their_bookings(app, admin, book
     assert one(app, Appointment, Appointment.id == appointment_id).adviser_id == colleague
     [entry] = entries(app, "appointment", "reassign")
     assert (entry.before["adviser"], entry.after["adviser"]) == ("김정의", "이대리")
+    with app.app_context():  # the firm is told who it will meet, at the same time as before
+        [notice] = db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.kind == "reassigned")).all()
+        visit = db.session.get(Appointment, appointment_id)
+        assert notice.recipient == visit.booking.intake.email and notice.ics is None
+        assert "상담위원 변경" in notice.subject and "Your adviser has changed" in notice.subject
+        assert "이대리" in notice.body_text and "이전 상담위원: 김정의" in notice.body_text
+        assert f"{to_local(start):%H:%M}" in notice.body_text and "이대리" in notice.body_html
 
     assert "앞으로 예약된 상담이 없습니다" in admin.get(
         f"/admin/advisers/{lawyer}/deactivate").get_data(as_text=True)
@@ -169,6 +178,7 @@ def test_reassigning_to_a_busy_or_foreign_adviser_is_refused(app, admin, booked)
         assert response.status_code == 422
     assert one(app, Appointment, Appointment.id == appointment_id).adviser_id == lawyer
     assert entries(app, "appointment", "reassign") == []
+    assert count(app, OutboxMessage, OutboxMessage.kind == "reassigned") == 0
 
 
 def test_a_reassignment_that_loses_the_race_is_refused(app, booked, monkeypatch):

@@ -23,6 +23,7 @@ from app.auth.errors import AccountError
 from app.auth.models import User
 from app.auth.services import MIN_PASSWORD_LENGTH, create_user, find_user
 from app.booking.models import Appointment
+from app.booking.notifications import notify_reassigned
 from app.booking.transactions import booking_transaction
 from app.extensions import db
 from app.types import utcnow
@@ -175,11 +176,14 @@ def reassign_appointment(actor: User, appointment_id: int, to_adviser_id: int,
             "adviser": appointment.adviser.name,
             "institution": code_of(Institution, appointment.institution_id)}, after={
             "adviser": target.name, "institution": code_of(Institution, target.institution_id)})
+        before = appointment.adviser
         appointment.adviser_id, appointment.institution_id = target.id, target.institution_id
         try:
             db.session.flush()
         except IntegrityError as error:  # someone booked that adviser a moment ago
             raise taken from error
+        db.session.expire(appointment, ["adviser", "institution"])
+        notify_reassigned(appointment, before, now=now)  # the firm learns who it will meet
         db.session.commit()
     return appointment
 

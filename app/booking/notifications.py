@@ -103,6 +103,19 @@ def notify_rescheduled(booking: Booking, token: str, old: Sequence[Appointment],
             ics=_calendar(old, True, now) + _calendar(live, False, now), now=now)
 
 
+def notify_reassigned(appointment: Appointment, old_adviser: Adviser,
+                      now: datetime | None = None) -> None:
+    """The notice that a colleague now takes an appointment; its time is unchanged, so the
+    calendar entry already sent stays right and no file goes with it."""
+    booking, institution = appointment.booking, old_adviser.institution
+    enqueue(f"appointment:{appointment.id}:adviser:{appointment.adviser_id}",
+            booking.intake.email, "reassigned",
+            {**_visit(booking, [appointment]), "appointment": appointment_values(appointment),
+             "old_adviser": old_adviser.name,
+             "old_institution": institution.name if institution else "",
+             "old_institution_en": institution.name_en if institution else ""}, now=now)
+
+
 def notify_reminder(booking: Booking, confirm_token: str, appointments: Sequence[Appointment],
                     now: datetime | None = None) -> bool:
     """The day-before reminder with its "still coming?" link; False if it was written before."""
