@@ -135,3 +135,32 @@ def test_the_outbox_page_is_for_admins_and_resends_a_dead_message(app, client, s
         assert entry.action == "resend" and entry.before == {"status": "dead", "attempts": 10}
     assert admin.post("/admin/outbox/999999/resend",
                              data={"csrf_token": csrf(text)}).status_code == 404
+
+
+def test_the_outbox_pages_through_every_message_newest_first(app, staff):
+    from app.notify.outbox import enqueue
+
+    with app.app_context():
+        for n in range(250):
+            enqueue(f"test:{n}", f"firm{n}@example.com", "weekly", {
+                "name": "관리자", "week_start": utcnow().date(), "week_end": utcnow().date(),
+                "counts": {}, "zones": [], "outbox": {}, "admin_url": "http://x/"})
+        for message in db.session.scalars(select(OutboxMessage).limit(30)):
+            message.status = "dead"  # the 30 oldest
+        db.session.commit()
+    admin = app.test_client()
+    login(admin, staff["admin"])
+
+    def shown(query: str) -> list[str]:
+        text = admin.get(f"/admin/outbox{query}").get_data(as_text=True)
+        return re.findall(r"firm(\d+)@example.com", text)
+
+    first = admin.get("/admin/outbox").get_data(as_text=True)
+    assert shown("") == [str(n) for n in range(249, 149, -1)]  # the newest hundred
+    assert 'href="/admin/outbox?page=2"' in first and 'href="/admin/outbox?page=3"' in first
+    assert shown("?page=3") == [str(n) for n in range(49, -1, -1)]
+    assert shown("?page=99") == shown("?page=3")  # past the end: the last page
+    assert shown("?page=0") == shown("")
+    dead = admin.get("/admin/outbox?status=dead").get_data(as_text=True)
+    assert len(re.findall(r"firm\d+@example.com", dead)) == 30
+    assert "page=2" not in dead  # one page: no page links

@@ -8,15 +8,22 @@ from app.auth.audit import record_change
 from app.auth.decorators import staff_required
 from app.notify.outbox import STATUSES, MessageNotFound, list_messages, resend, status_counts
 
+PER_PAGE = 100
+
 
 @bp.get("/outbox")
 @staff_required("admin")
 def outbox():
-    """The newest messages, of one status or all, with the count of each status."""
+    """The messages, newest first and PER_PAGE a page, of one status or all, with the count
+    of each status."""
     status = request.args.get("status")
     status = status if status in STATUSES else None
-    return render_template("admin/outbox.html", messages=list_messages(status),
-                           counts=status_counts(), status=status, statuses=STATUSES)
+    counts = status_counts()
+    pages = max(1, -(-(counts[status] if status else sum(counts.values())) // PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    return render_template("admin/outbox.html", messages=list_messages(status, PER_PAGE, page),
+                           counts=counts, status=status, statuses=STATUSES, page=page,
+                           pages=pages)
 
 
 @bp.post("/outbox/<int:message_id>/resend")

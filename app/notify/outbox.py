@@ -67,9 +67,11 @@ def enqueue(dedupe_key: str, recipient: str | None, template: str, context: dict
     return message
 
 
-def list_messages(status: str | None = None, limit: int = 200) -> list[OutboxMessage]:
-    """The newest messages, of one status or all."""
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+def list_messages(status: str | None = None, limit: int = 100,
+                  page: int = 1) -> list[OutboxMessage]:
+    """One page of messages, newest first, of one status or all."""
+    query = (select(OutboxMessage).order_by(OutboxMessage.id.desc())
+             .offset((max(page, 1) - 1) * limit).limit(limit))
     if status in STATUSES:
         query = query.where(OutboxMessage.status == status)
     return list(db.session.scalars(query))
