@@ -141,3 +141,35 @@ def test_cancelling_stranded_bookings_tells_the_firm(app, booked):
         kinds = [m.kind for m in db.session.scalars(select(OutboxMessage))]
         assert len(kinds) == before + 1
         assert "cancel" in kinds[-1]
+
+
+def test_hours_off_strand_only_the_bookings_in_them_one_engine_run_a_day(ctx, monkeypatch):
+    """Three bookings of one adviser on two days; an afternoon off strands the afternoon one
+    only, and settling them runs the availability engine once per day, not per booking."""
+    import app.visits.schedule as schedule
+    from app.booking.services import Request, book_visit
+    from app.types import local_today
+    from app.zones.availability import free_slots
+    from tests.test_waitlist import new_intake
+
+    days = [d for d in (local_today() + timedelta(days=k) for k in range(2, 16))
+            if free_slots("legal", d, d)][:2]
+    adviser_id = free_slots("legal", days[0], days[0])[0].adviser_id
+    first_day = free_slots("legal", days[0], days[0], adviser_id=adviser_id)
+    morning, afternoon = first_day[0], first_day[-1]
+    other_day = free_slots("legal", days[1], days[1], adviser_id=adviser_id)[0]
+    ids = [book_visit(new_intake(n), [Request("legal", adviser_id, slot.start)])[0]
+           .appointments[0].id for n, slot in enumerate((morning, afternoon, other_day))]
+    runs = []
+
+    def counted(*args, **kwargs):
+        runs.append(args[1])
+        return free_slots(*args, **kwargs)
+
+    monkeypatch.setattr(schedule, "free_slots", counted)
+    off_from = to_local(afternoon.start).time()
+    with pytest.raises(StrandedAppointments) as refused:
+        add_exception(admin_user(), adviser_id, day=days[0], kind="off",
+                      start_time=off_from, end_time=time(23, 0))
+    assert [a.id for a in refused.value.appointments] == [ids[1]]
+    assert sorted(runs) == sorted(days)

@@ -1,5 +1,6 @@
 """An adviser's availability: rotation rules and exceptions, never stranding a booking silently."""
 
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
@@ -10,8 +11,8 @@ from app.auth.models import User
 from app.booking.models import Appointment, Booking
 from app.booking.notifications import notify_cancelled
 from app.extensions import db
-from app.types import utcnow
-from app.zones.availability import Slot, free_slots, is_free
+from app.types import to_local, utcnow
+from app.zones.availability import Slot, free_slots
 from app.zones.models import Adviser, AvailabilityException, RotationRule
 
 STRANDED_POLICIES = ("refuse", "keep", "cancel")
@@ -98,12 +99,28 @@ def _future_booked(adviser_id: int, now: datetime) -> list[Appointment]:
         Appointment.starts_at > now).order_by(Appointment.starts_at)))
 
 
-def _on_duty(appointment: Appointment) -> bool:
-    """Whether the appointment still sits on one of its adviser's slots (ignoring notice)."""
-    zone = appointment.zone
-    pretend_now = appointment.starts_at - timedelta(hours=zone.min_notice_hours)
-    return is_free(zone.code, appointment.adviser_id, appointment.starts_at, now=pretend_now,
-                   ignore_appointment_ids=[appointment.id]) is not None
+def _off_duty(appointments: list[Appointment]) -> list[Appointment]:
+    """The appointments that no longer sit on one of their adviser's slots (notice ignored).
+
+    One run of the availability engine per adviser and local day, not one per appointment;
+    the day's own appointments are set aside so that only the rota decides.
+    """
+    by_day: dict[tuple[int, date], list[Appointment]] = defaultdict(list)
+    for appointment in appointments:
+        by_day[appointment.adviser_id, to_local(appointment.starts_at).date()].append(appointment)
+    lost = []
+    for (adviser_id, day), group in by_day.items():
+        zone = group[0].zone
+        if not zone.active:
+            lost.extend(group)
+            continue
+        pretend_now = (min(a.starts_at for a in group)
+                       - timedelta(hours=zone.min_notice_hours))
+        starts = {slot.start for slot in free_slots(
+            zone.code, day, day, adviser_id=adviser_id, now=pretend_now,
+            ignore_appointment_ids=[a.id for a in group])}
+        lost.extend(a for a in group if a.starts_at not in starts)
+    return sorted(lost, key=lambda a: a.starts_at)
 
 
 def _settle_stranded(adviser_id: int, before: set[int], stranded: str, actor: User,
@@ -111,7 +128,7 @@ def _settle_stranded(adviser_id: int, before: set[int], stranded: str, actor: Us
     """After a flushed change: the appointments it strands, handled as the policy says."""
     if stranded not in STRANDED_POLICIES:
         raise ScheduleError("알 수 없는 처리 방법입니다. / Unknown policy for stranded bookings.")
-    lost = [a for a in _future_booked(adviser_id, now) if a.id in before and not _on_duty(a)]
+    lost = _off_duty([a for a in _future_booked(adviser_id, now) if a.id in before])
     if lost and stranded == "refuse":
         db.session.rollback()
         raise StrandedAppointments(lost)
