@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import Date, Float, Index, and_, case, func, literal_column, select
+from sqlalchemy import Date, Float, and_, case, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -25,19 +25,6 @@ from app.zones.models import Zone
 
 FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2999, 12, 31)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-# Covering indexes the queries below read through (migrations c795a6c6ae3e, 3a1f0c7d9b42);
-# declared here, beside the queries they serve, so that the metadata matches the schema.
-Index("ix_imported_consultations_zone_day", ImportedConsultation.zone_id,
-      ImportedConsultation.day, ImportedConsultation.finance_amount_krw,
-      ImportedConsultation.patent_transfers, ImportedConsultation.ip_applications)
-Index("ix_appointments_status_start", Appointment.status, Appointment.starts_at,
-      Appointment.zone_id, Appointment.intake_id)
-Index("ix_appointments_start_status", Appointment.starts_at, Appointment.status,
-      Appointment.adviser_id, Appointment.zone_id, Appointment.created_at)
-Index("ix_intakes_created_profile", Intake.created_at, Intake.stage, Intake.industry,
-      Intake.region)
 
 
 class StatsError(ValueError):

@@ -104,6 +104,12 @@ class Appointment(Base):
             postgresql_where=text(OPEN),
         ),
         Index("ix_appointments_starts_at", "starts_at"),
+        # Covering indexes of the statistics (app/admin/stats.py, flow.py, rollup.py):
+        # completed visits of a date range with their zone and pre-screen, and the funnel and
+        # lead times by start, status and booking moment.
+        Index("ix_appointments_status_start", "status", "starts_at", "zone_id", "intake_id"),
+        Index("ix_appointments_start_status", "starts_at", "status", "adviser_id", "zone_id",
+              "created_at"),
     )
 
 

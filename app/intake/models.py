@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -110,4 +111,6 @@ class Intake(Base):
             "stage IN ('pre_bi', 'bi', 'post_bi', 'established')", name="stage_known"
         ),
         CheckConstraint("employees IS NULL OR employees >= 0", name="employees_not_negative"),
+        # The statistics' splits by stage, industry and region of a period's pre-screens.
+        Index("ix_intakes_created_profile", "created_at", "stage", "industry", "region"),
     )
