@@ -241,3 +241,20 @@ def test_imported_rows_added_through_the_session_count_too(ctx):
     db.session.commit()
     assert_in_step()
     assert [day for day, _ in _stored(db.session)] == [batch_day + timedelta(days=1)]
+
+
+def test_a_savepoint_rolled_back_keeps_what_the_transaction_noted(ctx):
+    from sqlalchemy.exc import IntegrityError
+
+    visit = make_visit("finance", kst(2026, 6, 2, 10), outcome={"finance_amount_krw": 1})
+    outcome_of(visit).finance_amount_krw = 5
+    db.session.flush()  # noted: the 2nd of June
+    try:
+        with db.session.begin_nested():  # as the outbox does when a key exists already
+            db.session.add(Outcome(appointment_id=visit))  # a second outcome: refused
+            db.session.flush()
+    except IntegrityError:
+        pass
+    db.session.commit()
+    assert_in_step()
+    assert _stored(db.session)[(kst(2026, 6, 2).date(), zone_id("finance"))][1] == 5

@@ -113,10 +113,13 @@ def _settle(session: Session) -> None:
         refresh(days, session)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    """A rolled-back transaction changed nothing the rollup counts."""
-    session.info.pop(_NOTES, None)
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    """Once the outermost transaction ends, its notes go: committed, they were settled;
+    rolled back, it changed nothing. A savepoint rolled back (as the outbox does when a
+    message exists already) leaves the transaction's other changes, so its notes stay."""
+    if transaction.parent is None:
+        session.info.pop(_NOTES, None)
 
 
 def timezone_name() -> str:
