@@ -6,9 +6,10 @@ import random
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import delete, func, select, update
 
-from app.admin.imports import import_consultations
+from app.admin.imports import ImportRejected, import_consultations
 from app.admin.models import ImportedConsultation, RollupState, ZoneDay
 from app.admin.rollup import _stored, check_rollup, rebuild, stretches
 from app.admin.stats import Period, rollup_ready, zone_figures
@@ -141,10 +142,10 @@ def test_an_import_fills_the_rollup_and_a_failed_one_leaves_it(ctx):
     assert_in_step()
     stored = _stored(db.session)
     assert sum(values[0] for values in stored.values()) == len(published_rows())
-    try:
-        import_consultations(csv_bytes(["2026-13-01,legal,x,,0,0,0,"]))
-    except Exception:  # noqa: BLE001 (rejected: the point is that nothing changed)
-        db.session.rollback()
+    with pytest.raises(ImportRejected):  # a bad date: nothing imported, nothing recomputed
+        import_consultations(csv_bytes(["2026-05-01,legal,x,,0,0,0,",
+                                        "2026-13-01,legal,x,,0,0,0,"]))
+    db.session.rollback()
     assert _stored(db.session) == stored
 
 
