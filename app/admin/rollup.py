@@ -29,7 +29,7 @@ from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from app.admin.models import ImportedConsultation, RollupState, ZoneDay
-from app.admin.stats import _IMPORTED_SUMS, _LIVE_SUMS, COMPLETED, _grouped
+from app.admin.stats import _IMPORTED_SUMS, _LIVE_SUMS, COMPLETED, STATE_ID, _grouped, rollup_ready
 from app.booking.models import Appointment
 from app.booking.transactions import booking_transaction
 from app.extensions import db
@@ -40,7 +40,6 @@ from app.visits.models import Outcome
 log = logging.getLogger(__name__)
 
 SETTINGS = {"STATS_ROLLUP_CHECK_SECONDS": 24 * 3600}
-STATE_ID = 1
 LONGEST = 400  # days recomputed per pair of queries (the bucketing CASE stays ~9 deep)
 GAP = 31  # noted days this close are recomputed as one stretch, the days between included
 _NOTES = "onestop.rollup"
@@ -133,12 +132,19 @@ def _locked_state(session: Session) -> RollupState | None:
                           .with_for_update())
 
 
+def _trusted(state: RollupState | None) -> bool:
+    return state is not None and state.timezone == timezone_name()
+
+
 def refresh(days: Iterable[date], session: Session | None = None) -> None:
     """Recompute the rollup of these local days, if the rollup is built (else nothing)."""
     session = session or db.session()
-    state = _locked_state(session)
-    if state is None or state.timezone != timezone_name():
-        return
+    if _trusted(_locked_state(session)):
+        _recount(days, session)
+
+
+def _recount(days: Iterable[date], session: Session) -> None:
+    """Replace the rollup of the days' stretches by what the consultations say."""
     _, live = _spans(session)
     for first, last in stretches(days):
         cells = _imported(first, last, session, {})
@@ -190,10 +196,9 @@ def _live(first: date, last: date, session: Session, cells: Cells) -> Cells:
     return _add(cells, ((edges[k], zone_id, *values) for k, zone_id, *values in found))
 
 
-def _store(first: date | None, last: date | None, cells: Cells, session: Session) -> None:
-    """Replace the rollup of first..last (None, None: all of it) by the cells."""
-    where = [] if first is None else [ZoneDay.day >= first, ZoneDay.day <= last]
-    session.execute(delete(ZoneDay).where(*where))
+def _store(first: date, last: date, cells: Cells, session: Session) -> None:
+    """Replace the rollup of first..last by the cells."""
+    session.execute(delete(ZoneDay).where(ZoneDay.day >= first, ZoneDay.day <= last))
     rows = [{"day": day, "zone_id": zone_id, **dict(zip(_FIGURES, values, strict=True))}
             for (day, zone_id), values in sorted(cells.items())]
     for start in range(0, len(rows), 1000):
@@ -221,19 +226,13 @@ def rebuild(session: Session | None = None) -> set[date]:
     days that differed from what was stored when it was already built (drift)."""
     session = session or db.session()
     state = _locked_state(session)
-    trusted = state is not None and state.timezone == timezone_name()
+    trusted = _trusted(state)
     before = _stored(session) if trusted else {}
-    imported, live = _spans(session)
-    cells: Cells = {}
-    if imported:
-        _imported(*imported, session, cells)
-    if live:
-        first, end = live
-        while first <= end:
-            last = min(end, first + timedelta(days=LONGEST - 1))
-            _live(first, last, session, cells)
-            first = last + timedelta(days=1)
-    _store(None, None, cells, session)
+    session.execute(delete(ZoneDay))
+    spans = [span for span in _spans(session) if span]
+    if spans:
+        first, last = min(s[0] for s in spans), max(s[1] for s in spans)
+        _recount((first + timedelta(days=n) for n in range((last - first).days + 1)), session)
     if state is None:
         state = RollupState(id=STATE_ID, timezone=timezone_name())
         session.add(state)
@@ -248,8 +247,7 @@ def rebuild(session: Session | None = None) -> set[date]:
 
 def ensure_built() -> bool:
     """Build the rollup if it is missing or for another time zone; True if it was built."""
-    state = db.session.get(RollupState, STATE_ID)
-    if state is not None and state.timezone == timezone_name():
+    if rollup_ready():
         return False
     with booking_transaction():
         rebuild()

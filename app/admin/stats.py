@@ -137,12 +137,13 @@ _LIVE_SUMS = (Outcome.finance_amount_krw, Outcome.patent_transfers, Outcome.ip_a
 _ROLLUP_SUMS = (ZoneDay.consultations, ZoneDay.finance_amount_krw, ZoneDay.patent_transfers,
                 ZoneDay.ip_applications)
 COMPLETED = Appointment.status == "completed"
+STATE_ID = 1  # the rollup's one state row
 
 
 def rollup_ready() -> bool:
     """Whether the day-by-zone rollup (app/admin/rollup.py) is built for the centre's time
     zone; if not, the statistics read the consultations themselves."""
-    built_for = db.session.scalar(select(RollupState.timezone).where(RollupState.id == 1))
+    built_for = db.session.scalar(select(RollupState.timezone).where(RollupState.id == STATE_ID))
     return built_for == current_app.config["CENTER_TIMEZONE"]
 
 
