@@ -177,12 +177,11 @@ def reassign_appointment(actor: User, appointment_id: int, to_adviser_id: int,
             "institution": code_of(Institution, appointment.institution_id)}, after={
             "adviser": target.name, "institution": code_of(Institution, target.institution_id)})
         before = appointment.adviser
-        appointment.adviser_id, appointment.institution_id = target.id, target.institution_id
+        appointment.adviser, appointment.institution = target, target.institution
         try:
             db.session.flush()
         except IntegrityError as error:  # someone booked that adviser a moment ago
             raise taken from error
-        db.session.expire(appointment, ["adviser", "institution"])
         notify_reassigned(appointment, before, now=now)  # the firm learns who it will meet
         db.session.commit()
     return appointment

@@ -110,8 +110,7 @@ def notify_reassigned(appointment: Appointment, old_adviser: Adviser,
     booking, institution = appointment.booking, old_adviser.institution
     enqueue(f"appointment:{appointment.id}:adviser:{appointment.adviser_id}",
             booking.intake.email, "reassigned",
-            {**_visit(booking, [appointment]), "appointment": appointment_values(appointment),
-             "old_adviser": old_adviser.name,
+            {**_visit(booking, [appointment]), "old_adviser": old_adviser.name,
              "old_institution": institution.name if institution else "",
              "old_institution_en": institution.name_en if institution else ""}, now=now)
 
