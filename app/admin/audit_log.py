@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import AuditEntry, User
 from app.extensions import db
+from app.paging import page_numbers
 from app.types import local_datetime
 
 PER_PAGE = 50
@@ -40,8 +41,7 @@ def read_audit_log(*, actor_id: int | None = None, entity: str | None = None,
     if date_to is not None:
         conditions.append(AuditEntry.at < local_datetime(date_to + timedelta(days=1), time()))
     total = db.session.scalar(select(func.count(AuditEntry.id)).where(*conditions)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
+    page, pages = page_numbers(total, page, per_page)
     entries = list(db.session.scalars(
         select(AuditEntry).where(*conditions).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .offset((page - 1) * per_page).limit(per_page).options(selectinload(AuditEntry.actor))))

@@ -7,6 +7,7 @@ from app.admin.blueprint import bp
 from app.auth.audit import record_change
 from app.auth.decorators import staff_required
 from app.notify.outbox import STATUSES, MessageNotFound, list_messages, resend, status_counts
+from app.paging import page_numbers
 
 PER_PAGE = 100
 
@@ -19,8 +20,8 @@ def outbox():
     status = request.args.get("status")
     status = status if status in STATUSES else None
     counts = status_counts()
-    pages = max(1, -(-(counts[status] if status else sum(counts.values())) // PER_PAGE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page, pages = page_numbers(counts[status] if status else sum(counts.values()),
+                               request.args.get("page", 1, type=int), PER_PAGE)
     return render_template("admin/outbox.html", messages=list_messages(status, PER_PAGE, page),
                            counts=counts, status=status, statuses=STATUSES, page=page,
                            pages=pages)
