@@ -155,6 +155,7 @@ def test_deactivating_an_adviser_first_reassigns_their_bookings(app, admin, book
         assert "상담위원 변경" in notice.subject and "Your adviser has changed" in notice.subject
         assert "이대리" in notice.body_text and "이전 상담위원: 김정의" in notice.body_text
         assert f"{to_local(start):%H:%M}" in notice.body_text and "이대리" in notice.body_html
+        assert f"일정: {to_local(start):%Y년 %-m월 %-d일}" in notice.body_text  # the day, too
 
     assert "앞으로 예약된 상담이 없습니다" in admin.get(
         f"/admin/advisers/{lawyer}/deactivate").get_data(as_text=True)
