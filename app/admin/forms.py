@@ -1,12 +1,9 @@
 """Forms of the admin's management screens: shape only; the services own the rules."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     FloatField,
-    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -14,17 +11,18 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from app.admin.manage import code_problem, zone_number_problem
 from app.admin.manage_routing import weight_problem
+from app.forms import Form, IsoDateField, Required, WholeNumberField
 
 REQUIRED = "필수 항목입니다. / This field is required."
 
 
-def required() -> InputRequired:
+def required() -> Required:
     """A field that must be filled in."""
-    return InputRequired(message=REQUIRED)
+    return Required(message=REQUIRED)
 
 
 def most(n: int) -> Length:
@@ -55,13 +53,6 @@ def _parse_error(field, valuelist, parse, message: str) -> None:
             raise ValueError(message) from error
 
 
-class WholeNumberField(IntegerField):
-    """An integer whose parse error is bilingual."""
-
-    def process_formdata(self, valuelist):
-        _parse_error(self, valuelist, int, "정수로 입력해 주세요. / Enter a whole number.")
-
-
 def zone_number(label: str, name: str) -> WholeNumberField:
     """One of a zone's numbers, checked against the service's limits."""
     return WholeNumberField(label, [required(), rule(lambda v: zone_number_problem(name, v))])
@@ -83,17 +74,6 @@ class ClockField(TimeField):
         except ValueError as error:
             raise ValueError("시각은 HH:MM 형식입니다 (예: 09:30). "
                              "/ Enter a time as HH:MM.") from error
-
-
-class DayField(DateField):
-    """YYYY-MM-DD whose parse error is bilingual."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError("날짜는 YYYY-MM-DD 형식입니다. "
-                             "/ Enter a date as YYYY-MM-DD.") from error
 
 
 def optional_int(value):
@@ -151,7 +131,7 @@ class _ZoneChoices:
     _whole_centre = False
 
 
-class ZoneForm(FlaskForm):
+class ZoneForm(Form):
     """A zone: names, descriptions, booking rules and hours."""
 
     code = StringField("코드 / Code", [Optional(), most(32), CODE_RULE])
@@ -183,7 +163,7 @@ class ZoneForm(FlaskForm):
         return data
 
 
-class InstitutionForm(_ZoneChoices, FlaskForm):
+class InstitutionForm(_ZoneChoices, Form):
     """An institution and the zone it serves."""
 
     code = StringField("코드 / Code", [Optional(), most(32), CODE_RULE])
@@ -200,7 +180,7 @@ class InstitutionForm(_ZoneChoices, FlaskForm):
                 "sort_order": self.sort_order.data or 0, "active": bool(self.active.data)}
 
 
-class AdviserForm(_ZoneChoices, FlaskForm):
+class AdviserForm(_ZoneChoices, Form):
     """An adviser's name, title, zone and institution (and, when new, the login)."""
 
     email = EmailField("로그인 이메일 / Sign-in e-mail", [Optional(), most(254)])
@@ -218,16 +198,16 @@ class AdviserForm(_ZoneChoices, FlaskForm):
                 "institution_id": self.institution_id.data}
 
 
-class ClosureForm(_ZoneChoices, FlaskForm):
+class ClosureForm(_ZoneChoices, Form):
     """A closed day, for the whole centre or one zone."""
 
     _whole_centre = True
-    day = DayField("날짜 / Date", [required()])
+    day = IsoDateField("날짜 / Date", [required()])
     zone_id = ChoiceField("범위 / Scope", coerce=optional_int, choices=[])
     reason = StringField("사유 / Reason", [Optional(), most(200)])
 
 
-class NeedForm(_ZoneChoices, FlaskForm):
+class NeedForm(_ZoneChoices, Form):
     """A need applicants can tick, its zone, institution, labels and weight."""
 
     code = StringField("코드 / Code", [Optional(), most(64), CODE_RULE])
@@ -247,7 +227,7 @@ class NeedForm(_ZoneChoices, FlaskForm):
                 "sort_order": self.sort_order.data or 0, "active": bool(self.active.data)}
 
 
-class RoutingRuleForm(_ZoneChoices, FlaskForm):
+class RoutingRuleForm(_ZoneChoices, Form):
     """A phrase that adds weight to a zone (and an institution)."""
 
     zone_id = zone_field()
@@ -263,7 +243,7 @@ class RoutingRuleForm(_ZoneChoices, FlaskForm):
                 "active": bool(self.active.data)}
 
 
-class TryRoutingForm(FlaskForm):
+class TryRoutingForm(Form):
     """A sample description and needs to route without storing anything (a GET form)."""
 
     class Meta:
@@ -273,7 +253,7 @@ class TryRoutingForm(FlaskForm):
     needs = SelectMultipleField("필요 항목 / Needs", choices=[], validate_choice=False)
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """The audit log's filters (a GET form)."""
 
     class Meta:
@@ -282,8 +262,8 @@ class AuditFilterForm(FlaskForm):
     actor_id = ChoiceField("직원 / Staff member", coerce=optional_int, choices=[])
     entity = ChoiceField("대상 / Entity", choices=[])
     action = ChoiceField("동작 / Action", choices=[])
-    date_from = DayField("시작일 / From", [Optional()])
-    date_to = DayField("종료일 / To", [Optional()])
+    date_from = IsoDateField("시작일 / From", [Optional()])
+    date_to = IsoDateField("종료일 / To", [Optional()])
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

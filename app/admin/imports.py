@@ -25,6 +25,7 @@ from app.admin.rollup import note_days
 from app.auth.audit import record_change
 from app.auth.models import User
 from app.extensions import db
+from app.inputs import MAX_AMOUNT_KRW, MAX_DATE, MIN_DATE, normalise_text
 from app.intake.rules import business_number_digits
 from app.zones.models import Zone
 
@@ -32,9 +33,10 @@ HEADER = ("date", "zone", "company_name", "business_number", "finance_amount_krw
           "patent_transfers", "ip_applications", "summary")
 # A request body (API or upload) may be this large; ~100 bytes a row makes 100,000 rows.
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-LIMITS = {"finance_amount_krw": 10**15, "patent_transfers": 100_000, "ip_applications": 100_000}
+LIMITS = {"finance_amount_krw": MAX_AMOUNT_KRW, "patent_transfers": 100_000,
+          "ip_applications": 100_000}
 MAX_TEXT = {"company_name": 200, "summary": 4000}
-_DATE = re.compile(r"^(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\s*\.?$")
+_DATE = re.compile(r"^([0-9]{4})\s*[-./]\s*([0-9]{1,2})\s*[-./]\s*([0-9]{1,2})\s*\.?$")
 
 
 class ImportRejected(Exception):
@@ -99,16 +101,20 @@ def _date(value: str) -> date:
     if match is None:
         raise ValueError("날짜는 YYYY-MM-DD로 씁니다 / write dates as YYYY-MM-DD")
     try:
-        return date(*(int(part) for part in match.groups()))
+        day = date(*(int(part) for part in match.groups()))
     except ValueError as error:
         raise ValueError("없는 날짜입니다 / no such date") from error
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise ValueError(f"{MIN_DATE.year}~{MAX_DATE.year}년의 날짜여야 합니다 "
+                         f"/ must be in the years {MIN_DATE.year} to {MAX_DATE.year}")
+    return day
 
 
 def _amount(value: str, column: str) -> int:
     cleaned = value.replace(",", "").replace(" ", "")
     if cleaned == "":
         return 0
-    if not re.fullmatch(r"[+-]?\d+", cleaned):
+    if not re.fullmatch(r"[+-]?[0-9]+", cleaned):
         raise ValueError("0 이상의 정수여야 합니다 / must be a whole number of 0 or more")
     number = int(cleaned)
     if number < 0:
@@ -149,8 +155,12 @@ def _row(record: dict[str, str], zones: dict[str, int],
         except ValueError as error:
             errors[column] = str(error)
     for column, limit in MAX_TEXT.items():
-        values[column] = raw[column]
-        if len(raw[column]) > limit:
+        try:
+            values[column] = normalise_text(raw[column])
+        except ValueError as error:
+            errors[column] = str(error)
+            continue
+        if len(values[column]) > limit:
             errors[column] = f"{limit}자 이하여야 합니다 / at most {limit} characters"
     return values, errors
 

@@ -29,7 +29,15 @@ from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from app.admin.models import ImportedConsultation, RollupState, ZoneDay
-from app.admin.stats import _IMPORTED_SUMS, _LIVE_SUMS, COMPLETED, STATE_ID, _grouped, rollup_ready
+from app.admin.stats import (
+    _IMPORTED_SUMS,
+    _LIVE_SUMS,
+    COMPLETED,
+    STATE_ID,
+    _grouped,
+    rollup_ready,
+    safe_sum,
+)
 from app.booking.models import Appointment
 from app.booking.transactions import booking_transaction
 from app.extensions import db
@@ -182,7 +190,7 @@ def _imported(first: date, last: date, session: Session, cells: Cells) -> Cells:
     day = ImportedConsultation.day
     return _add(cells, session.execute(
         select(day, ImportedConsultation.zone_id, func.count(),
-               *[func.sum(measure) for measure in _IMPORTED_SUMS])
+               *[safe_sum(measure) for measure in _IMPORTED_SUMS])
         .where(day >= first, day <= last).group_by(day, ImportedConsultation.zone_id)))
 
 

@@ -6,7 +6,6 @@ day, so the same queries run on SQLite and PostgreSQL. Imported consultations co
 completed appointments wherever a consultation is counted.
 """
 
-import re
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -15,6 +14,7 @@ from sqlalchemy import Date, Float, and_, case, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
+from app import inputs
 from app.admin.models import ImportedConsultation, RollupState, ZoneDay
 from app.booking.models import Appointment
 from app.extensions import db
@@ -22,9 +22,6 @@ from app.intake.models import Intake
 from app.types import center_tz
 from app.visits.models import Outcome
 from app.zones.models import Zone
-
-FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2999, 12, 31)
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class StatsError(ValueError):
@@ -69,18 +66,13 @@ class Figures:
 
 
 def parse_date(value: str | None, name: str) -> date | None:
-    """A YYYY-MM-DD date, None for an empty value, or StatsError naming the parameter."""
+    """A YYYY-MM-DD date (app/inputs.parse_date), None for an empty value, or StatsError."""
     if value is None or value.strip() == "":
         return None
-    value = value.strip()
     try:
-        day = date.fromisoformat(value) if _ISO_DATE.match(value) else None
-    except ValueError:
-        day = None
-    if day is None or not FIRST_DATE <= day <= LAST_DATE:
-        raise StatsError(f"{name}은(는) {FIRST_DATE.year}~{LAST_DATE.year}년의 YYYY-MM-DD "
-                         f"날짜여야 합니다. / {name} must be a date as YYYY-MM-DD.")
-    return day
+        return inputs.parse_date(value.strip(), name)
+    except inputs.InputError as error:
+        raise StatsError(f"{name}: {error.message}") from error
 
 
 def parse_period(first: str | None, last: str | None, today: date) -> Period:
@@ -123,6 +115,25 @@ def _epoch_sqlite(element, compiler, **kw) -> str:
 @compiles(epoch_seconds)
 def _epoch_standard(element, compiler, **kw) -> str:
     return f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})"
+
+
+class safe_sum(FunctionElement):  # noqa: N801 (an SQL function's name)
+    """SUM that never overflows: PostgreSQL sums bigints as numeric (exact); SQLite's SUM
+    raises on 64-bit overflow, so there it is TOTAL (a double: exact to 9 × 10^15, which no
+    centre's or the network's figures come near, and never an error)."""
+
+    inherit_cache = True
+    name = "safe_sum"
+
+
+@compiles(safe_sum, "sqlite")
+def _safe_sum_sqlite(element, compiler, **kw) -> str:
+    return f"TOTAL({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(safe_sum)
+def _safe_sum_standard(element, compiler, **kw) -> str:
+    return f"SUM({compiler.process(element.clauses, **kw)})"
 
 
 def list_zone_labels() -> list[ZoneLabel]:
@@ -176,7 +187,7 @@ def _grouped(column, edges: list, measures=(), joins=(), where=(),
     # Zone first: SQLite then reads the covering zone-first index instead of the day index.
     keys = [inner.c.zone_id] if single else [inner.c.zone_id, inner.c.k]
     rows = (session or db.session).execute(select(*keys, func.count(), *[
-        func.sum(inner.c[f"m{i}"]) for i in range(len(measures))]).group_by(*keys)).all()
+        safe_sum(inner.c[f"m{i}"]) for i in range(len(measures))]).group_by(*keys)).all()
     if single:
         return [(0, *row) for row in rows]
     return [(k, zone_id, *rest) for zone_id, k, *rest in rows]

@@ -1,17 +1,15 @@
 """Parsing the booking endpoints' bodies into booking requests."""
 
-from datetime import datetime
-
 from app.api.errors import invalid
 from app.booking.services import Request
+from app.inputs import InputError, parse_id, parse_moment, parse_text
 
-START_HINT = "시작 시각은 오프셋이 있는 ISO 8601입니다 (예: 2026-12-01T10:00:00+09:00). " \
-             "/ start is ISO 8601 with an offset."
+MAX_APPOINTMENTS = 10  # the service allows three; more is refused before anything is parsed
 
 
 def parse_requests(items) -> list[Request]:
     """The `appointments` list as Requests, or 422 naming each bad entry."""
-    if not isinstance(items, list) or not items:
+    if not isinstance(items, list) or not items or len(items) > MAX_APPOINTMENTS:
         raise invalid({"appointments": [
             "상담을 하나 이상 보내 주세요. / Send a list of one to three appointments."]})
     requests, problems = [], []
@@ -19,21 +17,16 @@ def parse_requests(items) -> list[Request]:
         if not isinstance(item, dict):
             problems.append(f"[{index}]: 객체여야 합니다. / must be an object.")
             continue
-        zone, adviser_id, start = item.get("zone"), item.get("adviser_id"), item.get("start")
-        if not isinstance(zone, str) or not zone:
-            problems.append(f"[{index}].zone: 필수 항목입니다. / zone is required.")
-        if not isinstance(adviser_id, int) or isinstance(adviser_id, bool):
-            problems.append(f"[{index}].adviser_id: 정수여야 합니다. / must be an integer.")
-        moment = None
-        if isinstance(start, str):
+        values = {}
+        for name, parse, options in (("zone", parse_text, {"required": True, "max_length": 50}),
+                                     ("adviser_id", parse_id, {}),
+                                     ("start", parse_moment, {})):
             try:
-                moment = datetime.fromisoformat(start)
-            except ValueError:
-                moment = None
-        if moment is None or moment.tzinfo is None:
-            problems.append(f"[{index}].start: {START_HINT}")
+                values[name] = parse(item.get(name), name, **options)
+            except InputError as error:
+                problems.append(f"[{index}].{name}: {error.message}")
         if not problems:
-            requests.append(Request(zone, adviser_id, moment))
+            requests.append(Request(values["zone"], values["adviser_id"], values["start"]))
     if problems:
         raise invalid({"appointments": problems})
     return requests

@@ -1,16 +1,15 @@
 """Staff endpoints of the JSON API v1: agenda, advisers, check-in, no-show, outcome."""
 
-from datetime import date
-
-from flask import g, jsonify, request
+from flask import g, jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.api.auth import api_staff
-from app.api.errors import ApiError, bad_request, invalid, not_found
+from app.api.errors import ApiError, invalid, not_found
 from app.api.serializers import appointment_json
-from app.api.views import bp, json_object
+from app.api.views import body_fields, bp, json_object, query_arg
 from app.extensions import db
+from app.inputs import parse_date, parse_id, parse_text
 from app.visits.errors import (
     AppointmentNotFound,
     InvalidOutcome,
@@ -19,7 +18,14 @@ from app.visits.errors import (
     VisitError,
     WrongState,
 )
-from app.visits.services import agenda, check_in, mark_no_show, outcome_of, record_outcome
+from app.visits.services import (
+    OUTCOME_FIGURES,
+    agenda,
+    check_in,
+    mark_no_show,
+    outcome_of,
+    record_outcome,
+)
 from app.zones.models import Adviser
 
 
@@ -57,18 +63,13 @@ def _visit_error(error: VisitError) -> ApiError:
 @bp.get("/agenda")
 @api_staff()
 def staff_agenda():
-    try:
-        day = date.fromisoformat(request.args.get("date", ""))
-    except ValueError as error:
-        raise bad_request("date는 YYYY-MM-DD입니다. / date must be YYYY-MM-DD.") from error
+    day = query_arg(parse_date, "date")
     user = g.api_user
-    raw = request.args.get("adviser_id")
-    if raw not in (None, "") and not raw.isdigit():
-        raise bad_request("adviser_id는 정수입니다. / adviser_id must be an integer.")
+    asked = query_arg(parse_id, "adviser_id", optional=True)
     if user.is_admin:
-        adviser_id = int(raw) if raw else None
+        adviser_id = asked
     else:
-        if user.adviser is None or (raw and int(raw) != user.adviser.id):
+        if user.adviser is None or (asked is not None and asked != user.adviser.id):
             raise ApiError(403, "forbidden",
                            "본인 일정만 볼 수 있습니다. / Only your own agenda.")
         adviser_id = user.adviser.id
@@ -112,7 +113,7 @@ def api_no_show(appointment_id: int):
 @api_staff()
 def api_outcome(appointment_id: int):
     body = json_object()
-    values = {key: body.get(key, default) for key, default in (
-        ("summary", ""), ("follow_up", ""), ("finance_amount_krw", 0),
-        ("patent_transfers", 0), ("ip_applications", 0))}
+    values = body_fields(body, summary=(parse_text, {"max_length": 10000}),
+                         follow_up=(parse_text, {"max_length": 10000}))
+    values.update({name: body.get(name, 0) for name in OUTCOME_FIGURES})
     return _act(record_outcome, appointment_id, values)

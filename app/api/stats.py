@@ -16,6 +16,11 @@ from app.types import local_today
 @api_staff("admin")
 def stats():
     """Consultations per zone, the funnel and the no-show rate of a period (API.md)."""
+    blank = [name for name in ("from", "to") if name in request.args
+             and not request.args[name].strip()]
+    if blank:  # leave a parameter out to mean "from the start" or "to today"; empty is a slip
+        raise bad_request(f"{blank[0]}: 날짜가 비어 있습니다. 쓰지 않으려면 빼 주세요. "
+                          f"/ {blank[0]} is empty; leave it out instead.")
     try:
         period = parse_period(request.args.get("from"), request.args.get("to"), local_today())
     except StatsError as error:

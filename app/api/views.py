@@ -1,8 +1,5 @@
 """Public endpoints of the JSON API v1."""
 
-import json
-from datetime import date
-
 from flask import Blueprint, current_app, jsonify, request
 
 from app.api.booking import parse_requests
@@ -13,6 +10,7 @@ from app.booking.errors import BookingConflict, BookingNotFound, InvalidBooking,
 from app.booking.services import book_visit, cancel_booking, get_booking, reschedule_booking
 from app.booking.waitlist import join_waitlist
 from app.extensions import limiter
+from app.inputs import InputError, MalformedBody, load_json, parse_date, parse_id, parse_text
 from app.intake.errors import IntakeNotFound
 from app.intake.forms import IntakeForm, intake_formdata
 from app.intake.services import get_intake, list_needs, list_zones, need_choices, submit_intake
@@ -59,15 +57,44 @@ def unknown_token(error: LookupError):
 
 
 def json_object() -> dict:
-    """The request body as a JSON object, or 400 bad_request."""
-    raw = request.get_data(cache=True)
+    """The request body as a JSON object (app/inputs.load_json), or 400 / 422."""
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise bad_request("본문이 올바른 JSON이 아닙니다. / The body is not valid JSON.") from error
+        body = load_json(request.get_data(cache=True))
+    except MalformedBody as error:
+        raise bad_request(error.message) from error
+    except InputError as error:
+        raise invalid({error.field: [error.message]}) from error
     if not isinstance(body, dict):
         raise bad_request("본문은 JSON 객체여야 합니다. / The body must be a JSON object.")
     return body
+
+
+def query_arg(parse, name: str, *, optional: bool = False):
+    """A query parameter through one of app/inputs' parsers, or 400 bad_request naming it."""
+    value = request.args.get(name)
+    if optional and value is None:
+        return None
+    try:
+        return parse(value, name)
+    except InputError as error:
+        raise bad_request(f"{name}: {error.message}") from error
+
+
+def body_fields(body: dict, **fields: tuple) -> dict:
+    """Body fields through app/inputs' parsers, given as name=(parser, options); 422 invalid
+    naming every bad one."""
+    values, errors = {}, {}
+    for name, (parse, options) in fields.items():
+        try:
+            values[name] = parse(body.get(name), name, **options)
+        except InputError as error:
+            errors[name] = [error.message]
+    if errors:
+        raise invalid(errors)
+    return values
+
+
+TOKEN = (parse_text, {"required": True, "max_length": 200})
 
 
 @bp.get("/openapi.json")
@@ -116,28 +143,10 @@ def show_intake(token: str):
     return jsonify({"intake": intake_json(intake, token, full=True)})
 
 
-def _date_arg(name: str) -> date:
-    value = request.args.get(name, "")
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise bad_request(f"{name}은(는) YYYY-MM-DD 날짜여야 합니다. / {name} must be a date "
-                          "as YYYY-MM-DD.") from error
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name)
-    if value in (None, ""):
-        return None
-    if not value.isdigit():
-        raise bad_request(f"{name}은(는) 정수입니다. / {name} must be an integer.")
-    return int(value)
-
-
 @bp.get("/slots")
 @limiter.limit(public_read_limit)
 def slots():
-    first, last = _date_arg("from"), _date_arg("to")
+    first, last = query_arg(parse_date, "from"), query_arg(parse_date, "to")
     if first > last:
         raise bad_request("from이 to보다 늦습니다. / from is after to.")
     if (last - first).days + 1 > MAX_SLOT_RANGE_DAYS:
@@ -145,8 +154,8 @@ def slots():
                           f"/ Ask for {MAX_SLOT_RANGE_DAYS} days at most.")
     try:
         found = free_slots(request.args.get("zone", ""), first, last,
-                           adviser_id=_int_arg("adviser_id"),
-                           institution_id=_int_arg("institution_id"))
+                           adviser_id=query_arg(parse_id, "adviser_id", optional=True),
+                           institution_id=query_arg(parse_id, "institution_id", optional=True))
     except UnknownZone as error:
         raise bad_request(str(error)) from error
     return jsonify({"slots": [slot_json(slot) for slot in found]})
@@ -156,9 +165,7 @@ def slots():
 @limiter.limit(public_write_limit)
 def create_booking():
     body = json_object()
-    token = body.get("intake_token")
-    if not isinstance(token, str) or not token:
-        raise invalid({"intake_token": ["필수 항목입니다. / intake_token is required."]})
+    token = body_fields(body, intake_token=TOKEN)["intake_token"]
     booking, booking_token = book_visit(token, parse_requests(body.get("appointments")))
     return jsonify({"booking": booking_json(booking, booking_token)}), 201
 
@@ -173,9 +180,7 @@ def show_booking(token: str):
 @limiter.limit(public_write_limit)
 def cancel(token: str):
     body = json_object() if request.get_data(cache=True).strip() else {}
-    reason = body.get("reason")
-    if reason is not None and not isinstance(reason, str):
-        raise invalid({"reason": ["문자열이어야 합니다. / reason must be a string."]})
+    reason = body_fields(body, reason=(parse_text, {"max_length": 1000}))["reason"] or None
     return jsonify({"booking": booking_json(cancel_booking(token, reason), token)})
 
 
@@ -190,17 +195,9 @@ def reschedule(token: str):
 @limiter.limit(public_write_limit)
 def waitlist():
     body = json_object()
-    fields = {}
-    if not isinstance(body.get("intake_token"), str):
-        fields["intake_token"] = ["필수 항목입니다. / intake_token is required."]
-    if not isinstance(body.get("zone"), str):
-        fields["zone"] = ["필수 항목입니다. / zone is required."]
-    try:
-        day = date.fromisoformat(body.get("date") or "")
-    except (TypeError, ValueError):
-        fields["date"] = ["YYYY-MM-DD 날짜여야 합니다. / date must be YYYY-MM-DD."]
-    if fields:
-        raise invalid(fields)
-    entry = join_waitlist(body["intake_token"], body["zone"], day)
-    return jsonify({"waitlist": {"zone": body["zone"], "date": entry.day.isoformat(),
+    values = body_fields(body, intake_token=TOKEN,
+                         zone=(parse_text, {"required": True, "max_length": 50}),
+                         date=(parse_date, {}))
+    entry = join_waitlist(values["intake_token"], values["zone"], values["date"])
+    return jsonify({"waitlist": {"zone": values["zone"], "date": entry.day.isoformat(),
                                  "status": entry.status}}), 201

@@ -79,7 +79,7 @@ def _lock_slots(requests: Sequence[Request], now: datetime,
                     "대기 중인 다른 기업에 잠시 제안된 시간입니다. 다른 시간을 골라 주세요. "
                     "/ That time is being offered to a firm on the waitlist; please choose "
                     "another.")
-            if _time_is_held(request.adviser_id, request.start, ignore):
+            if _time_is_held(request, now, ignore, offer_holder):
                 raise SlotTaken(
                     "방금 다른 분이 예약한 시간입니다. 다른 시간을 골라 주세요. "
                     "/ That time was just taken; please choose another.")
@@ -90,15 +90,24 @@ def _lock_slots(requests: Sequence[Request], now: datetime,
     return slots
 
 
-def _time_is_held(adviser_id: int, start: datetime, ignore: Sequence[int]) -> bool:
-    """Whether another live appointment of the adviser sits near that start."""
-    window = (start - timedelta(hours=4), start + timedelta(hours=4))
-    query = select(Appointment.id).where(
-        Appointment.adviser_id == adviser_id, Appointment.status != "cancelled",
-        Appointment.starts_at < window[1], Appointment.ends_at > window[0])
-    if ignore:
-        query = query.where(Appointment.id.not_in(ignore))
-    return db.session.scalar(query.limit(1)) is not None
+def _time_is_held(request: Request, now: datetime, ignore: Sequence[int],
+                  offer_holder: int | None) -> bool:
+    """Whether the time is one of the adviser's slots that another live appointment now holds.
+
+    Only then is it `slot_taken`; a time that would not be a slot even with those appointments
+    gone (another length, off duty, past the horizon) is simply not bookable.
+    """
+    zone = db.session.scalar(select(Zone).where(Zone.code == request.zone))
+    if zone is None:
+        return False
+    reach = timedelta(minutes=zone.slot_minutes + zone.buffer_minutes)
+    holders = set(db.session.scalars(select(Appointment.id).where(
+        Appointment.adviser_id == request.adviser_id, Appointment.status != "cancelled",
+        Appointment.starts_at < request.start + reach,
+        Appointment.ends_at > request.start - reach))) - set(ignore)
+    return bool(holders) and is_free(
+        request.zone, request.adviser_id, request.start, now=now,
+        ignore_appointment_ids=[*ignore, *holders], offer_holder=offer_holder) is not None
 
 
 def _time_is_offered(adviser_id: int, start: datetime, now: datetime,

@@ -2,13 +2,10 @@
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
-    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -16,8 +13,9 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
 
+from app.forms import Form, IsoDateField, Required, WholeNumberField
 from app.intake.rules import (
     business_number_digits,
     is_valid_business_number,
@@ -39,35 +37,8 @@ DESCRIPTION_MAX = 4000
 REQUIRED = "필수 항목입니다. / This field is required."
 
 
-def required() -> InputRequired:
-    return InputRequired(message=REQUIRED)
-
-
-class KoreanIntegerField(IntegerField):
-    """An integer field whose parse error is bilingual."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = int(valuelist[0].strip())
-            except ValueError as error:
-                self.data = None
-                raise ValueError(
-                    "0 이상의 정수로 입력해 주세요. / Enter a whole number, 0 or more."
-                ) from error
-
-
-class KoreanDateField(DateField):
-    """A YYYY-MM-DD date field whose parse error is bilingual."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(
-                "날짜는 YYYY-MM-DD 형식의 실제 날짜여야 합니다. "
-                "/ Enter a real date as YYYY-MM-DD."
-            ) from error
+def required() -> Required:
+    return Required(message=REQUIRED)
 
 
 class NeedsField(SelectMultipleField):
@@ -83,7 +54,7 @@ class NeedsField(SelectMultipleField):
             )
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(Form):
     """Company basics, contact, founding date, needs, description and consent."""
 
     company_name = StringField("기업명 / Company name", [required(), Length(max=200)])
@@ -91,7 +62,7 @@ class IntakeForm(FlaskForm):
     business_number = StringField(
         "사업자등록번호 / Business registration number", [Optional(), Length(max=20)]
     )
-    founded_on = KoreanDateField("창업일 (개업일) / Founding date", [Optional()])
+    founded_on = IsoDateField("창업일 (개업일) / Founding date", [Optional()])
     representative_name = StringField("대표자명 / Representative", [Optional(), Length(max=100)])
     contact_name = StringField("담당자명 / Contact person", [required(), Length(max=100)])
     email = EmailField(
@@ -106,7 +77,7 @@ class IntakeForm(FlaskForm):
         choices=[SelectChoice("", "선택 / Choose")] + [SelectChoice(i) for i in INDUSTRIES],
         validate_choice=False,
     )
-    employees = KoreanIntegerField(
+    employees = WholeNumberField(
         "상시 근로자 수 / Employees",
         [Optional(), NumberRange(min=0, max=1_000_000,
                                  message="0 이상의 정수로 입력해 주세요. / Enter 0 or more.")],

@@ -1,10 +1,7 @@
 """Forms of the adviser's workspace: outcome, availability, walk-in."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -13,8 +10,9 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from app.forms import Form, IsoDateField, Required, WholeNumberField
 from app.intake.rules import business_number_digits, is_valid_business_number, normalise_phone
 
 REQUIRED = "필수 항목입니다. / This field is required."
@@ -23,18 +21,18 @@ WEEKDAYS = [SelectChoice(str(n), label) for n, label in enumerate(
     ("월 Mon", "화 Tue", "수 Wed", "목 Thu", "금 Fri", "토 Sat", "일 Sun"))]
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     """What came of a consultation, with the figures the centre reports."""
 
-    summary = TextAreaField("상담 요약 / Summary", [InputRequired(REQUIRED), Length(max=10000)])
+    summary = TextAreaField("상담 요약 / Summary", [Required(REQUIRED), Length(max=10000)])
     follow_up = TextAreaField("후속 조치 / Follow-up", [Optional(), Length(max=10000)])
-    finance_amount_krw = IntegerField("정책금융 집행액 (원) / Policy finance executed (KRW)",
+    finance_amount_krw = WholeNumberField("정책금융 집행액 (원) / Policy finance executed (KRW)",
                                       [Optional(), NumberRange(min=0, message=NOT_NEGATIVE)],
                                       default=0)
-    patent_transfers = IntegerField("특허 이전 건수 / Patents transferred",
+    patent_transfers = WholeNumberField("특허 이전 건수 / Patents transferred",
                                     [Optional(), NumberRange(min=0, message=NOT_NEGATIVE)],
                                     default=0)
-    ip_applications = IntegerField("IP 출원 지원 건수 / IP applications helped",
+    ip_applications = WholeNumberField("IP 출원 지원 건수 / IP applications helped",
                                    [Optional(), NumberRange(min=0, message=NOT_NEGATIVE)],
                                    default=0)
 
@@ -45,24 +43,24 @@ class OutcomeForm(FlaskForm):
                 "ip_applications": self.ip_applications.data or 0}
 
 
-class RuleForm(FlaskForm):
+class RuleForm(Form):
     """A weekly duty rule."""
 
     weekday = SelectField("요일 / Weekday", choices=WEEKDAYS)
-    start_time = TimeField("시작 / From", [InputRequired(REQUIRED)])
-    end_time = TimeField("끝 / Until", [InputRequired(REQUIRED)])
-    valid_from = DateField("적용 시작일 / Valid from", [InputRequired(REQUIRED)])
-    valid_until = DateField("적용 종료일 / Valid until", [Optional()])
-    every_n_weeks = IntegerField("몇 주마다 / Every n weeks", [InputRequired(REQUIRED),
+    start_time = TimeField("시작 / From", [Required(REQUIRED)])
+    end_time = TimeField("끝 / Until", [Required(REQUIRED)])
+    valid_from = IsoDateField("적용 시작일 / Valid from", [Required(REQUIRED)])
+    valid_until = IsoDateField("적용 종료일 / Valid until", [Optional()])
+    every_n_weeks = WholeNumberField("몇 주마다 / Every n weeks", [Required(REQUIRED),
                                  NumberRange(min=1, max=8)], default=1)
-    week_offset = IntegerField("주 순서 (0부터) / Week offset", [Optional(), NumberRange(min=0)],
-                               default=0)
+    week_offset = WholeNumberField("주 순서 (0부터) / Week offset",
+                                   [Optional(), NumberRange(min=0)], default=0)
 
 
-class ExceptionForm(FlaskForm):
+class ExceptionForm(Form):
     """A day or hours off, or extra hours."""
 
-    day = DateField("날짜 / Day", [InputRequired(REQUIRED)])
+    day = IsoDateField("날짜 / Day", [Required(REQUIRED)])
     kind = RadioField("종류 / Kind", default="off", choices=[
         SelectChoice("off", "휴무 Time off"), SelectChoice("extra", "추가 근무 Extra hours")])
     start_time = TimeField("시작 (비우면 하루 종일) / From (empty: all day)", [Optional()])
@@ -70,18 +68,18 @@ class ExceptionForm(FlaskForm):
     note = StringField("메모 / Note", [Optional(), Length(max=200)])
 
 
-class WalkInForm(FlaskForm):
+class WalkInForm(Form):
     """A short pre-screen filled by staff for a visitor without a booking."""
 
-    company_name = StringField("기업명 / Company name", [InputRequired(REQUIRED), Length(max=200)])
+    company_name = StringField("기업명 / Company name", [Required(REQUIRED), Length(max=200)])
     business_number = StringField("사업자등록번호 (있으면) / Business number (if any)",
                                   [Optional(), Length(max=20)])
-    founded_on = DateField("창업일 (사업자가 있으면) / Founding date (if founded)", [Optional()])
-    contact_name = StringField("방문자 이름 / Visitor", [InputRequired(REQUIRED), Length(max=100)])
-    phone = TelField("연락처 / Phone", [InputRequired(REQUIRED), Length(max=30)])
+    founded_on = IsoDateField("창업일 (사업자가 있으면) / Founding date (if founded)", [Optional()])
+    contact_name = StringField("방문자 이름 / Visitor", [Required(REQUIRED), Length(max=100)])
+    phone = TelField("연락처 / Phone", [Required(REQUIRED), Length(max=30)])
     email = StringField("이메일 (선택) / E-mail (optional)", [Optional(), Length(max=254)])
     description = TextAreaField("상담 내용 / What they need", [Optional(), Length(max=4000)])
-    slot = RadioField("오늘 빈 시간 / Free slot today", [InputRequired(REQUIRED)], choices=[])
+    slot = RadioField("오늘 빈 시간 / Free slot today", [Required(REQUIRED)], choices=[])
     consent = BooleanField("방문자가 개인정보 수집·이용에 동의했습니다 "
                            "/ The visitor consented to the personal information notice")
 

@@ -9,13 +9,15 @@ from app.auth.audit import record_change
 from app.auth.models import User
 from app.booking.models import Appointment, Booking
 from app.extensions import db
+from app.inputs import MAX_AMOUNT_KRW, MAX_COUNT
 from app.intake.models import Intake
 from app.types import center_tz, local_datetime, to_local, utcnow
 from app.visits.errors import AppointmentNotFound, InvalidOutcome, NotYetDue, NotYours, WrongState
 from app.visits.models import Outcome
 
 OUTCOME_FIGURES = ("finance_amount_krw", "patent_transfers", "ip_applications")
-MAX_FIGURE = 10**15
+FIGURE_BOUNDS = {"finance_amount_krw": MAX_AMOUNT_KRW, "patent_transfers": MAX_COUNT,
+                 "ip_applications": MAX_COUNT}
 
 
 def _load():
@@ -97,10 +99,11 @@ def mark_no_show(actor: User, appointment_id: int, now: datetime | None = None) 
 def check_outcome(values: dict) -> dict[str, list[str]]:
     """Field errors of an outcome's figures (integers from 0), empty when fine."""
     errors = {}
-    for name in OUTCOME_FIGURES:
+    for name, bound in FIGURE_BOUNDS.items():
         value = values.get(name, 0)
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < MAX_FIGURE:
-            errors[name] = ["0 이상의 정수여야 합니다. / Must be a whole number, 0 or more."]
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= bound:
+            errors[name] = [f"0부터 {bound:,}까지의 정수여야 합니다. "
+                            f"/ Must be a whole number from 0 to {bound:,}."]
     for name in ("summary", "follow_up"):
         if not isinstance(values.get(name, ""), str) or len(values.get(name) or "") > 10000:
             errors[name] = ["10,000자 이내의 글이어야 합니다. / Text of 10,000 characters at most."]

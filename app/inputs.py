@@ -1,0 +1,167 @@
+"""The one input boundary: the typed parsers every body, form, query, path and CSV value crosses.
+
+A value either comes out as the type the service takes or raises `InputError` naming the
+field, which each face answers in its own way (the API's 400/422 shape, a form's error, a
+CSV row's error). Nothing malformed reaches the database, so no engine sees a NUL, a lone
+surrogate, an id past 64 bits or a year its date arithmetic cannot hold.
+"""
+
+import json
+import re
+import unicodedata
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+MAX_ID = 2**63 - 1
+# Dates people and staff give: founding dates from 1900, agenda and statistics to 2100.
+MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
+# A bookable time lies within this much of now (each zone's own horizon is narrower).
+MOMENT_PAST, MOMENT_FUTURE = timedelta(days=366), timedelta(days=2 * 366)
+# A policy-finance amount on one record: up to 1조원. 9.2 million records at this bound still
+# sum within 64 bits, and the sums themselves never overflow (app/stats: exact_sum).
+MAX_AMOUNT_KRW = 10**12
+MAX_COUNT = 10**6
+MAX_JSON_DEPTH = 32
+
+_DIGITS = re.compile(r"[0-9]{1,19}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_ALLOWED_CONTROLS = "\t\n"
+
+
+class InputError(ValueError):
+    """A value that does not fit its field; `field` names it, `message` says why."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+class MalformedBody(InputError):
+    """A request body that is not JSON one can read (400 rather than a field's 422)."""
+
+    def __init__(self, message: str):
+        super().__init__("body", message)
+
+
+def text_problem(value: str) -> str | None:
+    """Why this text cannot be stored, or None: lone surrogates and control characters."""
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "Cs":
+            return "올바른 유니코드 문자가 아닙니다. / Not valid Unicode text (a lone surrogate)."
+        if category == "Cc" and char not in _ALLOWED_CONTROLS:
+            return ("제어 문자는 쓸 수 없습니다 (탭·줄바꿈 제외). "
+                    "/ Control characters (other than tab and newline) are not allowed.")
+    return None
+
+
+def is_blank(value: str) -> bool:
+    """True for text of only whitespace (U+3000 and U+00A0 included) or zero-width characters."""
+    return not value.strip().strip(_ZERO_WIDTH).strip()
+
+
+def normalise_text(value: str) -> str:
+    """NFC, CRLF as LF, stripped; text of only blanks becomes empty. Raises ValueError."""
+    value = value.replace("\r\n", "\n")
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
+    value = unicodedata.normalize("NFC", value).strip()
+    return "" if is_blank(value) else value
+
+
+def parse_text(value: Any, field: str, *, required: bool = False, max_length: int = 4000) -> str:
+    """A text field: a string, normalised; empty when absent unless `required`."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InputError(field, "문자열이어야 합니다. / Must be a string.")
+    try:
+        value = normalise_text(value)
+    except ValueError as error:
+        raise InputError(field, str(error)) from error
+    if required and not value:
+        raise InputError(field, "필수 항목입니다. / This field is required.")
+    if len(value) > max_length:
+        raise InputError(field, f"{max_length:,}자 이내여야 합니다. "
+                                f"/ {max_length:,} characters at most.")
+    return value
+
+
+def parse_int(value: Any, field: str, *, minimum: int = 0, maximum: int = MAX_ID) -> int:
+    """A whole number from a JSON integer or ASCII digits (never '²' or '①'), within bounds."""
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        value = int(value.strip())
+    if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= maximum:
+        raise InputError(field, f"{minimum:,}부터 {maximum:,}까지의 정수여야 합니다. "
+                                f"/ Must be a whole number from {minimum:,} to {maximum:,}.")
+    return value
+
+
+def parse_id(value: Any, field: str) -> int:
+    """A database id: digits 0-9 only, within 64 bits."""
+    return parse_int(value, field, minimum=0, maximum=MAX_ID)
+
+
+def parse_date(value: Any, field: str) -> date:
+    """A date given strictly as YYYY-MM-DD, between 1900 and 2100."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            day = None
+        if day is not None and MIN_DATE <= day <= MAX_DATE:
+            return day
+    raise InputError(field, "날짜는 YYYY-MM-DD 형식의 실제 날짜여야 합니다 (1900–2100년). "
+                            "/ Must be a real date as YYYY-MM-DD (years 1900 to 2100).")
+
+
+def parse_moment(value: Any, field: str, now: datetime | None = None) -> datetime:
+    """An ISO 8601 time with its offset, within the booking horizon, as aware UTC."""
+    hint = ("오프셋이 있는 ISO 8601 시각이어야 합니다 (예: 2026-12-01T10:00:00+09:00). "
+            "/ Must be ISO 8601 with an offset, e.g. 2026-12-01T10:00:00+09:00.")
+    if not isinstance(value, str) or len(value) > 40:
+        raise InputError(field, hint)
+    try:
+        moment = datetime.fromisoformat(value)
+        utc = moment.astimezone(UTC) if moment.tzinfo is not None else None
+    except (ValueError, OverflowError):
+        utc = None
+    if utc is None:
+        raise InputError(field, hint)
+    now = now or datetime.now(UTC)
+    if not now - MOMENT_PAST <= utc <= now + MOMENT_FUTURE:
+        raise InputError(field, "예약할 수 있는 기간 밖의 시각입니다. "
+                                "/ This time is outside the booking horizon.")
+    return utc
+
+
+def load_json(raw: bytes) -> Any:
+    """A request body as JSON: nested at most MAX_JSON_DEPTH deep, every string storable.
+
+    Raises MalformedBody for what is not JSON (or nests too deep), or InputError with the
+    path of the first string that is not storable text (`appointments[0].zone`).
+    """
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise MalformedBody("본문이 올바른 JSON이 아닙니다. / The body is not valid JSON.") \
+            from error
+    stack: list[tuple[Any, str, int]] = [(body, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise MalformedBody(f"JSON은 {MAX_JSON_DEPTH}단계까지 중첩할 수 있습니다. "
+                                f"/ JSON may nest {MAX_JSON_DEPTH} levels deep at most.")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if text_problem(key):
+                    raise MalformedBody("필드 이름이 올바른 글자가 아닙니다. "
+                                        "/ A field name is not valid text.")
+                stack.append((item, f"{path}.{key}" if path else key, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, str) and (problem := text_problem(value)):
+            raise InputError(path, problem) if path else MalformedBody(problem)
+    return body
