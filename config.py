@@ -25,13 +25,19 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'onestop.db'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
-    SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 15000)
+    # hide_parameters: a failed statement's log line never carries the values (e-mails, phones).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    # How long a request waits for another transaction's lock before answering 503 (SQLite's
+    # busy timeout, PostgreSQL's lock_timeout); SQLITE_BUSY_TIMEOUT_MS is the older name.
+    DATABASE_BUSY_TIMEOUT_MS = _int("DATABASE_BUSY_TIMEOUT_MS",
+                                    _int("SQLITE_BUSY_TIMEOUT_MS", 5000))
 
     MAX_CONTENT_LENGTH = 1024 * 1024
     # The historical import alone takes larger bodies (API and upload page).
     IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-    JSON_AS_ASCII = False
+
+    # Strict-Transport-Security max-age; 0 sends none (development, tests, a proxy adding it).
+    HSTS_SECONDS = _int("HSTS_SECONDS", 0)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -96,6 +102,8 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     """gunicorn behind a TLS proxy; SECRET_KEY must be set."""
+
+    HSTS_SECONDS = _int("HSTS_SECONDS", 365 * 24 * 3600)
 
 
 CONFIGS = {

@@ -29,7 +29,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
+    register_json(app)
     register_models()
+    register_input_boundary(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -38,6 +40,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_commands(app)
     register_jobs(app)
     return app
+
+
+def register_json(app: Flask) -> None:
+    """API.md: `application/json; charset=utf-8`, Korean sent as is, not \\u-escaped."""
+    app.json.ensure_ascii = False
+    app.json.mimetype = "application/json; charset=utf-8"
 
 
 def register_models() -> None:
@@ -51,10 +59,17 @@ def register_models() -> None:
     from app.zones import models as _zones  # noqa: F401
 
 
+def register_input_boundary(app: Flask) -> None:
+    """Path ids within 64 bits and no unstorable query parameter, before any view runs."""
+    from app.main.boundary import register
+
+    register(app)
+
+
 def register_extensions(app: Flask) -> None:
     """Bind the extensions of app/extensions.py to this app."""
     from app.auth.services import load_session_user
-    from app.extensions import configure_sqlite, csrf, db, limiter, login_manager, mail, migrate
+    from app.extensions import configure_engine, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
@@ -66,7 +81,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "로그인이 필요합니다. / Please sign in."
     login_manager.user_loader(load_session_user)
     with app.app_context():
-        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        configure_engine(db.engine, app.config["DATABASE_BUSY_TIMEOUT_MS"])
 
 
 def register_blueprints(app: Flask) -> None:

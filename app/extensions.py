@@ -25,14 +25,27 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=client_address)
 
 
+def configure_engine(engine, busy_timeout_ms: int) -> None:
+    """How long a statement waits for another transaction's lock before it gives up (and the
+    request answers 503 unavailable): `lock_timeout` on PostgreSQL, the busy timeout on SQLite."""
+    if engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _on_pg_connect(dbapi_connection, _record):
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f"SET lock_timeout = {int(busy_timeout_ms)}")
+            dbapi_connection.commit()
+
+    elif engine.dialect.name == "sqlite":
+        configure_sqlite(engine, busy_timeout_ms)
+
+
 def configure_sqlite(engine, busy_timeout_ms: int) -> None:
     """WAL, a busy timeout, foreign keys, and transactions whose BEGIN we control.
 
     pysqlite's own transaction handling is switched off so that SQLAlchemy's BEGIN is the
     one that runs, in the mode `default_begin_mode()` picks (or `sqlite_begin` asks for).
     """
-    if engine.dialect.name != "sqlite":
-        return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

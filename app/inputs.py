@@ -104,6 +104,11 @@ def parse_id(value: Any, field: str) -> int:
     return parse_int(value, field, minimum=0, maximum=MAX_ID)
 
 
+def as_id(value: str) -> int:
+    """For werkzeug's `request.args.get(name, type=as_id)`: a bad id becomes the default."""
+    return parse_id(value, "id")
+
+
 def parse_date(value: Any, field: str) -> date:
     """A date given strictly as YYYY-MM-DD, between 1900 and 2100."""
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):

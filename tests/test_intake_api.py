@@ -22,7 +22,7 @@ def post(client, body, **kwargs):
 def test_zones_lists_each_zone_with_its_institutions(client):
     response = client.get("/api/v1/zones")
     assert response.status_code == 200
-    assert response.content_type == "application/json"
+    assert response.content_type == "application/json; charset=utf-8"
     zones = {zone["code"]: zone for zone in response.get_json()["zones"]}
     assert set(zones) == {"legal", "finance", "patent"}
     assert zones["legal"]["name"] == "법률존"

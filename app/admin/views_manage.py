@@ -19,6 +19,7 @@ from app.admin.manage import (
 from app.admin.manage_closures import add_closure, remove_closure, upcoming_closures
 from app.admin.views_common import actor, flash_kept, row_or_404, submitted, zone_choices
 from app.auth.decorators import staff_required
+from app.inputs import as_id
 from app.main.security import safe_local_path
 from app.zones.models import Institution, Zone
 
@@ -65,7 +66,7 @@ def zone_edit(zone_id: int):
 @staff_required("admin")
 def institutions():
     """The institutions (of one zone, if asked) and a form to add one."""
-    zone_id = request.args.get("zone", type=int)
+    zone_id = request.args.get("zone", type=as_id)
     form = InstitutionForm(zones=zone_choices(active_only=True))
     if request.method == "GET" and zone_id:
         form.zone_id.data = zone_id

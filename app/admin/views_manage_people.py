@@ -21,6 +21,7 @@ from app.admin.views_common import (
     zone_choices,
 )
 from app.auth.decorators import staff_required
+from app.inputs import as_id
 from app.zones.models import Adviser
 
 
@@ -94,8 +95,8 @@ def adviser_reassign(adviser_id: int):
     """Give one booked appointment to a free colleague."""
     _adviser_or_404(adviser_id)
     try:
-        appointment = reassign_appointment(actor(), request.form.get("appointment_id", type=int),
-                                           request.form.get("adviser_id", type=int))
+        appointment = reassign_appointment(actor(), request.form.get("appointment_id", type=as_id),
+                                           request.form.get("adviser_id", type=as_id))
     except ManageError as error:
         return _deactivation_page(adviser_id, error.message)
     flash(f"상담을 {appointment.adviser.name} 님에게 넘겼습니다. / Appointment reassigned.",

@@ -16,6 +16,7 @@ from app.admin.manage_routing import (
 )
 from app.admin.views_common import actor, institution_choices, row_or_404, submitted, zone_choices
 from app.auth.decorators import staff_required
+from app.inputs import as_id
 from app.intake.models import Need, RoutingRule
 from app.intake.services import recommend
 
@@ -68,7 +69,7 @@ def _flash_rule_saved(warnings: list[str]) -> None:
 @staff_required("admin")
 def routing():
     """Routing rules by zone, a form to add one, and the "try it" box."""
-    zone_id = request.args.get("zone", type=int)
+    zone_id = request.args.get("zone", type=as_id)
     form = RoutingRuleForm(zones=zone_choices(), institutions=institution_choices(True))
     if request.method == "GET" and zone_id:
         form.zone_id.data = zone_id
@@ -119,7 +120,7 @@ def audit():
     page = read_audit_log(
         actor_id=form.actor_id.data, entity=form.entity.data or None,
         action=form.action.data or None, date_from=form.date_from.data,
-        date_to=form.date_to.data, page=request.args.get("page", 1, type=int))
+        date_to=form.date_to.data, page=request.args.get("page", 1, type=as_id))
     filters = {k: v for k, v in request.args.items() if k != "page" and v}
     rows = [(entry, changes(entry)) for entry in page.entries]
     return render_template("admin/audit.html", form=form, page=page, rows=rows,

@@ -6,6 +6,7 @@ from flask_login import current_user
 from app.admin.blueprint import bp
 from app.auth.audit import record_change
 from app.auth.decorators import staff_required
+from app.inputs import as_id
 from app.notify.outbox import STATUSES, MessageNotFound, list_messages, resend, status_counts
 from app.paging import page_numbers
 
@@ -21,7 +22,7 @@ def outbox():
     status = status if status in STATUSES else None
     counts = status_counts()
     page, pages = page_numbers(counts[status] if status else sum(counts.values()),
-                               request.args.get("page", 1, type=int), PER_PAGE)
+                               request.args.get("page", 1, type=as_id), PER_PAGE)
     return render_template("admin/outbox.html", messages=list_messages(status, PER_PAGE, page),
                            counts=counts, status=status, statuses=STATUSES, page=page,
                            pages=pages)

@@ -106,7 +106,7 @@ def stats_export(name: str, fmt: str):
     first = period.first.isoformat() if period.first else "start"
     filename = f"onestop-{name}-{first}-{period.last.isoformat()}.{fmt}"
     if fmt == "csv":
-        body, mimetype = table_csv(tables[0]), "text/csv; charset=utf-8"
+        body, mimetype = table_csv(tables[0]), "text/csv"  # werkzeug adds "; charset=utf-8"
     else:
         body = tables_xlsx(tables, title=f"Onestop {first} ~ {period.last.isoformat()}")
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

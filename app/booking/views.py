@@ -1,6 +1,6 @@
 """Booking pages: pick a day and slots, the private booking page, calendar, cancel, reschedule."""
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -24,6 +24,7 @@ from app.booking.services import (
     reschedule_booking,
 )
 from app.booking.waitlist import join_waitlist
+from app.inputs import InputError, parse_date, parse_id, parse_moment
 from app.intake.errors import IntakeNotFound
 from app.intake.services import get_intake, list_zones
 
@@ -35,12 +36,11 @@ def _chosen_requests(zone_codes: list[str]) -> list[Request]:
     requests = []
     for code in zone_codes:
         adviser_id, _, start = request.form.get(f"slot_{code}", "").partition("|")
-        if not adviser_id.isdigit():
-            continue
         try:
-            requests.append(Request(code, int(adviser_id), datetime.fromisoformat(start)))
-        except ValueError:
-            continue
+            requests.append(Request(code, parse_id(adviser_id, "adviser_id"),
+                                    parse_moment(start, "start")))
+        except InputError:
+            continue  # not a slot this page offered: the zone counts as not chosen
     return requests
 
 
@@ -48,8 +48,8 @@ def _picker_args(default_zones: list[str]) -> tuple[list[str], date | None]:
     known = {zone.code for zone in list_zones()}
     zones = [z for z in request.values.getlist("zones") if z in known] or default_zones
     try:
-        day = date.fromisoformat(request.values.get("day", ""))
-    except ValueError:
+        day = parse_date(request.values.get("day"), "day")
+    except InputError:
         day = None
     return zones, day
 

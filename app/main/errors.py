@@ -4,9 +4,15 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from app.inputs import InputError
+
 log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
+# SQLite's "database is locked", PostgreSQL's lock_timeout / statement_timeout / deadlock.
+BUSY_WORDS = ("locked", "lock timeout", "canceling statement", "deadlock")
 
 # status -> (API code, Korean title, English title, Korean message, English message)
 MESSAGES = {
@@ -31,6 +37,10 @@ MESSAGES = {
           "입력 내용에 오류가 있습니다.", "Some fields are not valid."),
     429: ("rate_limited", "요청이 너무 많습니다", "Too many requests",
           "잠시 후 다시 시도해 주세요.", "Please wait a moment and try again."),
+    503: ("unavailable", "잠시 이용할 수 없습니다", "Temporarily unavailable",
+          "요청이 몰려 처리하지 못했습니다. 잠시 후 다시 시도해 주세요. "
+          "입력하신 내용은 저장되지 않았습니다.",
+          "The service is busy; please try again in a few seconds. Nothing was saved."),
     500: ("server_error", "일시적인 오류가 발생했습니다", "Something went wrong",
           "불편을 드려 죄송합니다. 잠시 후 다시 시도해 주세요. "
           "입력하신 내용은 저장되지 않았습니다.",
@@ -76,6 +86,11 @@ def register(app: Flask) -> None:
             "/ The form's security token is missing or expired; reload the page and submit again.",
         )
 
+    @app.errorhandler(InputError)
+    def bad_input(error: InputError):
+        """A parameter a view parsed with app/inputs and found malformed."""
+        return error_response(400, f"{error.field}: {error.message}")
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         response = error_response(error.code or 500)
@@ -83,6 +98,25 @@ def register(app: Flask) -> None:
             body, status = response
             return body, status, {"Allow": ", ".join(error.valid_methods)}
         return response
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        """A database busy past its lock timeout (or out of reach): 503, try again shortly.
+
+        The statement's parameters are not in the message (hide_parameters), so the log line
+        carries no personal data."""
+        from app.extensions import db
+
+        db.session.rollback()
+        busy = any(word in str(error.orig).lower() for word in BUSY_WORDS)
+        if busy:
+            log.warning("database busy on %s %s: %s", request.method, request.path,
+                        str(error.orig).splitlines()[0])
+        else:
+            log.error("database unavailable on %s %s", request.method, request.path,
+                      exc_info=error)
+        body, status = error_response(503)
+        return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.extensions import db
+from app.inputs import InputError, parse_id
 from app.zones.models import Adviser, Zone
 
 
@@ -12,7 +13,10 @@ def chosen_adviser_id(user: User, raw: str | None) -> int | None:
     """The adviser a page shows: the user's own record, or for admins the one asked for."""
     if not user.is_admin:
         return user.adviser.id if user.adviser else -1
-    return int(raw) if raw and raw.isdigit() else None
+    try:
+        return parse_id(raw, "adviser_id") if raw else None
+    except InputError:
+        return None
 
 
 def advisers_for_picker(user: User) -> list[Adviser]:

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from app.auth.decorators import staff_required
+from app.inputs import parse_date
 from app.intake.rules import STAGE_LABELS, business_number_digits
 from app.main.errors import error_response
 from app.main.security import safe_local_path
@@ -29,10 +30,11 @@ bp = Blueprint("visits", __name__)
 
 
 def _day() -> date:
-    try:
-        return date.fromisoformat(request.args.get("date", ""))
-    except ValueError:
+    """The agenda's day: `date` as YYYY-MM-DD, today when absent; a malformed one is 400."""
+    value = request.args.get("date")
+    if not value:
         return today_at_centre()
+    return parse_date(value, "date")  # a malformed one is 400 (app/main/errors.py)
 
 
 @bp.get("/")

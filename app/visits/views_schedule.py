@@ -1,6 +1,6 @@
 """The adviser's availability (rules, exceptions, a preview of slots) and walk-ins."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -11,6 +11,7 @@ from app.auth.decorators import staff_required
 from app.booking.errors import BookingError
 from app.booking.walkin import register_walk_in, walk_in_slots
 from app.extensions import db
+from app.inputs import parse_id, parse_moment
 from app.types import to_local
 from app.visits.forms import ExceptionForm, RuleForm, WalkInForm
 from app.visits.schedule import (
@@ -184,7 +185,8 @@ def walk_in():
         adviser_id, _, start = form.slot.data.partition("|")
         try:
             booking = register_walk_in(current_user.id, form.values(), zone_code,
-                                       int(adviser_id), datetime.fromisoformat(start))
+                                       parse_id(adviser_id, "adviser_id"),
+                                       parse_moment(start, "start"))
         except BookingError as error:
             flash(error.message, "error")
         else:
