@@ -134,3 +134,53 @@ def test_the_migrated_postgres_schema_matches_the_models(pg_app):
 
     with pg_app.app_context():
         assert schema_differences() == []
+
+
+def test_malformed_input_is_refused_before_postgres_sees_it(pg_app, caplog):
+    """On PostgreSQL a NUL used to be a 500 whose log line held the e-mail and the phone."""
+    import json
+
+    from tests.conftest import VALID_BUSINESS_NUMBER
+
+    client = pg_app.test_client()
+    body = {"company_name": "PG\x00", "business_number": VALID_BUSINESS_NUMBER,
+            "contact_name": "담당\ud800", "email": "nul@example.com", "phone": "010-1234-5678",
+            "founded_on": "2022-03-15", "needs": ["contract_review"],
+            "consent_personal_info": True}
+    response = client.post("/api/v1/intakes", data=json.dumps(body),
+                           content_type="application/json")
+    assert response.status_code == 422
+    assert "nul@example.com" not in caplog.text
+    assert client.get("/api/v1/slots?zone=legal%00").status_code == 400
+    assert client.get("/api/v1/slots", query_string={
+        "zone": "legal", "from": "2026-12-01", "to": "2026-12-02",
+        "adviser_id": str(2**63)}).status_code == 400
+
+
+def test_sums_are_exact_past_64_bits_on_postgres(pg_app):
+    from sqlalchemy import literal, union_all
+
+    from app.admin.stats import safe_sum
+
+    with pg_app.app_context():
+        rows = union_all(*[select(literal(2**62).label("x")) for _ in range(3)]).subquery()
+        assert int(db.session.scalar(select(safe_sum(rows.c.x)))) == 3 * 2**62
+
+
+def test_a_lock_held_past_the_timeout_is_503_on_postgres(pg_app, intake_payload):
+    """lock_timeout (DATABASE_BUSY_TIMEOUT_MS) ends the wait: 503 with Retry-After."""
+    import psycopg
+
+    url = pg_app.config["SQLALCHEMY_DATABASE_URI"].replace("postgresql+psycopg", "postgresql")
+    pg_app.config["DATABASE_BUSY_TIMEOUT_MS"] = 200
+    with psycopg.connect(url) as holder:
+        holder.execute("LOCK TABLE intakes IN ACCESS EXCLUSIVE MODE")
+        with pg_app.app_context():
+            db.engine.dispose()  # new connections take the short timeout
+            from app.extensions import configure_engine
+
+            configure_engine(db.engine, 200)
+        response = pg_app.test_client().post("/api/v1/intakes", json=intake_payload)
+        holder.rollback()
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
