@@ -38,6 +38,9 @@ def test_forty_clients_one_slot_exactly_one_booking(tmp_path, db_templates, app)
     shutil.copyfile(db_templates["demo"], db_path)
     process, base = start_gunicorn(db_path)
     try:
+        with urllib.request.urlopen(f"{base}/api/v1/zones", timeout=10) as response:
+            assert response.headers["Server"] == "gunicorn"  # no version in the banner
+            assert response.headers["Strict-Transport-Security"].startswith("max-age=")
         tokens = []
         for n in range(CLIENTS):
             status, body = call("POST", f"{base}/api/v1/intakes", {
