@@ -339,3 +339,28 @@ def staff_token_admin(app) -> dict:
     with app.app_context():
         user = create_user("stats-admin@onestop.local", "admin", "a long password 1")
         return {"Authorization": f"Bearer {create_api_token(user)}"}
+
+
+def test_a_nul_in_any_posted_form_value_is_400_and_changes_nothing(app, client):
+    app.config["WTF_CSRF_ENABLED"] = False
+    before = count_intakes(app)
+    response = client.post("/intake/", data={"company_name": "한빛\x00", "contact_name": "김"})
+    assert response.status_code == 400
+    assert "company_name" in response.get_data(as_text=True)
+    assert client.post("/booking/new/x", data={"zone": "legal\x00"}).status_code == 400
+    assert count_intakes(app) == before
+
+
+def test_a_cancel_reason_crosses_the_boundary_on_the_page(app, client, intake_payload):
+    from app.booking.services import get_booking
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    token = _intake(client, intake_payload)
+    slot = _legal_slots(client)[0]
+    booking = client.post("/api/v1/bookings", json={"intake_token": token, "appointments": [
+        {"zone": "legal", "adviser_id": slot["adviser_id"], "start": slot["start"]}]}
+    ).get_json()["booking"]
+    response = client.post(f"/booking/{booking['token']}/cancel", data={"reason": "a\x1bb"})
+    assert response.status_code == 400
+    with app.app_context():
+        assert get_booking(booking["token"]).status == "booked"

@@ -24,7 +24,7 @@ from app.booking.services import (
     reschedule_booking,
 )
 from app.booking.waitlist import join_waitlist
-from app.inputs import InputError, parse_date, parse_id, parse_moment
+from app.inputs import InputError, parse_date, parse_id, parse_moment, parse_text
 from app.intake.errors import IntakeNotFound
 from app.intake.services import get_intake, list_zones
 
@@ -125,7 +125,8 @@ def calendar(token: str):
 @bp.post("/<token>/cancel")
 def cancel(token: str):
     try:
-        cancel_booking(token, request.form.get("reason"))
+        cancel_booking(token, parse_text(request.form.get("reason"), "reason",
+                                         max_length=1000) or None)
     except BookingNotFound:
         abort(404)
     except BookingError as error:

@@ -6,6 +6,7 @@ from app.booking.confirm import booking_for_reminder, cancel_from_reminder, conf
 from app.booking.errors import BookingError, BookingNotFound
 from app.booking.services import live_appointments
 from app.booking.views import bp
+from app.inputs import parse_text
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -19,7 +20,8 @@ def confirm_visit(token: str):
                 flash("참석을 확인했습니다. 내일 뵙겠습니다. "
                       "/ Thank you: we look forward to seeing you.", "success")
             elif answer == "cancel":
-                cancel_from_reminder(token, request.form.get("reason"))
+                cancel_from_reminder(token, parse_text(request.form.get("reason"), "reason",
+                                                       max_length=1000) or None)
                 flash("예약을 취소했습니다. / Your booking is cancelled.", "success")
             else:
                 abort(400)
