@@ -69,6 +69,9 @@ class Config:
 
     # A pre-screen's personal data is kept this long after submission (see the consent notice).
     INTAKE_RETENTION_DAYS = _int("INTAKE_RETENTION_DAYS", 3 * 365)
+    # An imported consultation's firm name, business number and summary are kept this long
+    # after the consultation's day; its figures stay.
+    IMPORT_RETENTION_DAYS = _int("IMPORT_RETENTION_DAYS", INTAKE_RETENTION_DAYS)
     CONSENT_NOTICE_VERSION = "2026-11"
     # A freed slot offered to the first firm on a day's waitlist is held for it this long.
     WAITLIST_OFFER_HOURS = _int("WAITLIST_OFFER_HOURS", 12)
