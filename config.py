@@ -48,6 +48,9 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get(
         "MAIL_DEFAULT_SENDER", "원스톱 상담 <onestop@localhost>"
     )
+    # Without MAIL_SERVER, may the relay write messages to the log and mark them sent? Only
+    # in development and tests: bodies carry private links. Not read from the environment.
+    MAIL_CONSOLE_FALLBACK = False
 
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -84,6 +87,7 @@ class DevelopmentConfig(Config):
 
     DEBUG = True
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    MAIL_CONSOLE_FALLBACK = True
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
 
 
@@ -95,10 +99,11 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     RATELIMIT_ENABLED = False
     PROPAGATE_UNEXPECTED_ERRORS = True
+    MAIL_CONSOLE_FALLBACK = True
 
 
 class ProductionConfig(Config):
-    """gunicorn behind a TLS proxy; SECRET_KEY must be set."""
+    """gunicorn behind a TLS proxy; SECRET_KEY must be set, and MAIL_SERVER for the relay."""
 
 
 CONFIGS = {
