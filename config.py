@@ -54,6 +54,9 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get(
         "MAIL_DEFAULT_SENDER", "원스톱 상담 <onestop@localhost>"
     )
+    # Without MAIL_SERVER, may the relay write messages to the log and mark them sent? Only
+    # in development and tests: bodies carry private links. Not read from the environment.
+    MAIL_CONSOLE_FALLBACK = False
 
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -75,6 +78,9 @@ class Config:
 
     # A pre-screen's personal data is kept this long after submission (see the consent notice).
     INTAKE_RETENTION_DAYS = _int("INTAKE_RETENTION_DAYS", 3 * 365)
+    # An imported consultation's firm name, business number and summary are kept this long
+    # after the consultation's day; its figures stay.
+    IMPORT_RETENTION_DAYS = _int("IMPORT_RETENTION_DAYS", INTAKE_RETENTION_DAYS)
     CONSENT_NOTICE_VERSION = "2026-11"
     # A freed slot offered to the first firm on a day's waitlist is held for it this long.
     WAITLIST_OFFER_HOURS = _int("WAITLIST_OFFER_HOURS", 12)
@@ -87,6 +93,7 @@ class DevelopmentConfig(Config):
 
     DEBUG = True
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    MAIL_CONSOLE_FALLBACK = True
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
 
 
@@ -98,10 +105,11 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     RATELIMIT_ENABLED = False
     PROPAGATE_UNEXPECTED_ERRORS = True
+    MAIL_CONSOLE_FALLBACK = True
 
 
 class ProductionConfig(Config):
-    """gunicorn behind a TLS proxy; SECRET_KEY must be set."""
+    """gunicorn behind a TLS proxy; SECRET_KEY must be set, and MAIL_SERVER for the relay."""
 
     HSTS_SECONDS = _int("HSTS_SECONDS", 365 * 24 * 3600)
 

@@ -137,6 +137,27 @@ def test_the_outbox_page_is_for_admins_and_resends_a_dead_message(app, client, s
                              data={"csrf_token": csrf(text)}).status_code == 404
 
 
+def test_an_erased_message_offers_no_resend_and_refuses_one(app, staff):
+    from app.notify.outbox import prune_outbox
+
+    with app.app_context():
+        book()
+        with time_machine.travel(utcnow() + timedelta(days=181), tick=False):
+            assert prune_outbox() == 1
+        message_id = db.session.scalar(select(OutboxMessage.id))
+    admin = app.test_client()
+    login(admin, staff["admin"])
+    text = admin.get("/admin/outbox?status=dead").get_data(as_text=True)
+    assert "OUTBOX_KEEP_DAYS" in text and "다시 보내기" not in text
+    response = admin.post(f"/admin/outbox/{message_id}/resend",
+                          data={"csrf_token": csrf(text), "status": "dead"},
+                          follow_redirects=True)
+    assert "다시 보낼 수 없습니다" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(OutboxMessage, message_id).status == "dead"
+        assert db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "outbox")) is None
+
+
 def test_the_outbox_pages_through_every_message_newest_first(app, staff):
     from app.notify.outbox import enqueue
 

@@ -14,7 +14,8 @@ from app.booking.waitlist import expire_offers, join_waitlist
 from app.extensions import db
 from app.intake.services import submit_intake
 from app.notify.models import OutboxMessage
-from app.notify.outbox import enqueue, prune_outbox, status_counts
+from app.notify.outbox import enqueue, prune_outbox, resend, status_counts
+from app.notify.relay import relay_outbox
 from app.types import local_today, utcnow
 from app.zones.availability import free_slots
 
@@ -159,16 +160,50 @@ def test_a_freed_slot_mails_the_offer_and_an_expired_one_mails_the_next(ctx):
     assert f"/booking/offer/{token}" in second.body_text
 
 
-def test_prune_blanks_old_finished_messages_and_keeps_their_keys(ctx):
-    _, token = book()
-    cancel_booking(token)
-    sent, pending = messages()
-    sent.status = "sent"
+def test_prune_blanks_every_old_message_and_keeps_their_keys(ctx):
+    for n in range(4):
+        book(n, slot_index=0)
+    sent, failed, dead, pending = messages()
+    recent = enqueue("test:recent", "recent@example.com", "booked", {
+        "company": "A", "contact": "B", "visit_date": local_today(), "appointments": [],
+        "manage_url": "x", "calendar_url": "y"}, now=utcnow() + timedelta(days=100))
+    sent.status, failed.status, dead.status = "sent", "failed", "dead"
+    failed.last_error = "SMTPRecipientsRefused: {'firm1@example.com': (550, b'no such user')}"
     db.session.commit()
     with time_machine.travel(utcnow() + timedelta(days=181), tick=False):
+        assert prune_outbox() == 4
+        assert prune_outbox() == 0
+    db.session.expire_all()
+    for message in (sent, failed, dead, pending):
+        assert (message.recipient, message.subject, message.body_text) == ("", "", "")
+        assert message.body_html is None and message.ics is None and message.erased
+        assert message.dedupe_key.endswith(":booked")
+    assert failed.last_error is None
+    # A message that never went out does not keep its body for ever, nor waits to go out empty.
+    assert pending.status == "dead" and "OUTBOX_KEEP_DAYS" in pending.last_error
+    assert recent.recipient == "recent@example.com" and recent.status == "pending"
+    assert status_counts() == {"pending": 1, "sent": 1, "failed": 1, "dead": 2}
+
+
+def test_an_erased_message_is_never_sent_nor_queued_again(ctx):
+    book()
+    [message] = messages()
+    with time_machine.travel(utcnow() + timedelta(days=181), tick=False):
+        assert prune_outbox() == 1
+        assert relay_outbox() == {}
+        assert resend(message.id).status == "dead"
+    assert message.attempts == 0 and message.recipient == ""
+
+
+def test_a_message_a_relay_holds_is_pruned_only_once_it_is_let_go(ctx):
+    book()
+    [message] = messages()
+    later = utcnow() + timedelta(days=181)
+    message.claimed_until = later + timedelta(minutes=5)
+    db.session.commit()
+    with time_machine.travel(later, tick=False):
+        assert prune_outbox() == 0
+    with time_machine.travel(later + timedelta(minutes=6), tick=False):
         assert prune_outbox() == 1
     db.session.expire_all()
-    assert sent.recipient == "" and sent.body_text == "" and sent.ics is None
-    assert sent.dedupe_key.endswith(":booked")
-    assert pending.recipient == "firm1@example.com"
-    assert status_counts() == {"pending": 1, "sent": 1, "failed": 0, "dead": 0}
+    assert message.erased and message.status == "dead" and message.claimed_until is None

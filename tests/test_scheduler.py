@@ -37,7 +37,7 @@ from tests.test_outbox import book, new_intake, open_day
 from tests.test_relay import wait_until_claimed
 
 JOB_IDS = {"outbox-relay", "outbox-prune", "booking-reminders", "waitlist-expiry",
-           "booking-forget-purged", "visits-no-show", "visits-agenda",
+           "visits-no-show", "visits-agenda",
            "intake-retention-purge", "admin-weekly-summary", "stats-rollup-check"}
 
 

@@ -44,6 +44,10 @@ def outbox_resend(message_id: int):
     if message.status == "pending":
         flash(f"메일 #{message_id}을(를) 다시 보냅니다. / Message #{message_id} is queued again.",
               "success")
+    elif message.erased:
+        flash(f"메일 #{message_id}은(는) 보관 기간이 지나 내용이 지워져 다시 보낼 수 없습니다. "
+              f"/ Message #{message_id} was erased after its retention; it cannot be sent again.",
+              "error")
     status = request.form.get("status")
     return redirect(url_for("admin.outbox", status=status if status in STATUSES else None),
                     code=303)

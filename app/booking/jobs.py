@@ -1,4 +1,5 @@
-"""Booking's scheduled jobs: the day-before reminder and the expiry of waitlist offers."""
+"""Booking's scheduled jobs (the day-before reminder, the expiry of waitlist offers) and its part
+of the retention purge."""
 
 from collections import defaultdict
 from datetime import datetime, time, timedelta
@@ -7,13 +8,12 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from app.booking.models import Appointment, Booking
+from app.booking.models import Appointment, Booking, WaitlistEntry
 from app.booking.notifications import notify_reminder
 from app.booking.transactions import booking_transaction
 from app.booking.waitlist import expire_offers
 from app.extensions import db
-from app.intake.jobs import revoked_hash
-from app.intake.models import Intake
+from app.intake.jobs import purged_intakes, revoked_hash
 from app.notify.scheduler import ScheduledJob
 from app.tokens import new_token
 from app.types import local_datetime, to_local, utcnow
@@ -70,20 +70,28 @@ def expire_offers_job() -> None:
         expire_offers()
 
 
-def forget_purged_bookings() -> int:
-    """Revoke the links and erase the cancel reasons of bookings whose pre-screen was purged."""
-    result = db.session.execute(
+def forget_purged_bookings() -> tuple[int, int]:
+    """Revoke the links of the bookings and waitlist entries of erased pre-screens, and the
+    bookings' cancel reasons; flushes only. Returns (bookings, waitlist entries) changed.
+
+    One conditional UPDATE per table, so a second run changes nothing; a booking made from a
+    pre-screen erased before is caught by the next run.
+    """
+    bookings = db.session.execute(
         update(Booking)
-        .where(Booking.intake_id.in_(select(Intake.id).where(Intake.purged_at.is_not(None))),
-               Booking.token_hash.not_like("purged:%"))
+        .where(Booking.intake_id.in_(purged_intakes()), Booking.token_hash.not_like("purged:%"))
         .values(token_hash=revoked_hash(Booking), reminder_token_hash=None, cancel_reason=None)
         .execution_options(synchronize_session=False))
-    db.session.commit()
-    return result.rowcount
+    waitlist = db.session.execute(
+        update(WaitlistEntry)
+        .where(WaitlistEntry.intake_id.in_(purged_intakes()),
+               WaitlistEntry.token_hash.is_not(None))
+        .values(token_hash=None)
+        .execution_options(synchronize_session=False))
+    return bookings.rowcount, waitlist.rowcount
 
 
 JOBS = [
     ScheduledJob("booking-reminders", send_reminders, 300),
     ScheduledJob("waitlist-expiry", expire_offers_job, 60),
-    ScheduledJob("booking-forget-purged", forget_purged_bookings, 3600),
 ]

@@ -30,6 +30,11 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    @property
+    def erased(self) -> bool:
+        """Its content went with the outbox's retention (OUTBOX_KEEP_DAYS): nothing to send."""
+        return self.recipient == ""
+
     __table_args__ = (
         CheckConstraint(
             "status IN ('pending', 'sent', 'failed', 'dead')", name="status_known"

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -93,7 +93,8 @@ def resend(message_id: int, *, audit: Callable[[dict, dict], object] | None = No
     """Put a failed or dead message back in the queue with fresh attempts; commits.
 
     `audit(before, after)` is called inside the transaction, so the caller's audit entry
-    commits together with the change. A pending or sent message is left as it is.
+    commits together with the change. A pending or sent message is left as it is, and so is
+    one whose content the outbox's retention erased.
     """
     now = now or utcnow()
     if db.session().in_transaction():
@@ -105,7 +106,7 @@ def resend(message_id: int, *, audit: Callable[[dict, dict], object] | None = No
     if message is None:
         db.session.rollback()
         raise MessageNotFound(message_id)
-    if message.status in ("failed", "dead"):
+    if message.status in ("failed", "dead") and not message.erased:
         before = {"status": message.status, "attempts": message.attempts}
         message.status, message.attempts, message.next_attempt_at = "pending", 0, now
         message.claimed_until, message.last_error = None, None
@@ -115,18 +116,28 @@ def resend(message_id: int, *, audit: Callable[[dict, dict], object] | None = No
     return message
 
 
-def prune_outbox(now: datetime | None = None) -> int:
-    """Blank the addresses and bodies of finished messages older than OUTBOX_KEEP_DAYS; commits.
+EXPIRED = "보관 기간 안에 보내지 못해 지웠습니다 / not sent within OUTBOX_KEEP_DAYS: erased unsent"
 
-    The rows stay (their dedupe keys still stop a second sending); the personal data goes.
+
+def prune_outbox(now: datetime | None = None) -> int:
+    """Blank the address, subject, bodies, calendar and last error of every message older than
+    OUTBOX_KEEP_DAYS, whatever its status; commits. Returns how many were blanked.
+
+    The rows stay (their dedupe keys still stop a second sending). A message still pending
+    then never went out and never will: it becomes dead, so the relay cannot send an empty
+    one. A message a relay holds at this moment is left for the next run. One conditional
+    UPDATE: a second run changes nothing.
     """
     now = now or utcnow()
     cutoff = now - timedelta(days=current_app.config["OUTBOX_KEEP_DAYS"])
+    pending = OutboxMessage.status == "pending"
     result = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.status != "pending", OutboxMessage.created_at < cutoff,
-               OutboxMessage.recipient != "")
-        .values(recipient="", body_text="", body_html=None, ics=None, subject="")
+        .where(OutboxMessage.created_at < cutoff, or_(OutboxMessage.recipient != "", pending),
+               or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+        .values(recipient="", body_text="", body_html=None, ics=None, subject="",
+                status=case((pending, "dead"), else_=OutboxMessage.status),
+                last_error=case((pending, EXPIRED), else_=None), claimed_until=None)
         .execution_options(synchronize_session=False))
     db.session.commit()
     return result.rowcount

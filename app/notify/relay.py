@@ -194,17 +194,38 @@ def _finish(claimed: Claimed, now: datetime, error: Exception | None = None,
 
 def _breaker() -> dict:
     """This relay's memory of an unreachable server (per app; losing it only costs a probe)."""
-    return current_app.extensions.setdefault("onestop_relay", {"failures": 0, "until": None})
+    return current_app.extensions.setdefault("onestop_relay",
+                                             {"failures": 0, "until": None, "refused": False})
+
+
+def mail_refusal() -> str | None:
+    """Why the relay may not send in this configuration: no MAIL_SERVER where the console
+    fallback is off (production). None when it may."""
+    config = current_app.config
+    if config["MAIL_SERVER"] or config.get("MAIL_CONSOLE_FALLBACK"):
+        return None
+    return ("MAIL_SERVER가 설정되지 않았습니다. 운영 환경에서는 메일을 로그에 쓰지 않습니다(본문에 "
+            "개인 링크가 있습니다). MAIL_SERVER를 설정해 주세요. / MAIL_SERVER is not set. In "
+            "production mail is never written to the log (bodies carry private links): set "
+            "MAIL_SERVER to the SMTP relay.")
 
 
 def relay_outbox(now: datetime | None = None) -> Counter:
     """Send the due messages (at most OUTBOX_BATCH_SIZE); returns how many ended in each status.
 
-    Without MAIL_SERVER the message is written to the log instead and counts as sent. While
-    the server is unreachable it is probed at most once per backoff period, however many
-    messages wait, so an outage neither hammers it nor keeps the database busy.
+    Without MAIL_SERVER the message is written to the log instead and counts as sent, in
+    development and tests only (MAIL_CONSOLE_FALLBACK); in production nothing is claimed, the
+    messages stay pending and the refusal is logged once. While the server is unreachable it
+    is probed at most once per backoff period, however many messages wait, so an outage
+    neither hammers it nor keeps the database busy.
     """
     config, breaker = current_app.config, _breaker()
+    refusal = mail_refusal()
+    if refusal:
+        if not breaker["refused"]:
+            log.error("outbox relay: nothing sent, messages stay pending. %s", refusal)
+            breaker["refused"] = True
+        return Counter()
     if breaker["until"] and (now or utcnow()) < breaker["until"]:
         return Counter()
     lease = timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
@@ -216,7 +237,7 @@ def relay_outbox(now: datetime | None = None) -> Counter:
             if claimed is None:
                 break
             try:
-                if not config["MAIL_SERVER"]:
+                if not config["MAIL_SERVER"]:  # MAIL_CONSOLE_FALLBACK, checked above
                     log.info("mail (no MAIL_SERVER) to %s: %s\n%s", claimed.recipient,
                              claimed.subject, claimed.body_text)
                 else:
@@ -253,6 +274,6 @@ def prune_job() -> None:
 
 
 JOBS = [
-    ScheduledJob("outbox-relay", relay_job, "OUTBOX_INTERVAL_SECONDS"),
+    ScheduledJob("outbox-relay", relay_job, "OUTBOX_INTERVAL_SECONDS", refuses=mail_refusal),
     ScheduledJob("outbox-prune", prune_job, 24 * 3600),
 ]

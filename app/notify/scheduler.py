@@ -41,11 +41,16 @@ SETTINGS = {
 
 @dataclass(frozen=True)
 class ScheduledJob:
-    """A job with a fixed id, run every `every` seconds (or the setting of that name)."""
+    """A job with a fixed id, run every `every` seconds (or the setting of that name).
+
+    `refuses`, called in an app context, says why the job must not run in this configuration
+    (None when it may): the scheduler then refuses to start rather than run it.
+    """
 
     id: str
     func: Callable[[], object]
     every: float | str
+    refuses: Callable[[], str | None] | None = None
 
 
 def _from_env(name: str, default):
@@ -70,6 +75,14 @@ def interval_of(app: Flask, job: ScheduledJob) -> float:
     """The job's interval in seconds, scaled by SCHEDULER_INTERVAL_SCALE (at least 0.5 s)."""
     seconds = app.config[job.every] if isinstance(job.every, str) else job.every
     return max(0.5, float(seconds) * app.config["SCHEDULER_INTERVAL_SCALE"])
+
+
+def refusals(app: Flask) -> list[str]:
+    """Why registered jobs cannot run in this configuration, one line each (empty: all can)."""
+    with app.app_context():
+        found = [(job.id, job.refuses()) for job in app.extensions.get(REGISTRY, {}).values()
+                 if job.refuses is not None]
+    return [f"{job_id}: {reason}" for job_id, reason in found if reason]
 
 
 def run_job(app: Flask, job_id: str) -> None:
@@ -141,6 +154,10 @@ def start_in_process(app: Flask) -> threading.Thread | None:
     """Run the scheduler in a thread of the development server, if wanted."""
     if not in_process_wanted(app):
         return None
+    refused = refusals(app)
+    if refused:
+        log.error("scheduler not started: %s", "; ".join(refused))
+        return None
     stop = threading.Event()
     thread = threading.Thread(target=run_scheduler, args=(app, stop), daemon=True,
                               name="onestop-scheduler")
@@ -159,6 +176,10 @@ def start_in_process(app: Flask) -> threading.Thread | None:
 def scheduler_command() -> None:
     """Run every scheduled job in the foreground until stopped; a second one waits as standby."""
     app = current_app._get_current_object()
+    refused = refusals(app)
+    if refused:
+        raise click.ClickException("스케줄러를 시작하지 않습니다 / the scheduler does not start:\n"
+                                   + "\n".join(refused))
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

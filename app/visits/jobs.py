@@ -1,19 +1,22 @@
-"""The adviser side's scheduled jobs: automatic no-shows and the morning agenda by e-mail."""
+"""The adviser side's scheduled jobs (automatic no-shows, the morning agenda by e-mail) and its
+part of the retention purge."""
 
 from collections import defaultdict
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import or_, select, update
 
 from app.auth.audit import record_change
 from app.booking.models import Appointment
 from app.booking.transactions import booking_transaction
 from app.extensions import db
+from app.intake.jobs import purged_intakes
 from app.intake.rules import STAGE_LABELS
 from app.notify.outbox import enqueue
 from app.notify.scheduler import ScheduledJob
 from app.types import to_local, utcnow
+from app.visits.models import Outcome
 from app.visits.services import agenda
 
 SETTINGS = {
@@ -80,6 +83,23 @@ def send_agendas(now: datetime | None = None) -> int:
                 written += 1
         db.session.commit()
     return written
+
+
+def forget_purged_outcomes() -> int:
+    """Blank the free text of the outcomes of erased pre-screens, keeping every figure (and
+    when it was recorded); flushes only. Returns how many were blanked.
+
+    One conditional UPDATE: a second run changes nothing, and an outcome recorded after its
+    pre-screen was erased is blanked by the next run.
+    """
+    of_purged = select(Appointment.id).where(Appointment.intake_id.in_(purged_intakes()))
+    result = db.session.execute(
+        update(Outcome)
+        .where(Outcome.appointment_id.in_(of_purged),
+               or_(Outcome.summary != "", Outcome.follow_up != ""))
+        .values(summary="", follow_up="", recorded_at=Outcome.recorded_at)
+        .execution_options(synchronize_session=False))
+    return result.rowcount
 
 
 JOBS = [
