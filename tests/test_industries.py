@@ -124,6 +124,7 @@ def test_an_industry_that_is_not_a_string_is_a_type_error(client, intake_payload
 def test_the_page_select_posts_codes_and_shows_both_labels(client):
     html = client.get("/intake/").get_data(as_text=True)
     select_html = re.search(r'<select[^>]*name="industry".*?</select>', html, re.S).group(0)
+    assert re.match(r'<select[^>]*class="krds-form-select', select_html)  # KRDS's chevron
     options = re.findall(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)</option>', select_html)
     assert options[0] == ("", "선택 / Choose")
     assert options[1] == ("manufacturing", "제조업 / Manufacturing")

@@ -78,7 +78,7 @@ class NeedsField(SelectMultipleField):
             )
 
 
-class IndustryField(SelectField):
+class IndustrySelectField(SelectField):
     """An industry from the list, given by its code or a label; its data is the code (None
     when not given)."""
 
@@ -120,7 +120,7 @@ class IntakeForm(FlaskForm):
                check_deliverability=False)],
     )
     phone = TelField("연락처 / Phone", [required(), Length(max=30)])
-    industry = IndustryField("업종 / Industry")
+    industry = IndustrySelectField("업종 / Industry")
     employees = KoreanIntegerField(
         "상시 근로자 수 / Employees",
         [Optional(), NumberRange(min=0, max=1_000_000,
