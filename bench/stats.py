@@ -35,7 +35,8 @@ from app.admin.rollup import rebuild  # noqa: E402
 from app.auth.services import create_api_token, create_user  # noqa: E402
 from app.booking.models import Appointment, Booking  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.intake.forms import INDUSTRIES, REGIONS  # noqa: E402
+from app.intake.forms import REGIONS  # noqa: E402
+from app.intake.industries import INDUSTRY_CODES  # noqa: E402
 from app.intake.models import STAGES, Intake  # noqa: E402
 from app.main.commands import prepare_database  # noqa: E402
 from app.types import center_tz, local_today  # noqa: E402
@@ -85,7 +86,7 @@ def fill(consultations: int, seed: int = 7) -> None:
     for n, (adviser, start) in enumerate(slot_starts(advisers, live + extra, rng), start=1):
         booked = start - timedelta(days=rng.randint(0, 30), hours=rng.randint(0, 12))
         intakes.append({"id": n, "token_hash": f"{n:064x}", "created_at": booked,
-                        "stage": rng.choice(STAGES), "industry": rng.choice(INDUSTRIES),
+                        "stage": rng.choice(STAGES), "industry": rng.choice(INDUSTRY_CODES),
                         "region": rng.choice(REGIONS), "consent_personal_info_at": booked,
                         "consent_notice_version": "bench", "retention_until": now})
         bookings.append({"id": n, "token_hash": f"{n:064x}", "intake_id": n,

@@ -96,7 +96,7 @@ def test_lead_time_from_booking_to_visit(ctx):
 
 def test_splits_by_stage_industry_and_region(ctx):
     make_visit("legal", kst(2026, 3, 10, 10), stage="pre_bi", region="경상남도",
-               industry="제조업 / Manufacturing")
+               industry="manufacturing")
     make_visit("legal", kst(2026, 3, 10, 11), stage="pre_bi", region="경상남도")
     make_visit("legal", kst(2026, 3, 10, 12), "no_show", stage="established", region="서울특별시")
     march = Period(date(2026, 3, 1), date(2026, 3, 31))
@@ -106,7 +106,7 @@ def test_splits_by_stage_industry_and_region(ctx):
     regions = [(row.value, row.consultations) for row in found["region"]]
     assert regions == [("경상남도", 2), ("서울특별시", 0)]
     industries = {row.value: row.intakes for row in found["industry"]}
-    assert industries == {"제조업 / Manufacturing": 1, None: 2}
+    assert industries == {"manufacturing": 1, None: 2}
     from app.admin.imports import import_consultations
 
     import_consultations(csv_bytes(["2026-03-31,legal,,,0,0,0,"]))

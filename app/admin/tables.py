@@ -14,6 +14,7 @@ from app.admin.stats import (
     tally,
 )
 from app.admin.utilisation import utilisation, utilisation_window
+from app.intake.industries import industry_label
 from app.intake.rules import STAGE_LABELS
 
 EOK = Decimal(100_000_000)  # 1억원 = 100,000,000 KRW
@@ -219,6 +220,8 @@ def _split_label(dimension: str, value: str | None) -> str:
         return "미입력 Not given"
     if dimension == "stage" and value in STAGE_LABELS:
         return " ".join(STAGE_LABELS[value])
+    if dimension == "industry":
+        return industry_label(value)
     return value
 
 

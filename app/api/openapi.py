@@ -108,6 +108,15 @@ def openapi_document() -> dict:
                               "properties": {"needs": {"type": "array"}}}, "The needs"),
                 "429": _error("Rate limited"),
             }}},
+            "/industries": {"get": {"summary": "The industry codes", "responses": {
+                "200": _json({"type": "object", "required": ["industries"], "properties": {
+                    "industries": {"type": "array", "items": {
+                        "type": "object", "required": ["code", "label", "label_en"],
+                        "properties": {name: {"type": "string"}
+                                       for name in ("code", "label", "label_en")}}}}},
+                    "The industries, 'other' last"),
+                "429": _error("Rate limited"),
+            }}},
             "/intakes": {"post": {
                 "summary": "Submit a pre-screen",
                 "requestBody": {"required": True,

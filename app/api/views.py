@@ -13,6 +13,7 @@ from app.extensions import limiter
 from app.inputs import InputError, MalformedBody, load_json, parse_date, parse_id, parse_text
 from app.intake.errors import IntakeNotFound
 from app.intake.forms import IntakeForm, intake_formdata
+from app.intake.industries import INDUSTRIES
 from app.intake.services import get_intake, list_needs, list_zones, need_choices, submit_intake
 from app.zones.availability import free_slots
 from app.zones.errors import UnknownZone
@@ -114,6 +115,14 @@ def needs():
     return jsonify({"needs": [
         {"code": n.code, "zone": n.zone.code, "label": n.label, "label_en": n.label_en}
         for n in list_needs()
+    ]})
+
+
+@bp.get("/industries")
+@limiter.limit(public_read_limit)
+def industries():
+    return jsonify({"industries": [
+        {"code": i.code, "label": i.label, "label_en": i.label_en} for i in INDUSTRIES
     ]})
 
 

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
 
 from app.forms import Form, IsoDateField, Required, WholeNumberField
+from app.intake.industries import INDUSTRIES, industry_code
 from app.intake.rules import (
     business_number_digits,
     is_valid_business_number,
@@ -26,12 +27,6 @@ from app.types import local_today
 REGIONS = ("서울특별시", "부산광역시", "대구광역시", "인천광역시", "광주광역시", "대전광역시",
            "울산광역시", "세종특별자치시", "경기도", "강원특별자치도", "충청북도", "충청남도",
            "전북특별자치도", "전라남도", "경상북도", "경상남도", "제주특별자치도", "해외 / Abroad")
-INDUSTRIES = ("제조업 / Manufacturing", "정보통신·소프트웨어 / ICT & software",
-              "바이오·헬스케어 / Bio & health", "에너지·환경 / Energy & environment",
-              "도소매·유통 / Wholesale & retail", "건설 / Construction",
-              "농림수산·식품 / Agriculture & food", "문화·콘텐츠 / Culture & content",
-              "전문·과학기술 서비스 / Professional & scientific services",
-              "관광·서비스 / Tourism & services", "기타 / Other")
 DESCRIPTION_MAX = 4000
 
 REQUIRED = "필수 항목입니다. / This field is required."
@@ -54,6 +49,30 @@ class NeedsField(SelectMultipleField):
             )
 
 
+class IndustrySelectField(SelectField):
+    """An industry from the list, given by its code or a label; its data is the code (None
+    when not given)."""
+
+    unknown = False
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        choices = [SelectChoice("", "선택 / Choose")] + [
+            SelectChoice(industry.code, industry.combined) for industry in INDUSTRIES]
+        super().__init__(label, validators, choices=choices, **kwargs)
+
+    def process_formdata(self, valuelist):
+        given = valuelist[0] if valuelist else ""
+        self.data = industry_code(given) if given.strip() else None
+        self.unknown = self.data is None and bool(given.strip())
+
+    def pre_validate(self, form):
+        if self.unknown:
+            raise ValidationError(
+                "목록에 없는 업종입니다. 목록에서 골라 주세요. "
+                "/ Not an industry of the list; choose one from it."
+            )
+
+
 class IntakeForm(Form):
     """Company basics, contact, founding date, needs, description and consent."""
 
@@ -72,11 +91,7 @@ class IntakeForm(Form):
                check_deliverability=False)],
     )
     phone = TelField("연락처 / Phone", [required(), Length(max=30)])
-    industry = SelectField(
-        "업종 / Industry", [Optional(), Length(max=100)],
-        choices=[SelectChoice("", "선택 / Choose")] + [SelectChoice(i) for i in INDUSTRIES],
-        validate_choice=False,
-    )
+    industry = IndustrySelectField("업종 / Industry")
     employees = WholeNumberField(
         "상시 근로자 수 / Employees",
         [Optional(), NumberRange(min=0, max=1_000_000,
@@ -183,7 +198,7 @@ class IntakeForm(Form):
             "email": self.email.data.strip(),
             "phone": normalise_phone(self.phone.data),
             "founded_on": None if self.not_founded.data else self.founded_on.data,
-            "industry": self.industry.data or None,
+            "industry": self.industry.data,
             "employees": self.employees.data,
             "region": self.region.data or None,
             "need_codes": list(dict.fromkeys(self.needs.data or [])),

@@ -92,7 +92,7 @@ class Intake(Base):
     # Kept after the purge: anonymous facts the statistics are made of.
     founded_on: Mapped[date | None] = mapped_column(Date)
     stage: Mapped[str] = mapped_column(String(16))
-    industry: Mapped[str | None] = mapped_column(String(100))
+    industry: Mapped[str | None] = mapped_column(String(100))  # app/intake/industries.py
     employees: Mapped[int | None] = mapped_column(Integer)
     region: Mapped[str | None] = mapped_column(String(100))
     recommendation: Mapped[list] = mapped_column(JSON, default=list)

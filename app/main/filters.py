@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from flask import Flask
 
+from app.intake.industries import industry_label
 from app.types import to_local
 
 WEEKDAYS_KO = "월화수목금토일"
@@ -59,3 +60,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(thousands)
     app.add_template_filter(local_iso_date)
     app.add_template_filter(status_label)
+    app.add_template_filter(industry_label)
