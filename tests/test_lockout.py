@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
 
 from app.auth.errors import LoginRefused
 from app.auth.lockout import LOCKOUT, MAX_FAILURES
@@ -128,3 +129,23 @@ def test_refused_sign_ins_log_the_address_and_reason_but_no_e_mail(app, staff, c
     assert f"wrong password (user {admin_id})" in logged[1]
     assert "paused there for 15 minutes" in logged[MAX_FAILURES]
     assert f"paused after {MAX_FAILURES} failures (user {admin_id})" in logged[-1]
+
+
+@pytest.mark.slow
+def test_the_pause_works_the_same_on_postgres():
+    from tests.postgres import demo_app_on_postgres
+
+    with demo_app_on_postgres() as pg_app, pg_app.app_context():
+        user = db.session.scalar(select(User).where(User.role == "admin"))
+        user.password_hash = generate_password_hash(STAFF_PASSWORD, method="scrypt")
+        db.session.commit()
+        now = utcnow()
+        for _ in range(MAX_FAILURES + 2):
+            with pytest.raises(LoginRefused):
+                authenticate(user.email, "not the password", STRANGER, now)
+        with pytest.raises(LoginRefused):
+            authenticate(user.email, STAFF_PASSWORD, STRANGER, now)
+        assert authenticate(user.email, STAFF_PASSWORD, REAL_USER, now).id == user.id
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "locked")) == 1
+        db.session.remove()
