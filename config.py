@@ -59,12 +59,21 @@ class Config:
     MAIL_CONSOLE_FALLBACK = False
 
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    # memory:// counts in each process alone; production shares redis://… among its workers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # A Redis that is down or unreachable is no 500: each worker then counts in its own memory
+    # (the limits hold per worker) and tries Redis again at growing intervals.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_PUBLIC_READ = os.environ.get("RATELIMIT_PUBLIC_READ", "300 per minute")
     RATELIMIT_PUBLIC_WRITE = os.environ.get("RATELIMIT_PUBLIC_WRITE", "20 per minute")
-    # Sign-in attempts per client address (per account, 5 failures lock it for 15 minutes).
+    # Sign-in posts per client address (and 5 failures for one e-mail from one address pause
+    # that e-mail there for 15 minutes: app/auth/lockout.py).
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute; 50 per hour")
+    # How many proxies in front set X-Forwarded-For / -Proto; 0 believes no such header.
+    PROXY_HOPS = _int("PROXY_HOPS", 0)
 
     CENTER_TIMEZONE = os.environ.get("CENTER_TIMEZONE", "Asia/Seoul")
     CENTER_NAME = os.environ.get("CENTER_NAME", "경남창조경제혁신센터")

@@ -32,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_json(app)
     register_models()
     register_input_boundary(app)
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -64,6 +65,23 @@ def register_input_boundary(app: Flask) -> None:
     from app.main.boundary import register
 
     register(app)
+
+
+def register_proxy(app: Flask) -> None:
+    """Believe X-Forwarded-For and -Proto from PROXY_HOPS trusted proxies, and from no one else.
+
+    The client address the rate limits, the sign-in lockout and the audit log use is then the
+    real client's, not the proxy's. The Host header is taken as the proxy passes it on, so a
+    client's own X-Forwarded-Host is never believed.
+    """
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    hops = app.config["PROXY_HOPS"]
+    if not isinstance(hops, int) or hops < 0:
+        raise RuntimeError(f"PROXY_HOPS must be a whole number of proxies, 0 or more, not {hops!r}")
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0,
+                                x_prefix=0)
 
 
 def register_extensions(app: Flask) -> None:

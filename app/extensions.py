@@ -13,7 +13,11 @@ from app.models import Base
 
 
 def client_address() -> str:
-    """The client's address as the rate limiter keys it."""
+    """The client's address as the rate limits and the sign-in lockout key it.
+
+    Behind PROXY_HOPS trusted proxies this is the address they forwarded (ProxyFix, set up in
+    create_app); with none, the socket's peer, whatever X-Forwarded-For says.
+    """
     return request.remote_addr or "unknown"
 
 

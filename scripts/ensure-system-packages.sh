@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the tests drive for real: Chromium (Playwright's own browser download cannot
-# work here) and PostgreSQL (the migrations and the double-booking index are checked on it).
+# work here), PostgreSQL (the migrations and the double-booking index are checked on it) and
+# Redis (the rate-limit counters gunicorn's workers share).
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 SUDO=""

@@ -6,4 +6,4 @@ class AccountError(ValueError):
 
 
 class LoginRefused(ValueError):
-    """Sign-in refused: wrong e-mail or password, or the account is locked for a while."""
+    """Sign-in refused (wrong e-mail or password, or paused here); the message never says which."""

@@ -1,53 +1,77 @@
-"""Signing in and out, with lockout after repeated failures kept in the database."""
+"""Signing in and out; failures pause an e-mail at one address (app/auth/lockout.py)."""
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.audit import record_change
 from app.auth.errors import AccountError, LoginRefused
+from app.auth.lockout import (
+    LOCKOUT_MINUTES,
+    MAX_FAILURES,
+    clear_failures,
+    count_failure,
+    email_digest,
+    is_locked,
+)
 from app.auth.models import ApiToken, User
 from app.auth.services import MIN_PASSWORD_LENGTH, find_user
 from app.extensions import db
-from app.types import to_local, utcnow
+from app.types import utcnow
 
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
-# Checked against when the e-mail is unknown, so both answers take as long.
+# Checked against when there is no password to check, so every answer takes as long.
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
+# One answer for every refusal: a wrong password, an unknown or inactive e-mail, a pause.
+REFUSED = ("이메일 또는 비밀번호가 맞지 않거나 실패가 너무 많았습니다. "
+           f"{MAX_FAILURES}번 틀렸다면 {LOCKOUT_MINUTES}분 뒤에 다시 시도해 주세요. "
+           "/ The e-mail or password is not right, or there were too many failed attempts: "
+           f"after {MAX_FAILURES}, please wait {LOCKOUT_MINUTES} minutes.")
 log = logging.getLogger(__name__)
 
 
-def authenticate(email: str, password: str, now: datetime | None = None) -> User:
-    """The user these credentials belong to; LoginRefused otherwise (failures are counted)."""
+def _who(user: User | None) -> str:
+    """An account as the log names it: its id, never the e-mail that was typed."""
+    if user is None:
+        return "no such account"
+    return f"user {user.id}" if user.active else f"inactive user {user.id}"
+
+
+def authenticate(email: str, password: str, address: str | None,
+                 now: datetime | None = None) -> User:
+    """The user these credentials belong to; LoginRefused otherwise, always saying the same.
+
+    `address` is the client's (app.extensions.client_address): failures count per e-mail and
+    address, so a pause holds only where the failures came from.
+    """
     now = now or utcnow()
     user = find_user(email)
-    refused = LoginRefused("이메일 또는 비밀번호가 맞지 않습니다. "
-                           "/ The e-mail or password is not right.")
-    if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
-        log.warning("sign-in refused for unknown or inactive account %r", email)
-        raise refused
-    if user.locked_until is not None and user.locked_until > now:
-        log.warning("sign-in refused for locked account %s", user.email)
-        raise LoginRefused(
-            f"로그인 실패가 많아 {to_local(user.locked_until):%H:%M}까지 잠겼습니다. "
-            f"/ Too many failed attempts: locked until {to_local(user.locked_until):%H:%M}.")
-    if not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until, user.failed_logins = now + LOCKOUT, 0
-            record_change(user, "locked", "user", user.id, after={"locked_for_minutes": 15})
-        record_change(user, "login_failed", "user", user.id)
+    account = user if user is not None and user.active else None
+    digest = email_digest(email)
+    if is_locked(digest, address, now):
+        check_password_hash(account.password_hash if account else _DUMMY_HASH, password)
+        log.warning("sign-in refused from %s: paused after %d failures (%s)",
+                    address, MAX_FAILURES, _who(user))
+        raise LoginRefused(REFUSED)
+    if account is not None and check_password_hash(account.password_hash, password):
+        clear_failures(digest, address)
+        record_change(account, "login", "user", account.id)
         db.session.commit()
-        log.warning("sign-in refused for %s (wrong password)", user.email)
-        raise refused
-    user.failed_logins, user.locked_until = 0, None
-    record_change(user, "login", "user", user.id)
+        return account
+    if account is None:
+        check_password_hash(_DUMMY_HASH, password)
+    paused = count_failure(digest, address, now)
+    if account is not None:
+        if paused:
+            record_change(account, "locked", "user", account.id,
+                          after={"locked_for_minutes": LOCKOUT_MINUTES})
+        record_change(account, "login_failed", "user", account.id)
     db.session.commit()
-    return user
+    reason = "wrong password" if account is not None else "unknown or inactive e-mail"
+    log.warning("sign-in refused from %s: %s (%s)%s", address, reason, _who(user),
+                f"; paused there for {LOCKOUT_MINUTES} minutes" if paused else "")
+    raise LoginRefused(REFUSED)
 
 
 def end_sessions(user: User) -> None:

@@ -1,9 +1,17 @@
-"""Staff users, their API tokens and the audit log of staff actions."""
+"""Staff users, their API tokens, sign-in failures and the audit log of staff actions."""
 
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models import Base
@@ -24,8 +32,6 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     # Bumped at logout and password change so that an old session cookie stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -59,6 +65,25 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class SignInFailure(Base):
+    """Failed sign-ins for one typed e-mail from one client address, and the pause they earned.
+
+    The e-mail is kept only as a keyed digest, known account or not, so the table holds no
+    address a stranger typed and treats unknown and real accounts alike.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_digest: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("email_digest", "address"),)
 
 
 class AuditEntry(Base):

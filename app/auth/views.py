@@ -17,7 +17,7 @@ from app.auth.errors import AccountError, LoginRefused
 from app.auth.forms import LoginForm, PasswordForm, TokenForm
 from app.auth.login import authenticate, change_password, end_sessions, list_tokens, revoke_token
 from app.auth.services import create_api_token
-from app.extensions import limiter
+from app.extensions import client_address, limiter
 from app.main.security import safe_local_path
 
 bp = Blueprint("auth", __name__)
@@ -35,7 +35,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data)
+            user = authenticate(form.email.data, form.password.data, client_address())
         except LoginRefused as error:
             form.password.errors.append(str(error))
             return render_template("auth/login.html", form=form), 401
