@@ -145,11 +145,12 @@ def test_the_booking_request_does_not_wait_for_a_silent_mail_server(app, client,
 
 @pytest.mark.parametrize("refusal", [{"reply_rcpt": "550 5.1.1 No such user"},
                                      {"reply_data": "550 5.7.1 Message refused"}])
-def test_a_permanent_refusal_fails_at_once_without_retry(ctx, refusal):
+def test_a_permanent_refusal_fails_at_once_without_retry(ctx, refusal, caplog):
     book()
     with smtp_server(Recorder(**refusal)) as (server, port):
         ctx.config.update(mail_config(port))
         assert relay_outbox() == {"failed": 1}
+        assert "not sent" in caplog.text and "@" not in caplog.text  # the log names no one
         assert relay_outbox(now=later(600)) == {}
     [row] = rows()
     assert row.status == "failed" and row.attempts == 1 and "550" in row.last_error

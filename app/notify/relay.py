@@ -10,6 +10,7 @@ ends, every other row either went out and was marked, or was never claimed.
 import hashlib
 import logging
 import random
+import re
 import smtplib
 from collections import Counter
 from dataclasses import dataclass
@@ -247,7 +248,7 @@ def relay_outbox(now: datetime | None = None) -> Counter:
             except Exception as error:  # every failure is recorded on the row, none escapes
                 permanent, lost = classify(error)
                 outcome[_finish(claimed, now or utcnow(), error, permanent)] += 1
-                log.warning("outbox %s not sent: %s", claimed.id, error)
+                log.warning("outbox %s not sent: %s", claimed.id, without_addresses(str(error)))
                 if lost:  # the server is down or gone: the rest waits
                     breaker["failures"] += 1
                     breaker["until"] = (now or utcnow()) + backoff(
@@ -261,6 +262,14 @@ def relay_outbox(now: datetime | None = None) -> Counter:
         if connection is not None:
             connection.close()
     return outcome
+
+
+_ADDRESS = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
+
+
+def without_addresses(text: str) -> str:
+    """An SMTP error as the log keeps it: a refusal often names the recipient; the log does not."""
+    return _ADDRESS.sub("<address>", text)
 
 
 def relay_job() -> None:
