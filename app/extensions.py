@@ -1,6 +1,6 @@
 """The single home of the Flask extensions, created unbound and bound in create_app()."""
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_mail import Mail
@@ -27,6 +27,17 @@ mail = Mail()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=client_address)
+
+
+def public_read_limit() -> str:
+    """The limit of a public read, per client address (RATELIMIT_PUBLIC_READ)."""
+    return current_app.config["RATELIMIT_PUBLIC_READ"]
+
+
+def public_write_limit() -> str:
+    """The limit of a public write — a pre-screen, a booking — per client address, the same
+    for the page and the API (RATELIMIT_PUBLIC_WRITE)."""
+    return current_app.config["RATELIMIT_PUBLIC_WRITE"]
 
 
 def configure_engine(engine, busy_timeout_ms: int) -> None:

@@ -225,3 +225,18 @@ def test_public_calls_are_rate_limited_per_address(tmp_path, db_templates, intak
     assert post(client, intake_payload).get_json()["error"]["code"] == "rate_limited"
     other = post(client, intake_payload, environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other.status_code == 201
+
+
+def test_the_pre_screen_page_is_rate_limited_like_the_api(tmp_path, db_templates):
+    """A stranger who posts the page instead of the API meets the same limit."""
+    from tests.conftest import _make_app
+
+    app = _make_app(tmp_path, db_templates["demo"], RATELIMIT_ENABLED=True,
+                    RATELIMIT_PUBLIC_WRITE="2 per minute", WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    statuses = [client.post("/intake/", data={"company_name": "x"}).status_code
+                for _ in range(3)]
+    assert statuses == [422, 422, 429]
+    assert client.get("/intake/").status_code == 200  # reading the form is not limited
+    assert [client.post("/booking/new/unknown", data={}).status_code
+            for _ in range(3)] == [404, 404, 429]

@@ -1,6 +1,6 @@
 """Public endpoints of the JSON API v1."""
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from app.api.booking import parse_requests
 from app.api.errors import ApiError, bad_request, invalid, not_found
@@ -9,7 +9,7 @@ from app.api.serializers import booking_json, intake_json, slot_json, zone_json
 from app.booking.errors import BookingConflict, BookingNotFound, InvalidBooking, SlotTaken
 from app.booking.services import book_visit, cancel_booking, get_booking, reschedule_booking
 from app.booking.waitlist import join_waitlist
-from app.extensions import limiter
+from app.extensions import limiter, public_read_limit, public_write_limit
 from app.inputs import InputError, MalformedBody, load_json, parse_date, parse_id, parse_text
 from app.intake.errors import IntakeNotFound
 from app.intake.forms import IntakeForm, intake_formdata
@@ -21,14 +21,6 @@ from app.zones.errors import UnknownZone
 MAX_SLOT_RANGE_DAYS = 62
 
 bp = Blueprint("api", __name__)
-
-
-def public_read_limit() -> str:
-    return current_app.config["RATELIMIT_PUBLIC_READ"]
-
-
-def public_write_limit() -> str:
-    return current_app.config["RATELIMIT_PUBLIC_WRITE"]
 
 
 @bp.errorhandler(ApiError)

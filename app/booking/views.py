@@ -24,6 +24,7 @@ from app.booking.services import (
     reschedule_booking,
 )
 from app.booking.waitlist import join_waitlist
+from app.extensions import limiter, public_write_limit
 from app.inputs import InputError, parse_date, parse_id, parse_moment, parse_text
 from app.intake.errors import IntakeNotFound
 from app.intake.services import get_intake, list_zones
@@ -60,6 +61,7 @@ def _render_picker(template_args: dict, zones: list[str], day: date | None, stat
 
 
 @bp.route("/new/<intake_token>", methods=["GET", "POST"])
+@limiter.limit(public_write_limit, methods=["POST"])
 def new(intake_token: str):
     try:
         intake = get_intake(intake_token)

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 
+from app.extensions import limiter, public_write_limit
 from app.intake.errors import IntakeNotFound
 from app.intake.forms import IntakeForm
 from app.intake.rules import STAGE_LABELS, format_business_number
@@ -19,6 +20,7 @@ def _need_groups(needs) -> list:
 
 
 @bp.route("/", methods=["GET", "POST"])
+@limiter.limit(public_write_limit, methods=["POST"])
 def start():
     needs = list_needs()
     form = IntakeForm(need_choices=need_choices(needs))
