@@ -121,3 +121,65 @@ def test_authorization_matrix(matrix_app, intake_payload):
     print(f"authorization matrix: {cells // len(ROLES)} routes x {len(ROLES)} roles = {cells}")
     assert failures == [], failures
     assert cells >= 4 * 10
+
+
+# Who sees which firm (app/visits/visibility.py): each firm booked as named, and the roles
+# that may open its case file and find it in the search. Adviser A is the legal zone's
+# lawyer, adviser B the finance zone's KODIT officer; the rule is by zone, not institution.
+FIRMS = {
+    "legal-only": (("lawyer@onestop.local", "booked"),), "finance-kibo": (
+        ("kibo@onestop.local", "completed"),),
+    "patent-only": (("patent@onestop.local", "completed"),),
+    "legal-cancelled": (("lawyer@onestop.local", "cancelled"),),
+    "finance-no-show": (("kdb@onestop.local", "no_show"),),
+    "prescreen-only": (),
+}
+SEES = {
+    "legal-only": {"adviser_a", "admin"}, "finance-kibo": {"adviser_b", "admin"},
+    "patent-only": {"admin"}, "legal-cancelled": {"adviser_a", "admin"},
+    "finance-no-show": {"adviser_b", "admin"}, "prescreen-only": {"admin"},
+}
+
+
+def test_firm_visibility_matrix(matrix_app):
+    from tests.firm_helpers import business_number, make_firm
+
+    app = matrix_app
+    numbers = {}
+    with app.app_context():
+        digest = generate_password_hash(STAFF_PASSWORD, method="scrypt")
+        for email in STAFF.values():
+            db.session.scalar(select(User).where(User.email == email)).password_hash = digest
+        db.session.commit()
+        for n, (label, visits) in enumerate(FIRMS.items()):
+            numbers[label] = business_number(f"22081{n:04d}")
+            make_firm(f"가시성 {label}", numbers[label],
+                      [(email, status, None) for email, status in visits])
+        make_firm("가시성 pre-founder", None, [("lawyer@onestop.local", "booked", None)])
+    clients = {"anonymous": app.test_client()}
+    for role in ("adviser_a", "adviser_b", "admin"):
+        clients[role] = app.test_client()
+        assert login(clients[role], STAFF[role]).status_code == 303
+
+    cells, failures = 0, []
+    for role, client in clients.items():
+        unknown = client.get("/adviser/company/1248100998")  # a number nobody used
+        found = client.get("/adviser/companies", query_string={"q": "가시성"})
+        listed = found.get_data(as_text=True)
+        for label, number in numbers.items():
+            page = client.get(f"/adviser/company/{number}")
+            cells += 2
+            if role == "anonymous":
+                ok = page.status_code == found.status_code == 302
+            elif role in SEES[label]:
+                ok = (page.status_code == 200 and f"가시성 {label}" in page.get_data(as_text=True)
+                      and f"/adviser/company/{number}" in listed)
+            else:  # exactly as a number that does not exist: 404, never 403
+                ok = (page.status_code == 404 and page.data == unknown.data
+                      and f"가시성 {label}" not in listed)
+            if not ok:
+                failures.append((role, label, page.status_code))
+        if role != "anonymous" and ("가시성 pre-founder" in listed) != (role != "adviser_b"):
+            failures.append((role, "pre-founder", found.status_code))
+    print(f"firm visibility: {len(numbers)} firms x {len(clients)} roles = {cells} cells")
+    assert failures == [], failures

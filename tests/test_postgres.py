@@ -136,6 +136,30 @@ def test_the_migrated_postgres_schema_matches_the_models(pg_app):
         assert schema_differences() == []
 
 
+def test_firm_visibility_and_the_literal_search_on_postgres(pg_app):
+    from app.auth.models import User
+    from app.visits.services import case_file, find_firms
+    from tests.firm_helpers import business_number, make_firm
+
+    with pg_app.app_context():
+        legal = business_number("330810001")
+        make_firm("PG 100%_법률", legal, [("lawyer@onestop.local", "cancelled", None)])
+        make_firm("PG 특허만", business_number("330810002"),
+                  [("patent@onestop.local", "booked", None)])
+        users = {email: db.session.scalar(select(User).where(User.email == email))
+                 for email in ("lawyer@onestop.local", "kodit@onestop.local",
+                               "admin@onestop.local")}
+        names = {email: sorted(i.company_name for i in find_firms(user, "PG "))
+                 for email, user in users.items()}
+        assert names == {"lawyer@onestop.local": ["PG 100%_법률"], "kodit@onestop.local": [],
+                         "admin@onestop.local": ["PG 100%_법률", "PG 특허만"]}
+        admin = users["admin@onestop.local"]
+        assert find_firms(admin, "%%") == find_firms(admin, "__") == []
+        assert [i.company_name for i in find_firms(admin, "%_")] == ["PG 100%_법률"]
+        assert len(case_file(users["lawyer@onestop.local"], legal)["intakes"]) == 1
+        assert case_file(users["kodit@onestop.local"], legal)["intakes"] == []
+
+
 def test_malformed_input_is_refused_before_postgres_sees_it(pg_app, caplog):
     """On PostgreSQL a NUL used to be a 500 whose log line held the e-mail and the phone."""
     import json

@@ -158,7 +158,7 @@ def test_the_agenda_page_briefs_and_checks_in(app, client, booked, staff):
 
 
 def test_the_case_file_gathers_a_firm(app, client, booked, staff):
-    login(client, staff["adviser_b"])
+    login(client, staff["adviser_a"])  # the firm booked the legal zone
     page = client.get("/adviser/company/124-81-00998")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -166,3 +166,13 @@ def test_the_case_file_gathers_a_firm(app, client, booked, staff):
     assert client.get("/adviser/company/0000000000").status_code == 404
     found = client.get("/adviser/companies?q=한빛").get_data(as_text=True)
     assert "/adviser/company/1248100998" in found
+
+
+def test_an_adviser_of_another_zone_cannot_tell_the_firm_exists(app, client, booked, staff):
+    login(client, staff["adviser_b"])  # finance: the firm never booked it
+    page = client.get("/adviser/company/124-81-00998")
+    assert page.status_code == 404
+    assert page.data == client.get("/adviser/company/0000000000").data
+    assert "김담당" not in page.get_data(as_text=True)
+    found = client.get("/adviser/companies?q=한빛").get_data(as_text=True)
+    assert "한빛테크" not in found and "찾는 기업이 없습니다" in found

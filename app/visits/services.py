@@ -14,6 +14,7 @@ from app.intake.models import Intake
 from app.types import center_tz, local_datetime, to_local, utcnow
 from app.visits.errors import AppointmentNotFound, InvalidOutcome, NotYetDue, NotYours, WrongState
 from app.visits.models import Outcome
+from app.visits.visibility import outcome_for, visible_intakes
 
 OUTCOME_FIGURES = ("finance_amount_krw", "patent_transfers", "ip_applications")
 FIGURE_BOUNDS = {"finance_amount_krw": MAX_AMOUNT_KRW, "patent_transfers": MAX_COUNT,
@@ -139,28 +140,37 @@ def record_outcome(actor: User, appointment_id: int, values: dict,
     return appointment
 
 
-def case_file(business_number: str) -> dict:
-    """Every pre-screen, visit and outcome of one firm, newest first."""
+def case_file(actor: User, business_number: str) -> dict:
+    """Every pre-screen, visit and outcome of one firm the actor may see, newest first.
+
+    No pre-screens means no such firm for this actor (see app/visits/visibility.py).
+    """
     intakes = list(db.session.scalars(
-        select(Intake).where(Intake.business_number == business_number)
+        select(Intake).where(Intake.business_number == business_number, visible_intakes(actor))
         .order_by(Intake.created_at.desc()).options(selectinload(Intake.needs))))
     ids = [intake.id for intake in intakes] or [0]
     appointments = list(db.session.scalars(
         select(Appointment).where(Appointment.intake_id.in_(ids))
         .order_by(Appointment.starts_at.desc()).options(*_load())))
-    outcomes = {o.appointment_id: o for o in db.session.scalars(
-        select(Outcome).where(Outcome.appointment_id.in_([a.id for a in appointments] or [0])))}
+    by_id = {a.id: a for a in appointments}
+    outcomes = {o.appointment_id: outcome_for(actor, by_id[o.appointment_id], o)
+                for o in db.session.scalars(
+                    select(Outcome).where(Outcome.appointment_id.in_(list(by_id) or [0])))}
     return {"intakes": intakes, "appointments": appointments, "outcomes": outcomes}
 
 
-def find_firms(text: str, limit: int = 20) -> list[Intake]:
-    """Recent pre-screens whose company name or business number matches the text."""
-    digits = "".join(c for c in text if c.isdigit())
-    conditions = [Intake.company_name.contains(text.strip())]
+def find_firms(actor: User, text: str, limit: int = 20) -> list[Intake]:
+    """Recent pre-screens the actor may see whose company name or business number matches.
+
+    The text is matched literally: `%`, `_` and the escape character are not wildcards.
+    """
+    digits = "".join(c for c in text if c in "0123456789")
+    conditions = [Intake.company_name.contains(text.strip(), autoescape=True)]
     if len(digits) >= 3:
-        conditions.append(Intake.business_number.contains(digits))
+        conditions.append(Intake.business_number.contains(digits, autoescape=True))
     return list(db.session.scalars(
-        select(Intake).where(Intake.purged_at.is_(None), or_(*conditions))
+        select(Intake).where(Intake.purged_at.is_(None), or_(*conditions),
+                             visible_intakes(actor))
         .order_by(Intake.created_at.desc()).limit(limit)))
 
 

@@ -115,7 +115,7 @@ def outcome(appointment_id: int):
 @staff_required()
 def companies():
     query = request.args.get("q", "").strip()
-    firms = find_firms(query) if len(query) >= 2 else []
+    firms = find_firms(current_user, query) if len(query) >= 2 else []
     return render_template("visits/companies.html", query=query, firms=firms)
 
 
@@ -125,8 +125,8 @@ def company(number: str):
     digits = business_number_digits(number)
     if digits is None:
         abort(404)
-    record = case_file(digits)
-    if not record["intakes"]:
+    record = case_file(current_user, digits)
+    if not record["intakes"]:  # none, or none this user may see: the same 404
         abort(404)
     return render_template("visits/case.html", number=digits, stage_labels=STAGE_LABELS,
                            **record)
