@@ -1,176 +1,178 @@
-"""The OpenAPI 3 document of the API, served at /api/v1/openapi.json."""
+"""The OpenAPI 3 document of the API, served at /api/v1/openapi.json.
+
+Every status an operation can answer is listed with its error code(s), so a client (and the
+schemathesis run in tests/test_api_fuzz.py) can rely on the document as on API.md.
+"""
 
 from app.api.openapi_booking import BOOKING_PATHS, STAFF_PATHS
+from app.api.openapi_parts import (
+    BEARER,
+    COUNT,
+    DATE,
+    DATE_TIME,
+    ERROR,
+    ID,
+    RESPONSES,
+    TOKEN,
+    error,
+    json_answer,
+    json_body,
+    obj,
+    path_param,
+    public,
+    query_param,
+    ref,
+    staff,
+    text,
+    wrapped,
+)
+from app.intake.forms import DESCRIPTION_MAX
 
-ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {"error": {
-        "type": "object",
-        "required": ["code", "message"],
-        "properties": {
-            "code": {"type": "string"},
-            "message": {"type": "string"},
-            "fields": {"type": "object",
-                       "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-        },
+STAGES = ["pre_bi", "bi", "post_bi", "established"]
+RECOMMENDATION = obj(["code", "score", "reasons", "institution_id"], {
+    "code": {"type": "string"},
+    "score": {"type": "number", "minimum": 0, "maximum": 1},
+    "reasons": {"type": "array", "items": {"type": "string"}},
+    "institution_id": {**ID, "type": ["integer", "null"]},
+})
+INTAKE = obj(["token", "stage", "recommended_zones"], {
+    "token": {"type": "string"},
+    "stage": {"type": "string", "enum": STAGES},
+    "recommended_zones": {"type": "array", "items": RECOMMENDATION,
+                          "description": "By score, highest first"},
+})
+NULLABLE_TEXT = {"type": ["string", "null"]}
+# Personal fields are null once the retention purge has erased them.
+SUBMITTED = obj(["company_name", "business_number", "contact_name", "email", "phone",
+                 "founded_on", "needs", "description"], {
+    **{name: NULLABLE_TEXT for name in ("company_name", "representative_name", "contact_name",
+                                        "email", "phone", "description", "industry", "region")},
+    "business_number": {"type": ["string", "null"], "pattern": "^[0-9]{10}$"},
+    "founded_on": {**DATE, "type": ["string", "null"]},
+    "employees": {**COUNT, "type": ["integer", "null"]},
+    "needs": {"type": "array", "items": {"type": "string"}},
+    "consent_personal_info": {"type": "boolean"}, "consent_marketing": {"type": "boolean"},
+    "created_at": DATE_TIME,
+})
+INTAKE_FULL = {"allOf": [{"$ref": "#/components/schemas/Intake"}, SUBMITTED]}
+
+BUSINESS_NUMBER = {
+    "type": ["string", "null"], "maxLength": 20, "format": "business-number",
+    "example": "124-81-00998",
+    "description": "10 digits, hyphens allowed, with the national check digit; required "
+                   "unless founded_on is null",
+}
+INTAKE_BODY = obj(["company_name", "contact_name", "email", "phone", "consent_personal_info"], {
+    "company_name": text(200, required=True),
+    "business_number": BUSINESS_NUMBER,
+    "representative_name": text(100, nullable=True),
+    "contact_name": text(100, required=True),
+    "email": {"type": "string", "format": "email", "maxLength": 254},
+    "phone": {"type": "string", "maxLength": 30, "example": "010-1234-5678",
+              "description": "A Korean number"},
+    "founded_on": {**DATE, "type": ["string", "null"],
+                   "description": "YYYY-MM-DD, not in the future; null: not founded yet"},
+    "industry": text(100, nullable=True),
+    "employees": {"type": ["integer", "null"], "minimum": 0, "maximum": 1_000_000},
+    "region": text(100, nullable=True),
+    "needs": {"type": "array", "items": {"type": "string"},
+              "description": "Need codes (GET /needs); at least one unless description is given"},
+    "description": text(DESCRIPTION_MAX),
+    "consent_personal_info": {"type": "boolean", "const": True},
+    "consent_marketing": {"type": "boolean"},
+})
+
+FIGURE_NAMES = ("finance_amount_krw", "patent_transfers", "ip_applications")
+FIGURES = obj(["consultations", *FIGURE_NAMES],
+              {name: COUNT for name in ("consultations", *FIGURE_NAMES)})
+FUNNEL_STEPS = ("intakes", "bookings", "appointments", "completed", "no_show", "cancelled")
+STATS = obj(["from", "to", "zones", "funnel", "no_show_rate"], {
+    "from": {**DATE, "type": ["string", "null"]},
+    "to": DATE,
+    "zones": {"type": "object", "additionalProperties": FIGURES},
+    "funnel": obj(FUNNEL_STEPS, {name: COUNT for name in FUNNEL_STEPS}),
+    "no_show_rate": {"type": "number", "minimum": 0, "maximum": 1},
+})
+INSTITUTION = obj(["id", "name", "name_en"], {
+    "id": ID, "name": {"type": "string"}, "name_en": NULLABLE_TEXT})
+ZONE = obj(["code", "name", "name_en", "slot_minutes", "institutions"], {
+    "code": {"type": "string"}, "name": {"type": "string"}, "name_en": NULLABLE_TEXT,
+    "slot_minutes": {"type": "integer", "minimum": 1},
+    "institutions": {"type": "array", "items": INSTITUTION}})
+NEED = obj(["code", "zone", "label", "label_en"], {
+    "code": {"type": "string"}, "zone": {"type": "string"}, "label": {"type": "string"},
+    "label_en": NULLABLE_TEXT})
+CSV_HEADER = ("date", "zone", "company_name", "business_number", "finance_amount_krw",
+              "patent_transfers", "ip_applications", "summary")
+
+PUBLIC_PATHS = {
+    "/zones": {"get": {"summary": "Zones and their institutions", "responses": public({
+        "200": json_answer(wrapped("zones", {"type": "array", "items": ZONE}), "The zones")})}},
+    "/needs": {"get": {"summary": "The need codes", "responses": public({
+        "200": json_answer(wrapped("needs", {"type": "array", "items": NEED}), "The needs")})}},
+    "/industries": {"get": {"summary": "The industry codes", "responses": public({
+        "200": json_answer(wrapped("industries", {"type": "array", "items": obj(
+            ["code", "label", "label_en"],
+            {name: {"type": "string"} for name in ("code", "label", "label_en")})}),
+            "The industries, 'other' last")})}},
+    "/intakes": {"post": {
+        "summary": "Submit a pre-screen",
+        "requestBody": json_body(INTAKE_BODY),
+        "responses": public({
+            "201": json_answer(wrapped("intake", {"$ref": "#/components/schemas/Intake"}),
+                               "Stored"),
+            "400": ref("NotJson"), "413": ref("TooLarge"),
+            "422": error("Invalid fields, each named in `fields`", "invalid")}),
+    }},
+    "/intakes/{token}": {"get": {
+        "summary": "A pre-screen by its private token",
+        "parameters": [path_param("token", TOKEN)],
+        "responses": public({
+            "200": json_answer(wrapped("intake", INTAKE_FULL), "The pre-screen"),
+            "404": error("Unknown token", "not_found")}),
     }},
 }
 
-RECOMMENDATION = {
-    "type": "object",
-    "required": ["code", "score", "reasons", "institution_id"],
-    "properties": {
-        "code": {"type": "string"},
-        "score": {"type": "number", "minimum": 0, "maximum": 1},
-        "reasons": {"type": "array", "items": {"type": "string"}},
-        "institution_id": {"type": ["integer", "null"]},
-    },
+ADMIN_PATHS = {
+    "/stats": {"get": {
+        "summary": "Consultations per zone, funnel and no-show rate (admin token)",
+        "security": BEARER,
+        "parameters": [query_param("from", DATE), query_param("to", DATE)],
+        "responses": staff({
+            "200": json_answer(STATS, "The statistics of the period (centre-local dates)"),
+            "400": error("Malformed date, or from after to", "bad_request"),
+            "403": error("Not an admin's token", "forbidden")}),
+    }},
+    "/import/consultations": {"post": {
+        "summary": "Import past consultations from CSV, all or nothing (admin token)",
+        "security": BEARER,
+        "requestBody": {"required": True, "content": {"text/csv": {"schema": {
+            "type": "string",
+            "description": "UTF-8 (BOM optional); header " + ",".join(CSV_HEADER)}}}},
+        "responses": staff({
+            "200": json_answer(wrapped("imported", COUNT),
+                               "Imported (0 when this file was imported before)"),
+            "403": error("Not an admin's token", "forbidden"),
+            "413": error("File over the import limit (10 MB)", "too_large"),
+            "422": error("Bad file, header, rows or columns; nothing imported", "invalid")}),
+    }},
 }
-
-INTAKE = {
-    "type": "object",
-    "required": ["token", "stage", "recommended_zones"],
-    "properties": {
-        "token": {"type": "string"},
-        "stage": {"type": "string", "enum": ["pre_bi", "bi", "post_bi", "established"]},
-        "recommended_zones": {"type": "array", "items": RECOMMENDATION},
-    },
-}
-
-INTAKE_BODY = {
-    "type": "object",
-    "required": ["company_name", "contact_name", "email", "phone", "consent_personal_info"],
-    "properties": {
-        "company_name": {"type": "string", "maxLength": 200},
-        "business_number": {"type": ["string", "null"], "example": "123-45-67891"},
-        "representative_name": {"type": ["string", "null"]},
-        "contact_name": {"type": "string"},
-        "email": {"type": "string", "format": "email"},
-        "phone": {"type": "string", "example": "010-1234-5678"},
-        "founded_on": {"type": ["string", "null"], "format": "date"},
-        "industry": {"type": ["string", "null"]},
-        "employees": {"type": ["integer", "null"], "minimum": 0},
-        "region": {"type": ["string", "null"]},
-        "needs": {"type": "array", "items": {"type": "string"}},
-        "description": {"type": "string", "maxLength": 4000},
-        "consent_personal_info": {"type": "boolean", "const": True},
-        "consent_marketing": {"type": "boolean"},
-    },
-}
-
-FIGURES = {"type": "object",
-           "required": ["consultations", "finance_amount_krw", "patent_transfers",
-                        "ip_applications"],
-           "properties": {name: {"type": "integer", "minimum": 0} for name in (
-               "consultations", "finance_amount_krw", "patent_transfers", "ip_applications")}}
-FUNNEL_STEPS = ("intakes", "bookings", "appointments", "completed", "no_show", "cancelled")
-STATS = {
-    "type": "object",
-    "required": ["from", "to", "zones", "funnel", "no_show_rate"],
-    "properties": {
-        "from": {"type": ["string", "null"], "format": "date"},
-        "to": {"type": "string", "format": "date"},
-        "zones": {"type": "object", "additionalProperties": FIGURES},
-        "funnel": {"type": "object", "required": list(FUNNEL_STEPS), "properties": {
-            name: {"type": "integer", "minimum": 0} for name in FUNNEL_STEPS}},
-        "no_show_rate": {"type": "number", "minimum": 0, "maximum": 1},
-    },
-}
-
-
-def _json(schema: dict, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _error(description: str) -> dict:
-    return _json({"$ref": "#/components/schemas/Error"}, description)
 
 
 def openapi_document() -> dict:
     """The document, built fresh (it is small)."""
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Onestop API", "version": "1"},
+        "info": {"title": "Onestop API", "version": "1",
+                 "description": "The contract is API.md; this document describes it."},
         "servers": [{"url": "/api/v1"}],
-        "components": {"schemas": {"Error": ERROR, "Intake": INTAKE},
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
-        "paths": {
-            **BOOKING_PATHS,
-            **STAFF_PATHS,
-            "/zones": {"get": {"summary": "Zones and their institutions", "responses": {
-                "200": _json({"type": "object", "required": ["zones"],
-                              "properties": {"zones": {"type": "array"}}}, "The zones"),
-                "429": _error("Rate limited"),
-            }}},
-            "/needs": {"get": {"summary": "The need codes", "responses": {
-                "200": _json({"type": "object", "required": ["needs"],
-                              "properties": {"needs": {"type": "array"}}}, "The needs"),
-                "429": _error("Rate limited"),
-            }}},
-            "/industries": {"get": {"summary": "The industry codes", "responses": {
-                "200": _json({"type": "object", "required": ["industries"], "properties": {
-                    "industries": {"type": "array", "items": {
-                        "type": "object", "required": ["code", "label", "label_en"],
-                        "properties": {name: {"type": "string"}
-                                       for name in ("code", "label", "label_en")}}}}},
-                    "The industries, 'other' last"),
-                "429": _error("Rate limited"),
-            }}},
-            "/intakes": {"post": {
-                "summary": "Submit a pre-screen",
-                "requestBody": {"required": True,
-                                "content": {"application/json": {"schema": INTAKE_BODY}}},
-                "responses": {
-                    "201": _json({"type": "object", "required": ["intake"], "properties": {
-                        "intake": {"$ref": "#/components/schemas/Intake"}}}, "Stored"),
-                    "400": _error("Not a JSON object"),
-                    "413": _error("Body over 1 MB"),
-                    "422": _error("Invalid fields"),
-                    "429": _error("Rate limited"),
-                },
-            }},
-            "/intakes/{token}": {"get": {
-                "summary": "A pre-screen by its private token",
-                "parameters": [{"name": "token", "in": "path", "required": True,
-                                "schema": {"type": "string"}}],
-                "responses": {
-                    "200": _json({"type": "object", "required": ["intake"], "properties": {
-                        "intake": {"$ref": "#/components/schemas/Intake"}}}, "The pre-screen"),
-                    "404": _error("Unknown token"),
-                    "429": _error("Rate limited"),
-                },
-            }},
-            "/stats": {"get": {
-                "summary": "Consultations per zone, funnel and no-show rate (admin token)",
-                "security": [{"bearer": []}],
-                "parameters": [{"name": name, "in": "query", "required": False,
-                                "schema": {"type": "string", "format": "date"}}
-                               for name in ("from", "to")],
-                "responses": {
-                    "200": _json(STATS, "The statistics of the period (centre-local dates)"),
-                    "400": _error("Malformed date, or from after to"),
-                    "401": _error("No valid Bearer token"),
-                    "403": _error("Not an admin's token"),
-                },
-            }},
-            "/import/consultations": {"post": {
-                "summary": "Import past consultations from CSV, all or nothing (admin token)",
-                "security": [{"bearer": []}],
-                "requestBody": {"required": True, "content": {"text/csv": {"schema": {
-                    "type": "string", "description": "UTF-8 (BOM optional); header " + ",".join(
-                        ("date", "zone", "company_name", "business_number",
-                         "finance_amount_krw", "patent_transfers", "ip_applications",
-                         "summary"))}}}},
-                "responses": {
-                    "200": _json({"type": "object", "required": ["imported"], "properties": {
-                        "imported": {"type": "integer", "minimum": 0}}},
-                        "Imported (0 when this file was imported before)"),
-                    "401": _error("No valid Bearer token"),
-                    "403": _error("Not an admin's token"),
-                    "413": _error("File over the import limit (10 MB)"),
-                    "422": _error("Bad file, header, rows or columns; nothing imported"),
-                },
-            }},
+        "components": {
+            "schemas": {"Error": ERROR, "Intake": INTAKE},
+            "responses": RESPONSES,
+            "securitySchemes": {"bearer": {
+                "type": "http", "scheme": "bearer",
+                "description": "A staff API token (flask --app wsgi create-token EMAIL)"}},
         },
+        "paths": {**PUBLIC_PATHS, **BOOKING_PATHS, **STAFF_PATHS, **ADMIN_PATHS},
     }
+

@@ -1,145 +1,163 @@
 """OpenAPI paths of the booking and staff endpoints (merged into openapi.openapi_document)."""
 
+from app.api.openapi_parts import (
+    BEARER,
+    COUNT,
+    DATE,
+    DATE_TIME,
+    ID,
+    TOKEN,
+    error,
+    json_answer,
+    json_body,
+    obj,
+    path_param,
+    public,
+    query_param,
+    ref,
+    staff,
+    text,
+    wrapped,
+)
+from app.visits.services import FIGURE_BOUNDS
 
-def _json(schema: dict, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+NULLABLE_TEXT = {"type": ["string", "null"]}
+STATUSES = ["booked", "checked_in", "completed", "cancelled", "no_show"]
+SLOT = obj(["zone", "adviser_id", "adviser_name", "institution_id", "institution", "start",
+            "end"], {
+    "zone": {"type": "string"}, "adviser_id": ID, "adviser_name": {"type": "string"},
+    "institution_id": {**ID, "type": ["integer", "null"]}, "institution": NULLABLE_TEXT,
+    "start": DATE_TIME, "end": DATE_TIME})
+APPOINTMENT_FIELDS = {
+    "id": ID, "zone": {"type": "string"}, "adviser_id": ID, "adviser_name": {"type": "string"},
+    "institution": NULLABLE_TEXT, "start": DATE_TIME, "end": DATE_TIME,
+    "status": {"type": "string", "enum": STATUSES}}
+APPOINTMENT = obj(list(APPOINTMENT_FIELDS), APPOINTMENT_FIELDS)
+BOOKING = obj(["token", "status", "date", "appointments"], {
+    "token": {"type": "string"}, "status": {"type": "string", "enum": ["booked", "cancelled"]},
+    "date": DATE, "appointments": {"type": "array", "items": APPOINTMENT}})
+REQUESTS = {"type": "array", "minItems": 1, "maxItems": 3,
+            "description": "One per zone, all on the same day, not overlapping",
+            "items": obj(["zone", "adviser_id", "start"], {
+                "zone": {"type": "string", "minLength": 1}, "adviser_id": ID,
+                "start": DATE_TIME})}
 
+OUTCOME_FIELDS = {"summary": text(10_000), "follow_up": text(10_000),
+                  **{name: {**COUNT, "maximum": bound} for name, bound in FIGURE_BOUNDS.items()}}
+OUTCOME = {"type": "object", "properties": OUTCOME_FIELDS}
+# An agenda entry: the appointment plus the firm's pre-screen (personal fields null once
+# the retention purge has erased them), and the outcome once one is recorded.
+BRIEFING_FIELDS = {
+    "booking_id": ID, "company_name": NULLABLE_TEXT,
+    "stage": {"type": "string", "enum": ["pre_bi", "bi", "post_bi", "established"]},
+    "needs": {"type": "array", "items": {"type": "string"}}, "description": NULLABLE_TEXT,
+    "contact_name": NULLABLE_TEXT, "email": NULLABLE_TEXT, "phone": NULLABLE_TEXT}
+BRIEFING = {"type": "object", "required": [*APPOINTMENT_FIELDS, *BRIEFING_FIELDS],
+            "properties": {**APPOINTMENT_FIELDS, **BRIEFING_FIELDS, "outcome": obj(
+                list(OUTCOME_FIELDS), {**OUTCOME_FIELDS, "summary": {"type": "string"},
+                                       "follow_up": {"type": "string"}})}}
+ADVISER = obj(["id", "name", "email", "zone", "institution_id", "institution", "active"], {
+    "id": ID, "name": {"type": "string"}, "email": NULLABLE_TEXT, "zone": {"type": "string"},
+    "institution_id": {**ID, "type": ["integer", "null"]}, "institution": NULLABLE_TEXT,
+    "active": {"type": "boolean"}})
+WAITLIST = obj(["zone", "date", "status"], {
+    "zone": {"type": "string"}, "date": DATE, "status": {"type": "string"},
+    "position": {"type": "integer", "minimum": 1,
+                 "description": "The firm's place in that day's queue"}})
 
-def _error(description: str) -> dict:
-    return _json({"$ref": "#/components/schemas/Error"}, description)
-
-
-def _object(name: str, schema: dict) -> dict:
-    return {"type": "object", "required": [name], "properties": {name: schema}}
-
-
-def _path(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True,
-            "schema": {"type": "integer" if name.endswith("id") else "string"}}
-
-
-def _query(name: str, required: bool = False, kind: str = "string") -> dict:
-    return {"name": name, "in": "query", "required": required, "schema": {"type": kind}}
-
-
-BEARER = [{"bearer": []}]
-SLOT = {"type": "object", "required": ["zone", "adviser_id", "adviser_name", "institution_id",
-                                       "institution", "start", "end"],
-        "properties": {"zone": {"type": "string"}, "adviser_id": {"type": "integer"},
-                       "adviser_name": {"type": "string"},
-                       "institution_id": {"type": ["integer", "null"]},
-                       "institution": {"type": ["string", "null"]},
-                       "start": {"type": "string", "format": "date-time"},
-                       "end": {"type": "string", "format": "date-time"}}}
-APPOINTMENT = {"type": "object",
-               "required": ["id", "zone", "adviser_id", "adviser_name", "institution", "start",
-                            "end", "status"],
-               "properties": {"id": {"type": "integer"}, "zone": {"type": "string"},
-                              "adviser_id": {"type": "integer"},
-                              "adviser_name": {"type": "string"},
-                              "institution": {"type": ["string", "null"]},
-                              "start": {"type": "string", "format": "date-time"},
-                              "end": {"type": "string", "format": "date-time"},
-                              "status": {"type": "string", "enum": [
-                                  "booked", "checked_in", "completed", "cancelled",
-                                  "no_show"]}}}
-BOOKING = {"type": "object", "required": ["token", "status", "date", "appointments"],
-           "properties": {"token": {"type": "string"},
-                          "status": {"type": "string", "enum": ["booked", "cancelled"]},
-                          "date": {"type": "string", "format": "date"},
-                          "appointments": {"type": "array", "items": APPOINTMENT}}}
-REQUESTS = {"type": "array", "minItems": 1, "maxItems": 3, "items": {
-    "type": "object", "required": ["zone", "adviser_id", "start"],
-    "properties": {"zone": {"type": "string"}, "adviser_id": {"type": "integer"},
-                   "start": {"type": "string", "format": "date-time"}}}}
-
-
-def _booking_answer(extra: dict) -> dict:
-    return {"200": _json(_object("booking", BOOKING), "The booking"),
-            "404": _error("Unknown token"), "429": _error("Rate limited"), **extra}
+BOOKING_ANSWER = json_answer(wrapped("booking", BOOKING), "The booking")
+TOKEN_PARAM = path_param("token", TOKEN)
+APPOINTMENT_PARAM = path_param("appointment_id", ID)
+BOOKING_PATHS = {
+    "/slots": {"get": {
+        "summary": "Free slots of a zone between two dates (at most 62 days, to inclusive)",
+        "parameters": [query_param("zone", {"type": "string"}, True),
+                       query_param("from", DATE, True), query_param("to", DATE, True),
+                       query_param("adviser_id", ID), query_param("institution_id", ID)],
+        "responses": public({
+            "200": json_answer(wrapped("slots", {"type": "array", "items": SLOT}),
+                               "Free slots, by start"),
+            "400": error("Unknown zone, malformed date or id, from after to, over 62 days",
+                         "bad_request")})}},
+    "/bookings": {"post": {
+        "summary": "Book a visit of one to three appointments, all or nothing",
+        "requestBody": json_body(obj(["intake_token", "appointments"], {
+            "intake_token": TOKEN, "appointments": REQUESTS})),
+        "responses": public({
+            "201": json_answer(wrapped("booking", BOOKING), "Booked"),
+            "400": ref("NotJson"), "404": error("Unknown intake token", "not_found"),
+            "409": error("slot_taken: a slot is not free (nothing booked); conflict: this "
+                         "intake holds a booking for that zone", "slot_taken", "conflict"),
+            "413": ref("TooLarge"),
+            "422": error("Invalid appointments", "invalid")})}},
+    "/bookings/{token}": {"get": {
+        "summary": "A booking by its private token", "parameters": [TOKEN_PARAM],
+        "responses": public({"200": BOOKING_ANSWER,
+                             "404": error("Unknown token", "not_found")})}},
+    "/bookings/{token}/cancel": {"post": {
+        "summary": "Cancel the whole visit (again: no change)", "parameters": [TOKEN_PARAM],
+        "requestBody": json_body({"type": "object", "properties": {
+            "reason": {**text(1000, nullable=True), "description": "Kept to 1000 characters"}}},
+            required=False),
+        "responses": public({
+            "200": BOOKING_ANSWER, "400": ref("NotJson"),
+            "404": error("Unknown token", "not_found"),
+            "409": error("The visit has begun", "conflict"), "413": ref("TooLarge"),
+            "422": error("reason is not text", "invalid")})}},
+    "/bookings/{token}/reschedule": {"post": {
+        "summary": "Move the visit: the new slots or the old ones", "parameters": [TOKEN_PARAM],
+        "requestBody": json_body(obj(["appointments"], {"appointments": REQUESTS})),
+        "responses": public({
+            "200": BOOKING_ANSWER, "400": ref("NotJson"),
+            "404": error("Unknown token", "not_found"),
+            "409": error("slot_taken: a new slot is not free (the old ones stay); conflict: "
+                         "the visit cannot move", "slot_taken", "conflict"),
+            "413": ref("TooLarge"), "422": error("Invalid appointments", "invalid")})}},
+    "/waitlist": {"post": {
+        "summary": "Join a full day's waitlist for a zone (joining again: the same entry)",
+        "requestBody": json_body(obj(["intake_token", "zone", "date"], {
+            "intake_token": TOKEN, "zone": {"type": "string", "minLength": 1},
+            "date": DATE})),
+        "responses": public({
+            "201": json_answer(wrapped("waitlist", WAITLIST), "Waiting"),
+            "400": ref("NotJson"), "404": error("Unknown intake token", "not_found"),
+            "409": error("The intake holds this zone already", "conflict"),
+            "413": ref("TooLarge"),
+            "422": error("Bad fields, or the day is not full", "invalid")})}},
+}
 
 
 def _staff_action(summary: str, body: dict | None = None) -> dict:
-    operation = {"summary": summary, "security": BEARER,
-                 "parameters": [_path("appointment_id")],
-                 "responses": {"200": _json(_object("appointment", APPOINTMENT),
-                                            "The appointment with its briefing"),
-                               "401": _error("No valid token"),
-                               "403": _error("Another adviser's appointment"),
-                               "404": _error("Unknown appointment"),
-                               "409": _error("Too early, or cancelled"),
-                               "422": _error("Invalid figures")}}
+    answers = {"200": json_answer(wrapped("appointment", BRIEFING),
+                                  "The appointment with its briefing"),
+               "403": error("Another adviser's appointment, or not a staff token",
+                            "forbidden"),
+               "404": error("Unknown appointment", "not_found"),
+               "409": error("Too early, or cancelled", "conflict"),
+               "422": error("Invalid outcome", "invalid")}
+    operation = {"summary": summary, "security": BEARER, "parameters": [APPOINTMENT_PARAM]}
     if body:
-        operation["requestBody"] = {"content": {"application/json": {"schema": body}}}
-    return {"post": operation}
+        operation["requestBody"] = json_body(body)
+        answers.update({"400": ref("NotJson"), "413": ref("TooLarge")})
+    return {"post": {**operation, "responses": staff(answers)}}
 
-
-OUTCOME = {"type": "object", "properties": {
-    "summary": {"type": "string"}, "follow_up": {"type": "string"},
-    **{name: {"type": "integer", "minimum": 0}
-       for name in ("finance_amount_krw", "patent_transfers", "ip_applications")}}}
-
-BOOKING_PATHS = {
-    "/slots": {"get": {
-        "summary": "Free slots of a zone between two dates (at most 62 days)",
-        "parameters": [_query("zone", True), _query("from", True), _query("to", True),
-                       _query("adviser_id", kind="integer"),
-                       _query("institution_id", kind="integer")],
-        "responses": {"200": _json(_object("slots", {"type": "array", "items": SLOT}),
-                                   "Free slots, by start"),
-                      "400": _error("Bad zone, dates or range"),
-                      "429": _error("Rate limited")}}},
-    "/bookings": {"post": {
-        "summary": "Book a visit of one to three appointments, all or nothing",
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["intake_token", "appointments"],
-            "properties": {"intake_token": {"type": "string"}, "appointments": REQUESTS}}}}},
-        "responses": {"201": _json(_object("booking", BOOKING), "Booked"),
-                      "400": _error("Not a JSON object"),
-                      "404": _error("Unknown intake token"),
-                      "409": _error("slot_taken, or conflict"),
-                      "422": _error("Invalid appointments"),
-                      "429": _error("Rate limited")}}},
-    "/bookings/{token}": {"get": {"summary": "A booking by its private token",
-                                  "parameters": [_path("token")],
-                                  "responses": _booking_answer({})}},
-    "/bookings/{token}/cancel": {"post": {
-        "summary": "Cancel the whole visit (again: no change)",
-        "parameters": [_path("token")],
-        "requestBody": {"content": {"application/json": {"schema": {
-            "type": "object", "properties": {"reason": {"type": "string"}}}}}},
-        "responses": _booking_answer({"409": _error("The visit has begun")})}},
-    "/bookings/{token}/reschedule": {"post": {
-        "summary": "Move the visit: the new slots or the old ones",
-        "parameters": [_path("token")],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["appointments"],
-            "properties": {"appointments": REQUESTS}}}}},
-        "responses": _booking_answer({"409": _error("slot_taken, or conflict"),
-                                      "422": _error("Invalid appointments")})}},
-    "/waitlist": {"post": {
-        "summary": "Join a full day's waitlist for a zone",
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["intake_token", "zone", "date"],
-            "properties": {"intake_token": {"type": "string"}, "zone": {"type": "string"},
-                           "date": {"type": "string", "format": "date"}}}}}},
-        "responses": {"201": _json(_object("waitlist", {"type": "object"}), "Waiting"),
-                      "404": _error("Unknown intake token"),
-                      "409": _error("The intake holds this zone already"),
-                      "422": _error("Bad fields, or the day is not full")}}},
-}
 
 STAFF_PATHS = {
     "/agenda": {"get": {
         "summary": "A day's appointments with each firm's pre-screen", "security": BEARER,
-        "parameters": [_query("date", True), _query("adviser_id", kind="integer")],
-        "responses": {"200": _json(_object("appointments", {"type": "array"}), "The agenda"),
-                      "400": _error("Bad date"), "401": _error("No valid token"),
-                      "403": _error("Another adviser's agenda")}}},
+        "parameters": [query_param("date", DATE, True), query_param("adviser_id", ID)],
+        "responses": staff({
+            "200": json_answer(wrapped("appointments", {"type": "array", "items": BRIEFING}),
+                               "The agenda"),
+            "400": error("Malformed date or adviser id", "bad_request"),
+            "403": error("Another adviser's agenda, or not a staff token", "forbidden"),
+            "404": error("No such adviser", "not_found")})}},
     "/advisers": {"get": {
         "summary": "Every adviser (admins)", "security": BEARER,
-        "responses": {"200": _json(_object("advisers", {"type": "array"}), "The advisers"),
-                      "401": _error("No valid token"), "403": _error("Not an admin")}}},
+        "responses": staff({
+            "200": json_answer(wrapped("advisers", {"type": "array", "items": ADVISER}),
+                               "The advisers"),
+            "403": error("Not an admin", "forbidden")})}},
     "/appointments/{appointment_id}/check-in": _staff_action("The visitor arrived"),
     "/appointments/{appointment_id}/no-show": _staff_action("Nobody came"),
     "/appointments/{appointment_id}/outcome": _staff_action("Record the outcome", OUTCOME),
