@@ -79,6 +79,8 @@ RETRY_AFTER = {"description": "Seconds to wait before trying again",
 # Answers many operations share, under components/responses.
 RESPONSES = {
     "NotJson": error("The body is not JSON, or not a JSON object", "bad_request"),
+    "BadParameter": error("A query parameter or path part is malformed, or holds a NUL, a "
+                          "control character or a lone surrogate", "bad_request"),
     "TooLarge": error("The body is over the limit (1 MB)", "too_large"),
     "Unauthorized": error("No valid Bearer token", "unauthorized"),
     "RateLimited": {**error("Too many calls from this address", "rate_limited"),
@@ -90,10 +92,14 @@ RESPONSES = {
 
 
 def public(answers: dict) -> dict:
-    """A public operation's answers: these plus 429 (rate limited) and 503."""
-    return {**answers, "429": ref("RateLimited"), "503": ref("Unavailable")}
+    """A public operation's answers: these plus 400 (a malformed parameter, unless the
+    operation names its own 400), 429 (rate limited) and 503."""
+    return {"400": ref("BadParameter"), **answers, "429": ref("RateLimited"),
+            "503": ref("Unavailable")}
 
 
 def staff(answers: dict) -> dict:
-    """A staff operation's answers: these plus 401 (no valid token) and 503."""
-    return {**answers, "401": ref("Unauthorized"), "503": ref("Unavailable")}
+    """A staff operation's answers: these plus 400 (a malformed parameter, unless named),
+    401 (no valid token) and 503."""
+    return {"400": ref("BadParameter"), **answers, "401": ref("Unauthorized"),
+            "503": ref("Unavailable")}
