@@ -84,6 +84,8 @@ class Config:
         "CENTER_ADDRESS", "경상남도 창원시 의창구 창원대로18번길 22"
     )
     SCHEDULER_IN_PROCESS = _bool("SCHEDULER_IN_PROCESS", False)
+    # A request slower than this is logged with its endpoint and SQL statement count.
+    SLOW_REQUEST_MS = _int("SLOW_REQUEST_MS", 500)
 
     # A pre-screen's personal data is kept this long after submission (see the consent notice).
     INTAKE_RETENTION_DAYS = _int("INTAKE_RETENTION_DAYS", 3 * 365)

@@ -37,6 +37,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
+    register_request_timing(app)
     register_template_helpers(app)
     register_commands(app)
     register_jobs(app)
@@ -143,6 +144,15 @@ def register_security_headers(app: Flask) -> None:
     from app.main.security import add_security_headers
 
     app.after_request(add_security_headers)
+
+
+def register_request_timing(app: Flask) -> None:
+    """A log line for every request slower than SLOW_REQUEST_MS, with its statement count."""
+    from app.extensions import db
+    from app.main.timing import register
+
+    with app.app_context():
+        register(app, db.engine)
 
 
 def register_template_helpers(app: Flask) -> None:
