@@ -5,11 +5,12 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 export ONESTOP_ENV ?= development
 
-.PHONY: run test lint format db seed clean-db help
+.PHONY: run test bench lint format db seed clean-db help
 
 help:
 	@echo "make run    - serve the demo centre at http://127.0.0.1:$(PORT)/"
 	@echo "make test   - install the test tools and run ruff and the whole test suite"
+	@echo "make bench  - the load benchmark (bench/load.py; BENCH_ARGS=--postgres for PostgreSQL)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,10 @@ test: $(VENV)/.test-deps
 	./scripts/ensure-system-packages.sh
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+bench: $(VENV)/.test-deps
+	./scripts/ensure-system-packages.sh
+	$(PY) bench/load.py $(BENCH_ARGS)
 
 lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .

@@ -10,8 +10,10 @@ bookings in the database and the tracebacks in the servers' logs. The last line 
 """
 
 import argparse
+import collections
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -176,6 +178,9 @@ def main() -> None:
     for name, run in runs.items():
         print(f"{name:<22}{run.rate:>9.0f}{run.p50:>9.1f}{run.p99:>9.1f}{run.non_2xx:>9}")
     booking = runs["POST /bookings"]
+    refused = collections.Counter(re.findall(r"refused (\d+ \w+ \S+)", logs))
+    for what, count in sorted(refused.items()):
+        print(f"  refused {what}: {count}")
     print(f"double_bookings={found}")
     print(f"tracebacks={logs.count('Traceback')}")
     print(f"booking_p99_ms={booking.p99:.1f}")

@@ -158,8 +158,8 @@ def book_visit(intake_token: str, requests: Sequence[Request],
                now: datetime | None = None) -> tuple[Booking, str]:
     """Book one visit for a pre-screen: every appointment or none. Returns it and its token."""
     now = now or utcnow()
-    check_requests(requests)
-    with booking_transaction():
+    with booking_transaction():  # the shape check reads zones: inside, not a lock of its own
+        check_requests(requests)
         booking, token = _book(get_intake(intake_token), requests, now)
         notify_booked(booking, token, now)
         db.session.commit()
@@ -252,8 +252,8 @@ def reschedule_booking(token: str, requests: Sequence[Request],
                        now: datetime | None = None) -> Booking:
     """Move a visit to new slots: the new ones or the old ones, never neither."""
     now = now or utcnow()
-    check_requests(requests)
     with booking_transaction():
+        check_requests(requests)
         booking = get_booking(token)
         if booking.status == "cancelled":
             raise BookingConflict("취소된 예약은 변경할 수 없습니다. 새로 예약해 주세요. "
