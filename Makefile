@@ -57,4 +57,4 @@ format: $(VENV)/.test-deps
 	$(PY) -m ruff format app tests config.py wsgi.py
 
 clean-db:
-	rm -f instance/onestop.db instance/onestop.db-wal instance/onestop.db-shm
+	rm -f instance/onestop.db instance/onestop.db-wal instance/onestop.db-shm instance/onestop.db.writers.lock
