@@ -117,6 +117,26 @@ def serve(target: str, url: str, workers: int, log: Path) -> tuple[subprocess.Po
     return process, base
 
 
+def worker_rss_mb(server: subprocess.Popen) -> list[float]:
+    """Resident memory of each gunicorn worker (the master's children), in MB."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
+    return sizes
+
+
+def soak(base: str, page: str, clients: int, total: int = 10_000) -> int:
+    """At least `total` more requests on the app (zones and the booking page, in turn)."""
+    sent = 0
+    while sent < total:
+        for path in ("/api/v1/zones", page):
+            run = drive(f"{base}{path}", clients, 2.0)
+            sent += int(run.rate * 2.0)
+    return sent
+
+
 def doubles(url: str) -> int:
     """Live appointments sharing an adviser and a start (the database should allow none)."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
@@ -163,6 +183,9 @@ def main() -> None:
                                           args.seconds),
             "booking page": drive(f"{app_base}{plan['page_path']}", args.clients, args.seconds),
         }
+        rss_before = worker_rss_mb(app_server)
+        soaked = soak(app_base, plan["page_path"], args.clients)
+        rss_after = worker_rss_mb(app_server)
     finally:
         for server in servers:
             server.terminate()
@@ -181,6 +204,9 @@ def main() -> None:
     refused = collections.Counter(re.findall(r"refused (\d+ \w+ \S+)", logs))
     for what, count in sorted(refused.items()):
         print(f"  refused {what}: {count}")
+    print(f"worker RSS after the runs {', '.join(f'{mb:.1f}' for mb in rss_before)} MB; "
+          f"after {soaked:,} more requests {', '.join(f'{mb:.1f}' for mb in rss_after)} MB")
+    print(f"worker_rss_growth_mb={max(a - b for a, b in zip(rss_after, rss_before, strict=True)):.1f}")
     print(f"double_bookings={found}")
     print(f"tracebacks={logs.count('Traceback')}")
     print(f"booking_p99_ms={booking.p99:.1f}")
