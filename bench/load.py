@@ -206,7 +206,8 @@ def main() -> None:
         print(f"  refused {what}: {count}")
     print(f"worker RSS after the runs {', '.join(f'{mb:.1f}' for mb in rss_before)} MB; "
           f"after {soaked:,} more requests {', '.join(f'{mb:.1f}' for mb in rss_after)} MB")
-    print(f"worker_rss_growth_mb={max(a - b for a, b in zip(rss_after, rss_before, strict=True)):.1f}")
+    growth = max(after - before for after, before in zip(rss_after, rss_before, strict=True))
+    print(f"worker_rss_growth_mb={growth:.1f}")
     print(f"double_bookings={found}")
     print(f"tracebacks={logs.count('Traceback')}")
     print(f"booking_p99_ms={booking.p99:.1f}")
