@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.booking.errors import (
     BookingConflict,
@@ -16,14 +16,14 @@ from app.booking.errors import (
 )
 from app.booking.models import Appointment, Booking, WaitlistEntry
 from app.booking.notifications import notify_booked, notify_cancelled, notify_rescheduled
-from app.booking.transactions import booking_transaction
+from app.booking.transactions import booking_transaction, commit_keeping_state
 from app.booking.waitlist import get_offer, offer_freed_slots
 from app.extensions import db
 from app.intake.services import get_intake
 from app.tokens import hash_token, new_token
 from app.types import to_local, utcnow
 from app.zones.availability import Slot, is_free
-from app.zones.models import Zone
+from app.zones.models import Adviser, Institution, Zone
 
 MAX_APPOINTMENTS = 3
 OPEN_STATUSES = ("booked", "checked_in")
@@ -122,10 +122,19 @@ def _time_is_offered(adviser_id: int, start: datetime, now: datetime,
 
 
 def _add_appointments(booking: Booking, slots: list[Slot]) -> None:
+    """The slots as appointments of the booking, their zone, adviser and institution set
+    (one read for the advisers; the zones are already loaded), so nothing reads them again."""
+    advisers = {a.id: a for a in db.session.scalars(
+        select(Adviser).where(Adviser.id.in_({slot.adviser_id for slot in slots}))
+        .options(joinedload(Adviser.institution)))}
     for slot in slots:
+        adviser = advisers[slot.adviser_id]
         booking.appointments.append(Appointment(
-            intake_id=booking.intake_id, zone_id=slot.zone_id, adviser_id=slot.adviser_id,
-            institution_id=slot.institution_id, starts_at=slot.start, ends_at=slot.end,
+            intake_id=booking.intake_id, zone=db.session.get(Zone, slot.zone_id),
+            adviser=adviser, institution=adviser.institution
+            if adviser.institution_id == slot.institution_id
+            else slot.institution_id and db.session.get(Institution, slot.institution_id),
+            starts_at=slot.start, ends_at=slot.end,
         ))
 
 
@@ -162,7 +171,7 @@ def book_visit(intake_token: str, requests: Sequence[Request],
         check_requests(requests)
         booking, token = _book(get_intake(intake_token), requests, now)
         notify_booked(booking, token, now)
-        db.session.commit()
+        commit_keeping_state()
     return booking, token
 
 
@@ -226,7 +235,7 @@ def cancel_booking(token: str, reason: str | None = None,
     now = now or utcnow()
     with booking_transaction():
         booking = cancel_visit(get_booking(token), reason, now)
-        db.session.commit()
+        commit_keeping_state()
     return booking
 
 
@@ -277,7 +286,7 @@ def reschedule_booking(token: str, requests: Sequence[Request],
         offer_freed_slots(_freed([a for a in old if (a.adviser_id, a.starts_at) not in kept]),
                           now)
         notify_rescheduled(booking, token, old, now)
-        db.session.commit()
+        commit_keeping_state()
     return booking
 
 

@@ -28,6 +28,20 @@ def booking_transaction():
             raise
 
 
+def commit_keeping_state() -> None:
+    """Commit without expiring what the transaction loaded and wrote.
+
+    The answer to a booking, a reschedule or a cancel is read from exactly these rows; with
+    the usual expiry it would read them all again in a second transaction (six statements).
+    """
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 @contextmanager
 def _writer_queue():
     """On a SQLite file, bookings of every worker queue on a flock beside it first.
