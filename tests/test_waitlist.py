@@ -116,3 +116,25 @@ def test_the_api_answers_slot_taken_for_a_slot_held_by_an_offer(app, full_day):
     assert response.status_code == 409, response.get_json()
     error = response.get_json()["error"]
     assert error["code"] == "slot_taken" and "waitlist" in error["message"]
+
+
+def test_the_api_answers_each_firms_place_in_the_queue(full_day, client):
+    day, _ = full_day
+    places = []
+    for n in (1, 2):
+        response = client.post("/api/v1/waitlist", json={
+            "intake_token": new_intake(n), "zone": "legal", "date": day.isoformat()})
+        assert response.status_code == 201
+        places.append(response.get_json()["waitlist"]["position"])
+    assert places == [1, 2]
+
+
+@pytest.mark.parametrize("offset", [-1, -400, 61, 4000])
+def test_a_waitlist_only_for_days_from_today_to_the_horizon(ctx, client, offset):
+    """A past day or one beyond the booking horizon has no free slot either, but it is no
+    full day to wait for: 422 naming `date` (it used to answer 201)."""
+    day = local_today() + timedelta(days=offset)
+    response = client.post("/api/v1/waitlist", json={
+        "intake_token": new_intake(1), "zone": "legal", "date": day.isoformat()})
+    assert response.status_code == 422
+    assert list(response.get_json()["error"]["fields"]) == ["date"]

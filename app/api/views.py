@@ -8,7 +8,7 @@ from app.api.openapi import openapi_document
 from app.api.serializers import booking_json, intake_json, slot_json, zone_json
 from app.booking.errors import BookingConflict, BookingNotFound, InvalidBooking, SlotTaken
 from app.booking.services import book_visit, cancel_booking, get_booking, reschedule_booking
-from app.booking.waitlist import join_waitlist
+from app.booking.waitlist import join_waitlist, queue_position
 from app.extensions import limiter, public_read_limit, public_write_limit
 from app.inputs import InputError, MalformedBody, load_json, parse_date, parse_id, parse_text
 from app.intake.errors import IntakeNotFound
@@ -201,4 +201,5 @@ def waitlist():
                          date=(parse_date, {}))
     entry = join_waitlist(values["intake_token"], values["zone"], values["date"])
     return jsonify({"waitlist": {"zone": values["zone"], "date": entry.day.isoformat(),
-                                 "status": entry.status}}), 201
+                                 "status": entry.status,
+                                 "position": queue_position(entry)}}), 201

@@ -3,7 +3,7 @@
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from app.booking.errors import BookingConflict, InvalidBooking
 from app.booking.models import Appointment, WaitlistEntry
@@ -11,7 +11,7 @@ from app.booking.notifications import notify_offer
 from app.extensions import db
 from app.intake.services import get_intake
 from app.tokens import hash_token, new_token
-from app.types import utcnow
+from app.types import to_local, utcnow
 from app.zones.availability import free_slots
 from app.zones.models import Zone
 
@@ -43,14 +43,29 @@ def join_waitlist(intake_token: str, zone_code: str, day: date,
         Appointment.status.in_(("booked", "checked_in"))).limit(1))
     if open_in_zone:
         raise BookingConflict("이미 이 존의 예약이 있습니다. / You already hold this zone.")
+    today = to_local(now).date()
+    if not today <= day <= today + timedelta(days=zone.horizon_days):
+        message = ("대기는 오늘부터 예약 가능 기간 안의 날에만 걸 수 있습니다. "
+                   "/ A waitlist is for a day from today to the end of the booking horizon.")
+        raise InvalidBooking(message, {"date": [message]})
     if free_slots(zone.code, day, day, now=now):
-        raise InvalidBooking(
-            "그날은 아직 빈 시간이 있습니다. 바로 예약해 주세요. "
-            "/ That day still has free slots; book one directly.", {"day": ["Not full."]})
+        message = ("그날은 아직 빈 시간이 있습니다. 바로 예약해 주세요. "
+                   "/ That day still has free slots; book one directly.")
+        raise InvalidBooking(message, {"date": [message]})
     entry = WaitlistEntry(intake_id=intake.id, zone_id=zone.id, day=day, created_at=now)
     db.session.add(entry)
     db.session.commit()
     return entry
+
+
+def queue_position(entry: WaitlistEntry) -> int:
+    """The entry's place in its zone-day's queue of firms still waiting (1 is next)."""
+    ahead = db.session.scalar(select(func.count()).select_from(WaitlistEntry).where(
+        WaitlistEntry.zone_id == entry.zone_id, WaitlistEntry.day == entry.day,
+        WaitlistEntry.status == "waiting",
+        or_(WaitlistEntry.created_at < entry.created_at,
+            and_(WaitlistEntry.created_at == entry.created_at, WaitlistEntry.id < entry.id))))
+    return ahead + 1
 
 
 def offer_freed_slots(freed: set[tuple[int, date]],
