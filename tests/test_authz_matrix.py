@@ -14,6 +14,7 @@ from app.auth.services import create_api_token
 from app.extensions import db
 from app.types import local_today
 from tests.conftest import STAFF, STAFF_PASSWORD, login
+from tests.helpers import same_page
 
 STAFF_PAGES = ("/adviser", "/admin", "/auth/profile")
 # Public API routes (API.md "Public"); every other /api route must carry a staff guard.
@@ -139,14 +140,6 @@ SEES = {
     "patent-only": {"admin"}, "legal-cancelled": {"adviser_a", "admin"},
     "finance-no-show": {"adviser_b", "admin"}, "prescreen-only": {"admin"},
 }
-
-
-def same_page(one, other) -> bool:
-    """Equal bodies but for the CSRF tokens, which carry the second they were made."""
-    def strip(response):
-        return re.sub(r'name="csrf_token"[^>]*value="[^"]+"', "", response.get_data(as_text=True))
-
-    return strip(one) == strip(other)
 
 
 def test_firm_visibility_matrix(matrix_app):

@@ -172,7 +172,7 @@ def test_an_adviser_of_another_zone_cannot_tell_the_firm_exists(app, client, boo
     login(client, staff["adviser_b"])  # finance: the firm never booked it
     page = client.get("/adviser/company/124-81-00998")
     assert page.status_code == 404
-    from tests.test_authz_matrix import same_page
+    from tests.helpers import same_page
 
     assert same_page(page, client.get("/adviser/company/0000000000"))
     assert "김담당" not in page.get_data(as_text=True)
