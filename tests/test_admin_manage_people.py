@@ -14,6 +14,7 @@ from app.auth.services import create_user
 from app.booking.models import Appointment
 from app.extensions import db
 from app.notify.models import OutboxMessage
+from app.notify.outbox import render_stored as said
 from app.types import local_today, to_local
 from app.visits.schedule import add_rotation_rule
 from app.zones.models import Adviser, Institution
@@ -151,11 +152,12 @@ def test_deactivating_an_adviser_first_reassigns_their_bookings(app, admin, book
         [notice] = db.session.scalars(select(OutboxMessage).where(
             OutboxMessage.kind == "reassigned")).all()
         visit = db.session.get(Appointment, appointment_id)
-        assert notice.recipient == visit.booking.intake.email and notice.ics is None
-        assert "상담위원 변경" in notice.subject and "Your adviser has changed" in notice.subject
-        assert "이대리" in notice.body_text and "이전 상담위원: 김정의" in notice.body_text
-        assert f"{to_local(start):%H:%M}" in notice.body_text and "이대리" in notice.body_html
-        assert f"일정: {to_local(start):%Y년 %-m월 %-d일}" in notice.body_text  # the day, too
+        assert notice.recipient == visit.booking.intake.email and said(notice).ics is None
+        subject = said(notice).subject
+        assert "상담위원 변경" in subject and "Your adviser has changed" in subject
+        assert "이대리" in said(notice).text and "이전 상담위원: 김정의" in said(notice).text
+        assert f"{to_local(start):%H:%M}" in said(notice).text and "이대리" in said(notice).html
+        assert f"일정: {to_local(start):%Y년 %-m월 %-d일}" in said(notice).text  # the day, too
 
     assert "앞으로 예약된 상담이 없습니다" in admin.get(
         f"/admin/advisers/{lawyer}/deactivate").get_data(as_text=True)

@@ -13,6 +13,7 @@ from app.booking.services import cancel_booking
 from app.booking.waitlist import join_waitlist
 from app.extensions import db
 from app.notify.models import OutboxMessage
+from app.notify.outbox import render_stored as said
 from app.types import utcnow
 from app.zones.availability import free_slots
 from tests.conftest import login
@@ -32,7 +33,7 @@ def reminded(app) -> tuple[int, str]:
         with time_machine.travel(due + timedelta(minutes=1), tick=False):
             send_reminders()
         [reminder] = messages("reminder")
-        url = re.search(r"http://\S+/booking/confirm/\S+", reminder.body_text).group(0)
+        url = re.search(r"http://\S+/booking/confirm/\S+", said(reminder).text).group(0)
         return booking.id, path_of(url)
 
 
@@ -60,7 +61,7 @@ def test_the_reminder_link_cancels_the_visit_and_says_so_by_mail(app, client):
     assert "취소된 예약" in client.get(path).get_data(as_text=True)
     with app.app_context():
         [notice] = messages("cancelled")
-        assert "출장" in notice.body_text and "METHOD:CANCEL" in notice.ics
+        assert "출장" in said(notice).text and "METHOD:CANCEL" in said(notice).ics
 
 
 def test_a_get_changes_nothing_and_a_wrong_link_is_404(app, client):
@@ -81,7 +82,7 @@ def offered(app) -> tuple[str, WaitlistEntry]:
         cancel_booking(taken[0][1])
         [offer] = messages("offer")
         entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.status == "offered"))
-        url = re.search(r"http://\S+/booking/offer/\S+", offer.body_text).group(0)
+        url = re.search(r"http://\S+/booking/offer/\S+", said(offer).text).group(0)
         return path_of(url), entry
 
 

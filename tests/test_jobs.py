@@ -18,6 +18,7 @@ from app.intake.errors import IntakeNotFound
 from app.intake.jobs import PERSONAL_FIELDS
 from app.intake.models import Intake
 from app.intake.services import get_intake
+from app.notify.outbox import render_stored as said
 from app.types import local_datetime, to_local, utcnow
 from app.visits.jobs import mark_no_shows, send_agendas
 from app.zones.availability import free_slots
@@ -42,8 +43,8 @@ def test_the_reminder_goes_out_once_the_day_before_at_its_hour(ctx):
     with at(due + timedelta(hours=6)):
         assert send_reminders() == 0
     [reminder] = messages("reminder")
-    assert reminder.recipient == "firm1@example.com" and "내일 방문 안내" in reminder.subject
-    assert "http://127.0.0.1:5000/booking/confirm/" in reminder.body_text
+    assert reminder.recipient == "firm1@example.com" and "내일 방문 안내" in said(reminder).subject
+    assert "http://127.0.0.1:5000/booking/confirm/" in said(reminder).text
     assert appointment.reminded_at == due + timedelta(minutes=1)
     assert booking.reminder_token_hash is not None
 
@@ -87,8 +88,8 @@ def test_each_adviser_gets_the_days_agenda_once_from_its_hour(ctx):
         assert send_agendas() == 0
     [agenda] = messages("agenda")
     assert agenda.recipient == booking.appointments[0].adviser.user.email
-    assert "알림기업 1" in agenda.body_text and "오늘의 상담 일정" in agenda.subject
-    assert f"/adviser/?day={day.isoformat()}" in agenda.body_text
+    assert "알림기업 1" in said(agenda).text and "오늘의 상담 일정" in said(agenda).subject
+    assert f"/adviser/?day={day.isoformat()}" in said(agenda).text
 
 
 def test_the_weekly_summary_goes_to_each_admin_once_with_counts_only(ctx):
@@ -106,8 +107,8 @@ def test_the_weekly_summary_goes_to_each_admin_once_with_counts_only(ctx):
         assert send_weekly_summary() == 0
     [summary] = messages("weekly")
     assert summary.recipient == "admin@onestop.local"
-    assert "사전문진 접수: 2건" in summary.body_text and "새 예약: 2건" in summary.body_text
-    assert "알림기업" not in summary.body_text and "firm1" not in summary.body_text
+    assert "사전문진 접수: 2건" in said(summary).text and "새 예약: 2건" in said(summary).text
+    assert "알림기업" not in said(summary).text and "firm1" not in said(summary).text
 
 
 def counts() -> dict:

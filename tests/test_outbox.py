@@ -15,6 +15,7 @@ from app.extensions import db
 from app.intake.services import submit_intake
 from app.notify.models import OutboxMessage
 from app.notify.outbox import enqueue, prune_outbox, resend, status_counts
+from app.notify.outbox import render_stored as said
 from app.notify.relay import relay_outbox
 from app.types import local_today, utcnow
 from app.zones.availability import free_slots
@@ -52,7 +53,7 @@ def messages(kind: str | None = None) -> list[OutboxMessage]:
 
 
 def calendars(message: OutboxMessage) -> list[Calendar]:
-    return Calendar.from_ical(message.ics, multiple=True)
+    return Calendar.from_ical(said(message).ics, multiple=True)
 
 
 def events(calendar: Calendar) -> list:
@@ -66,12 +67,13 @@ def test_a_booking_writes_one_confirmation_with_link_and_calendar(ctx):
     assert message.kind == "booked" and message.status == "pending"
     assert message.recipient == "firm1@example.com"
     assert message.dedupe_key == f"booking:{booking.id}:booked"
-    assert "방문 예약 확정" in message.subject and "Your visit is booked" in message.subject
+    subject = said(message).subject
+    assert "방문 예약 확정" in subject and "Your visit is booked" in subject
     # Korean first, English below; the private link is absolute.
-    text = message.body_text
+    text = said(message).text
     assert text.index("안녕하세요") < text.index("Dear 담당자1")
     assert f"http://127.0.0.1:5000/booking/{token}" in text
-    assert f'href="http://127.0.0.1:5000/booking/{token}"' in message.body_html
+    assert f'href="http://127.0.0.1:5000/booking/{token}"' in said(message).html
     [calendar] = calendars(message)
     assert calendar["METHOD"] == "PUBLISH"
     [event] = events(calendar)
@@ -87,7 +89,7 @@ def test_the_base_url_of_links_is_a_setting(app):
     with app.app_context():
         _, token = book()
         [message] = messages()
-    assert f"https://onestop.example.kr/centre/booking/{token}" in message.body_text
+        assert f"https://onestop.example.kr/centre/booking/{token}" in said(message).text
 
 
 def test_a_refused_booking_writes_no_message(ctx):
@@ -105,8 +107,8 @@ def test_a_cancellation_cancels_the_same_events_with_a_higher_sequence(ctx):
     cancel_booking(token, "일정이 바뀌었습니다")
     cancel_booking(token)  # twice: nothing more
     booked, cancelled = messages()
-    assert cancelled.kind == "cancelled" and "예약 취소" in cancelled.subject
-    assert "일정이 바뀌었습니다" in cancelled.body_text
+    assert cancelled.kind == "cancelled" and "예약 취소" in said(cancelled).subject
+    assert "일정이 바뀌었습니다" in said(cancelled).text
     [calendar] = calendars(cancelled)
     assert calendar["METHOD"] == "CANCEL"
     [event] = events(calendar)
@@ -129,7 +131,7 @@ def test_a_reschedule_cancels_the_old_events_and_publishes_the_new(ctx):
     [new_event] = events(publish)
     assert new_event.decoded("DTSTART") == later.start
     assert new_event["UID"] != f"appointment-{old.id}@onestop"
-    assert f"/booking/{token}" in change.body_text and "이전 일정" in change.body_text
+    assert f"/booking/{token}" in said(change).text and "이전 일정" in said(change).text
 
 
 def test_enqueue_writes_a_dedupe_key_once_and_skips_nobody(ctx):
@@ -151,20 +153,20 @@ def test_a_freed_slot_mails_the_offer_and_an_expired_one_mails_the_next(ctx):
     cancel_booking(booked[0][1])
     [offer] = messages("offer")
     assert offer.recipient == "firm1@example.com"
-    assert "http://127.0.0.1:5000/booking/offer/" in offer.body_text
+    assert "http://127.0.0.1:5000/booking/offer/" in said(offer).text
     first = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.status == "offered"))
     with time_machine.travel(first.offer_expires_at + timedelta(seconds=1), tick=False):
         [(entry, token)] = expire_offers()
     second = messages("offer")[1]
     assert second.recipient == "firm2@example.com"
-    assert f"/booking/offer/{token}" in second.body_text
+    assert f"/booking/offer/{token}" in said(second).text
 
 
 def test_prune_blanks_every_old_message_and_keeps_their_keys(ctx):
     for n in range(4):
         book(n, slot_index=0)
     sent, failed, dead, pending = messages()
-    recent = enqueue("test:recent", "recent@example.com", "booked", {
+    recent_id = enqueue("test:recent", "recent@example.com", "booked", {
         "company": "A", "contact": "B", "visit_date": local_today(), "appointments": [],
         "manage_url": "x", "calendar_url": "y"}, now=utcnow() + timedelta(days=100))
     sent.status, failed.status, dead.status = "sent", "failed", "dead"
@@ -174,10 +176,11 @@ def test_prune_blanks_every_old_message_and_keeps_their_keys(ctx):
         assert prune_outbox() == 4
         assert prune_outbox() == 0
     db.session.expire_all()
+    recent = db.session.get(OutboxMessage, recent_id)
     for message in (sent, failed, dead, pending):
         assert (message.recipient, message.subject, message.body_text) == ("", "", "")
         assert message.body_html is None and message.ics is None and message.erased
-        assert message.dedupe_key.endswith(":booked")
+        assert message.content is None and message.dedupe_key.endswith(":booked")
     assert failed.last_error is None
     # A message that never went out does not keep its body for ever, nor waits to go out empty.
     assert pending.status == "dead" and "OUTBOX_KEEP_DAYS" in pending.last_error

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.notify.models import OutboxMessage
+from app.notify.outbox import render_stored as said
 from app.notify.relay import relay_outbox
 from app.notify.scheduler import in_process_wanted, refusals, start_in_process
 from config import DevelopmentConfig, ProductionConfig, TestingConfig
@@ -47,7 +48,7 @@ def test_in_production_the_relay_leaves_messages_pending_and_logs_the_refusal_on
             assert relay_outbox() == {}
         [row] = db.session.scalars(select(OutboxMessage))
         assert (row.status, row.attempts, row.claimed_until) == ("pending", 0, None)
-        recipient, subject = row.recipient, row.subject
+        recipient, subject = row.recipient, said(row).subject
     [record] = [r for r in caplog.records if r.name == "app.notify.relay"]
     assert record.levelno == logging.ERROR and "MAIL_SERVER" in record.getMessage()
     assert recipient not in caplog.text and subject not in caplog.text

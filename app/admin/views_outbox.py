@@ -7,7 +7,14 @@ from app.admin.blueprint import bp
 from app.auth.audit import record_change
 from app.auth.decorators import staff_required
 from app.inputs import as_id
-from app.notify.outbox import STATUSES, MessageNotFound, list_messages, resend, status_counts
+from app.notify.outbox import (
+    STATUSES,
+    MessageNotFound,
+    list_messages,
+    resend,
+    status_counts,
+    subject_of,
+)
 from app.paging import page_numbers
 
 PER_PAGE = 100
@@ -23,8 +30,10 @@ def outbox():
     counts = status_counts()
     page, pages = page_numbers(counts[status] if status else sum(counts.values()),
                                request.args.get("page", 1, type=as_id), PER_PAGE)
-    return render_template("admin/outbox.html", messages=list_messages(status, PER_PAGE, page),
-                           counts=counts, status=status, statuses=STATUSES, page=page,
+    messages = list_messages(status, PER_PAGE, page)
+    return render_template("admin/outbox.html", messages=messages,
+                           subjects={m.id: subject_of(m) for m in messages}, counts=counts,
+                           status=status, statuses=STATUSES, page=page,
                            pages=pages)
 
 

@@ -14,8 +14,8 @@ from flask import current_app
 
 from app.booking.models import Appointment, Booking, WaitlistEntry
 from app.extensions import db
-from app.notify.ics import CalendarEvent, visit_calendar
-from app.notify.outbox import enqueue, public_url
+from app.notify.ics import CalendarEvent
+from app.notify.outbox import CalendarFile, enqueue, public_url
 from app.types import to_local, utcnow
 from app.zones.models import Adviser
 
@@ -52,9 +52,10 @@ def calendar_events(appointments: Sequence[Appointment]) -> list[CalendarEvent]:
     ]
 
 
-def _calendar(appointments: Sequence[Appointment], cancelled: bool, now: datetime) -> bytes:
-    return visit_calendar(calendar_events(appointments), cancelled=cancelled,
-                          sequence=1 if cancelled else 0, stamp=now)
+def _calendar(appointments: Sequence[Appointment], cancelled: bool,
+              now: datetime) -> CalendarFile:
+    return CalendarFile(calendar_events(appointments), cancelled=cancelled,
+                        sequence=1 if cancelled else 0, stamp=now)
 
 
 def _ids(appointments: Sequence[Appointment]) -> str:
@@ -75,7 +76,7 @@ def notify_booked(booking: Booking, token: str, now: datetime | None = None) -> 
     enqueue(f"booking:{booking.id}:booked", booking.intake.email, "booked",
             {**_visit(booking, live), "manage_url": public_url("booking.manage", token=token),
              "calendar_url": public_url("booking.calendar", token=token)},
-            ics=_calendar(live, False, now), now=now)
+            calendars=[_calendar(live, False, now)], now=now)
 
 
 def notify_cancelled(booking: Booking, cancelled: Sequence[Appointment],
@@ -88,7 +89,7 @@ def notify_cancelled(booking: Booking, cancelled: Sequence[Appointment],
             "cancelled", {**_visit(booking, cancelled), "reason": booking.cancel_reason or "",
                           "whole_visit": booking.status == "cancelled",
                           "restart_url": public_url("intake.start")},
-            ics=_calendar(cancelled, True, now), now=now)
+            calendars=[_calendar(cancelled, True, now)], now=now)
 
 
 def notify_rescheduled(booking: Booking, token: str, old: Sequence[Appointment],
@@ -100,7 +101,7 @@ def notify_rescheduled(booking: Booking, token: str, old: Sequence[Appointment],
             {**_visit(booking, live), "old": [appointment_values(a) for a in old],
              "manage_url": public_url("booking.manage", token=token),
              "calendar_url": public_url("booking.calendar", token=token)},
-            ics=_calendar(old, True, now) + _calendar(live, False, now), now=now)
+            calendars=[_calendar(old, True, now), _calendar(live, False, now)], now=now)
 
 
 def notify_reassigned(appointment: Appointment, old_adviser: Adviser,

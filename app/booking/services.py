@@ -1,12 +1,12 @@
 """Booking a visit, reading it back, cancelling and rescheduling it: all or nothing."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.booking.errors import (
     BookingConflict,
@@ -19,7 +19,8 @@ from app.booking.notifications import notify_booked, notify_cancelled, notify_re
 from app.booking.transactions import booking_transaction, commit_keeping_state
 from app.booking.waitlist import get_offer, offer_freed_slots
 from app.extensions import db
-from app.intake.services import get_intake
+from app.intake.models import Intake
+from app.intake.services import get_intake_with
 from app.tokens import hash_token, new_token
 from app.types import to_local, utcnow
 from app.zones.availability import Slot, is_free
@@ -66,12 +67,12 @@ def check_requests(requests: Sequence[Request]) -> dict[str, Zone]:
     return zones
 
 
-def _lock_slots(requests: Sequence[Request], now: datetime,
+def _lock_slots(requests: Sequence[Request], zones: dict[str, Zone], now: datetime,
                 ignore: Sequence[int] = (), offer_holder: int | None = None) -> list[Slot]:
     """The free slot behind each request, or SlotTaken / InvalidBooking naming the first miss."""
     slots = []
     for request in requests:
-        slot = is_free(request.zone, request.adviser_id, request.start, now=now,
+        slot = is_free(zones[request.zone], request.adviser_id, request.start, now=now,
                        ignore_appointment_ids=ignore, offer_holder=offer_holder)
         if slot is None:
             if _time_is_offered(request.adviser_id, request.start, now, offer_holder):
@@ -121,7 +122,7 @@ def _time_is_offered(adviser_id: int, start: datetime, now: datetime,
     return db.session.scalar(query.limit(1)) is not None
 
 
-def _add_appointments(booking: Booking, slots: list[Slot]) -> None:
+def _add_appointments(booking: Booking, slots: list[Slot], zones: dict[str, Zone]) -> None:
     """The slots as appointments of the booking, their zone, adviser and institution set
     (one read for the advisers; the zones are already loaded), so nothing reads them again."""
     advisers = {a.id: a for a in db.session.scalars(
@@ -130,7 +131,7 @@ def _add_appointments(booking: Booking, slots: list[Slot]) -> None:
     for slot in slots:
         adviser = advisers[slot.adviser_id]
         booking.appointments.append(Appointment(
-            intake_id=booking.intake_id, zone=db.session.get(Zone, slot.zone_id),
+            intake_id=booking.intake_id, zone=zones[slot.zone],
             adviser=adviser, institution=adviser.institution
             if adviser.institution_id == slot.institution_id
             else slot.institution_id and db.session.get(Institution, slot.institution_id),
@@ -154,13 +155,11 @@ def flush_or_explain() -> None:
             "/ That time was just taken; please choose another.") from error
 
 
-def _open_zone_codes(intake_id: int, exclude_booking_id: int | None = None) -> set[str]:
-    query = (select(Zone.code).join(Appointment, Appointment.zone_id == Zone.id)
-             .where(Appointment.intake_id == intake_id,
-                    Appointment.status.in_(OPEN_STATUSES)))
-    if exclude_booking_id is not None:
-        query = query.where(Appointment.booking_id != exclude_booking_id)
-    return set(db.session.scalars(query))
+def _open_zone_codes(intake_id: int) -> set[str]:
+    """The zones in which the firm holds an open appointment."""
+    return set(db.session.scalars(
+        select(Zone.code).join(Appointment, Appointment.zone_id == Zone.id)
+        .where(Appointment.intake_id == intake_id, Appointment.status.in_(OPEN_STATUSES))))
 
 
 def book_visit(intake_token: str, requests: Sequence[Request],
@@ -168,8 +167,9 @@ def book_visit(intake_token: str, requests: Sequence[Request],
     """Book one visit for a pre-screen: every appointment or none. Returns it and its token."""
     now = now or utcnow()
     with booking_transaction():  # the shape check reads zones: inside, not a lock of its own
-        check_requests(requests)
-        booking, token = _book(get_intake(intake_token), requests, now)
+        zones = check_requests(requests)
+        intake, held = get_intake_with(intake_token, _holds_zone(Intake.id, zones.values()))
+        booking, token = _book(intake, requests, zones, now, held=held)
         notify_booked(booking, token, now)
         commit_keeping_state()
     return booking, token
@@ -182,41 +182,71 @@ def accept_offer(offer_token: str, now: datetime | None = None) -> tuple[Booking
         entry = get_offer(offer_token, now)
         zone = db.session.get(Zone, entry.zone_id)
         request = Request(zone.code, entry.offered_adviser_id, entry.offered_start)
-        booking, token = _book(entry.intake, [request], now, offer_holder=entry.id)
+        booking, token = _book(entry.intake, [request], {zone.code: zone}, now,
+                               offer_holder=entry.id)
         entry.status = "accepted"
         notify_booked(booking, token, now)
         db.session.commit()
     return booking, token
 
 
-def _book(intake, requests: Sequence[Request], now: datetime,
-          offer_holder: int | None = None) -> tuple[Booking, str]:
-    """The shared body of booking: conflicts, free slots, rows; flushes, no commit."""
-    held = _open_zone_codes(intake.id) & {r.zone for r in requests}
-    if held:
-        raise BookingConflict(
-            f"이미 예약된 존입니다: {', '.join(sorted(held))}. 기존 예약을 변경해 주세요. "
-            "/ You already hold a booking in this zone; reschedule it instead.")
-    slots = _lock_slots(requests, now, offer_holder=offer_holder)
+def _book(intake: Intake, requests: Sequence[Request], zones: dict[str, Zone], now: datetime,
+          offer_holder: int | None = None, held: bool | None = None) -> tuple[Booking, str]:
+    """The shared body of booking: conflicts, free slots, rows; flushes, no commit.
+
+    `held` says whether the firm already holds one of the zones, when the caller read it
+    with the pre-screen; the unique index is the guarantee, this is the friendly message.
+    """
+    if held is None or held:
+        _refuse_held_zones(_open_zone_codes(intake.id) & set(zones))
+    slots = _lock_slots(requests, zones, now, offer_holder=offer_holder)
     token, digest = new_token()
-    booking = Booking(token_hash=digest, intake_id=intake.id,
+    booking = Booking(token_hash=digest, intake=intake, appointments=[],
                       visit_date=to_local(slots[0].start).date(), created_at=now)
     db.session.add(booking)
-    _add_appointments(booking, slots)
+    _add_appointments(booking, slots, zones)
     flush_or_explain()
     return booking, token
 
 
+def _refuse_held_zones(held: set[str]) -> None:
+    if held:
+        raise BookingConflict(
+            f"이미 예약된 존입니다: {', '.join(sorted(held))}. 기존 예약을 변경해 주세요. "
+            "/ You already hold a booking in this zone; reschedule it instead.")
+
+
+def _holds_zone(intake_id, zones: Iterable[Zone], booking_id=None):
+    """Whether the firm holds an open appointment in one of the zones (outside a booking):
+    an EXISTS to read together with the pre-screen or the booking."""
+    query = exists().where(Appointment.intake_id == intake_id,
+                           Appointment.status.in_(OPEN_STATUSES),
+                           Appointment.zone_id.in_([zone.id for zone in zones]))
+    if booking_id is not None:
+        query = query.where(Appointment.booking_id != booking_id)
+    return query
+
+
 def get_booking(token: str) -> Booking:
     """The booking behind a private token; BookingNotFound if none."""
-    booking = db.session.scalar(
-        select(Booking).where(Booking.token_hash == hash_token(token))
-        .options(selectinload(Booking.appointments).selectinload(Appointment.adviser),
-                 selectinload(Booking.appointments).selectinload(Appointment.zone),
-                 selectinload(Booking.appointments).selectinload(Appointment.institution)))
-    if booking is None:
-        raise BookingNotFound("예약을 찾을 수 없습니다. / No booking has this link.")
+    booking, _ = _get_booking_with(token, None)
     return booking
+
+
+def _get_booking_with(token: str, value) -> tuple[Booking, object]:
+    """The booking with its pre-screen and appointments (their zone, adviser, institution)
+    in one statement, and one more value read with it; BookingNotFound if none."""
+    query = select(Booking, value) if value is not None else select(Booking)
+    row = db.session.execute(
+        query.where(Booking.token_hash == hash_token(token))
+        .options(joinedload(Booking.intake),
+                 joinedload(Booking.appointments).joinedload(Appointment.adviser),
+                 joinedload(Booking.appointments).joinedload(Appointment.zone),
+                 joinedload(Booking.appointments).joinedload(Appointment.institution))
+    ).unique().first()
+    if row is None:
+        raise BookingNotFound("예약을 찾을 수 없습니다. / No booking has this link.")
+    return row[0], row[1] if value is not None else None
 
 
 def _started(booking: Booking, now: datetime) -> bool:
@@ -262,24 +292,24 @@ def reschedule_booking(token: str, requests: Sequence[Request],
     """Move a visit to new slots: the new ones or the old ones, never neither."""
     now = now or utcnow()
     with booking_transaction():
-        check_requests(requests)
-        booking = get_booking(token)
+        zones = check_requests(requests)
+        booking, held = _get_booking_with(token, _holds_zone(
+            Booking.intake_id, zones.values(), booking_id=Booking.id))
         if booking.status == "cancelled":
             raise BookingConflict("취소된 예약은 변경할 수 없습니다. 새로 예약해 주세요. "
                                   "/ A cancelled booking cannot be rescheduled; book anew.")
         if _started(booking, now):
             raise BookingConflict("이미 시작된 방문은 변경할 수 없습니다. "
                                   "/ A visit that has begun cannot be rescheduled.")
-        held = _open_zone_codes(booking.intake_id, exclude_booking_id=booking.id)
-        if held & {r.zone for r in requests}:
+        if held:
             raise BookingConflict(
                 "다른 예약에서 이미 그 존을 예약하셨습니다. / Another booking holds that zone.")
         old = [a for a in booking.appointments if a.status == "booked"]
-        slots = _lock_slots(requests, now, ignore=[a.id for a in old])
+        slots = _lock_slots(requests, zones, now, ignore=[a.id for a in old])
         for appointment in old:
             appointment.status, appointment.cancelled_at = "cancelled", now
         db.session.flush()  # the old rows leave the unique indexes before the new ones arrive
-        _add_appointments(booking, slots)
+        _add_appointments(booking, slots, zones)
         booking.visit_date = to_local(slots[0].start).date()
         flush_or_explain()
         kept = {(s.adviser_id, s.start) for s in slots}

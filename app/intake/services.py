@@ -1,9 +1,10 @@
 """Submitting a pre-screen, routing it to zones, and reading it back by its token."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -114,13 +115,22 @@ def add_intake(values: dict, now: datetime | None = None,
 
 def get_intake(token: str) -> Intake:
     """The pre-screen behind a private token; IntakeNotFound if none (or it was erased)."""
-    intake = db.session.scalar(
-        select(Intake).where(Intake.token_hash == hash_token(token))
-        .options(selectinload(Intake.needs))
-    )
-    if intake is None or intake.purged_at is not None:
-        raise IntakeNotFound("사전문진을 찾을 수 없습니다. / No pre-screen has this link.")
+    intake, _ = get_intake_with(token, None, needs=True)
     return intake
+
+
+def get_intake_with(token: str, value: ColumnElement | None, *,
+                    needs: bool = False) -> tuple[Intake, Any]:
+    """The pre-screen behind a private token and one more value read in the same statement
+    (a booking asks whether the firm holds a zone already); IntakeNotFound as get_intake."""
+    query = select(Intake, value) if value is not None else select(Intake)
+    query = query.where(Intake.token_hash == hash_token(token))
+    if needs:
+        query = query.options(selectinload(Intake.needs))
+    row = db.session.execute(query).first()
+    if row is None or row[0].purged_at is not None:
+        raise IntakeNotFound("사전문진을 찾을 수 없습니다. / No pre-screen has this link.")
+    return row[0], row[1] if value is not None else None
 
 
 def need_choices(needs: list[Need]) -> list[tuple[str, str]]:

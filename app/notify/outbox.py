@@ -1,19 +1,28 @@
-"""The outbox: a message is rendered and written as a row in the caller's transaction.
+"""The outbox: a message is written as a row in the caller's transaction, rendered later.
+
+The row records what to say (the template, its values and the calendar entries, as JSON in
+`content`); the relay renders subject, bodies and calendar files when it sends, outside any
+write transaction, and keeps what it rendered on the row. So a booking holds the write lock
+for one INSERT, not for template rendering and iCalendar serialisation.
 
 Templates come in pairs, `templates/notify/<name>.txt` and `.html`; the first line of the
 text template is the subject, then one blank line, then the body. Links in a message are
 absolute, made from PUBLIC_BASE_URL by `public_url`, because a mail is read far from here.
 """
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from sqlalchemy import case, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
+from app.notify.ics import CalendarEvent, visit_calendar
 from app.notify.models import OutboxMessage
 from app.types import utcnow
 
@@ -28,43 +37,122 @@ def public_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+def _message_values(context: dict) -> dict:
+    return {"center_name": current_app.config["CENTER_NAME"],
+            "center_name_en": current_app.config["CENTER_NAME_EN"],
+            "center_address": current_app.config["CENTER_ADDRESS"],
+            "home_url": current_app.config["PUBLIC_BASE_URL"], **context}
+
+
 def render_message(template: str, context: dict) -> tuple[str, str, str]:
     """Subject, text body and HTML body of `templates/notify/<template>.txt|.html`."""
-    values = {"center_name": current_app.config["CENTER_NAME"],
-              "center_name_en": current_app.config["CENTER_NAME_EN"],
-              "center_address": current_app.config["CENTER_ADDRESS"],
-              "home_url": current_app.config["PUBLIC_BASE_URL"], **context}
+    values = _message_values(context)
     text = render_template(f"notify/{template}.txt", **values)
     subject, _, body = text.lstrip("\n").partition("\n")
     html = render_template(f"notify/{template}.html", subject=subject.strip(), **values)
     return subject.strip(), body.strip("\n") + "\n", html
 
 
-def enqueue(dedupe_key: str, recipient: str | None, template: str, context: dict, *,
-            ics: bytes | None = None, now: datetime | None = None) -> OutboxMessage | None:
-    """Write one message to the outbox in the caller's transaction (flushes, never commits).
+@dataclass(frozen=True)
+class CalendarFile:
+    """One VCALENDAR attached to a message: its events, published or cancelled."""
 
-    Returns the new row, or None when there is nobody to write to or a message with this
-    dedupe key exists already (so a job that runs twice writes once). `ics` may hold several
-    VCALENDAR objects one after another; each becomes its own attachment.
+    events: Sequence[CalendarEvent]
+    cancelled: bool
+    sequence: int
+    stamp: datetime
+
+    def to_ical(self) -> bytes:
+        """The file itself."""
+        return visit_calendar(list(self.events), cancelled=self.cancelled,
+                              sequence=self.sequence, stamp=self.stamp)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message as it is (or was) sent."""
+
+    subject: str
+    text: str
+    html: str | None
+    ics: str | None
+
+
+def _tagged(value):
+    """JSON for the values messages carry: dates and aware datetimes keep their type."""
+    if isinstance(value, datetime):
+        if isinstance(value.tzinfo, ZoneInfo):  # a local time stays in its zone (DST and all)
+            return {"$datetime": value.isoformat(), "zone": value.tzinfo.key}
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    raise TypeError(f"a message value must be JSON, a date or a datetime, not {type(value)}")
+
+
+def _untagged(item: dict):
+    if item.keys() == {"$datetime"}:
+        return datetime.fromisoformat(item["$datetime"])
+    if item.keys() == {"$datetime", "zone"}:
+        return datetime.fromisoformat(item["$datetime"]).astimezone(ZoneInfo(item["zone"]))
+    if item.keys() == {"$date"}:
+        return date.fromisoformat(item["$date"])
+    return item
+
+
+def _content(context: dict, calendars: Sequence[CalendarFile]) -> str:
+    return json.dumps({"context": context, "calendars": [asdict(c) for c in calendars]},
+                      default=_tagged, ensure_ascii=False, separators=(",", ":"))
+
+
+def render_stored(message: OutboxMessage) -> Rendered:
+    """What the message says: rendered from its recorded content if it was not sent yet."""
+    if message.content is None:
+        return Rendered(message.subject, message.body_text, message.body_html, message.ics)
+    return render_content(message.kind, message.content)
+
+
+def subject_of(message: OutboxMessage) -> str | None:
+    """The subject as it is (or will be) sent; None when the message cannot be rendered (the
+    relay has recorded why as its last error)."""
+    if message.content is None:
+        return message.subject
+    try:
+        values = _message_values(json.loads(message.content, object_hook=_untagged)["context"])
+        text = render_template(f"notify/{message.kind}.txt", **values)
+    except Exception:  # shown on the outbox page, which must list a broken message too
+        return None
+    return text.lstrip("\n").partition("\n")[0].strip()[:300]
+
+
+def render_content(template: str, content: str) -> Rendered:
+    """Subject, bodies and calendar files from a row's recorded content."""
+    stored = json.loads(content, object_hook=_untagged)
+    subject, text, html = render_message(template, stored["context"])
+    files = [CalendarFile(events=[CalendarEvent(**event) for event in c.pop("events")], **c)
+             for c in stored["calendars"]]
+    ics = b"".join(f.to_ical() for f in files).decode("utf-8") if files else None
+    return Rendered(subject[:300], text, html, ics)
+
+
+def enqueue(dedupe_key: str, recipient: str | None, template: str, context: dict, *,
+            calendars: Sequence[CalendarFile] = (), now: datetime | None = None) -> int | None:
+    """Write one message to the outbox in the caller's transaction (never commits).
+
+    Returns the new row's id, or None when there is nobody to write to or a message with
+    this dedupe key exists already (so a job that runs twice writes once; another process
+    writing the same key meanwhile is caught by the same INSERT ... ON CONFLICT DO NOTHING).
+    Each of `calendars` becomes its own attachment.
     """
     if not recipient:
         return None
-    exists = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
-    if db.session.scalar(exists) is not None:
-        return None
-    subject, text, html = render_message(template, context)
     now = now or utcnow()
-    message = OutboxMessage(
-        dedupe_key=dedupe_key, kind=template, recipient=recipient, subject=subject[:300],
-        body_text=text, body_html=html, ics=ics.decode("utf-8") if ics else None,
-        status="pending", attempts=0, next_attempt_at=now, created_at=now)
-    try:
-        with db.session.begin_nested():  # another process may write the same key meanwhile
-            db.session.add(message)
-    except IntegrityError:
-        return None
-    return message
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.session.get_bind().dialect.name]
+    statement = dialect.insert(OutboxMessage).values(
+        dedupe_key=dedupe_key, kind=template, recipient=recipient, subject="", body_text="",
+        content=_content(context, calendars), status="pending", attempts=0,
+        next_attempt_at=now, created_at=now,
+    ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxMessage.id)
+    return db.session.execute(statement).scalar()
 
 
 def list_messages(status: str | None = None, limit: int = 100,
@@ -120,8 +208,8 @@ EXPIRED = "보관 기간 안에 보내지 못해 지웠습니다 / not sent with
 
 
 def prune_outbox(now: datetime | None = None) -> int:
-    """Blank the address, subject, bodies, calendar and last error of every message older than
-    OUTBOX_KEEP_DAYS, whatever its status; commits. Returns how many were blanked.
+    """Blank the address, subject, bodies, content, calendar and last error of every message
+    older than OUTBOX_KEEP_DAYS, whatever its status; commits. Returns how many were blanked.
 
     The rows stay (their dedupe keys still stop a second sending). A message still pending
     then never went out and never will: it becomes dead, so the relay cannot send an empty
@@ -135,7 +223,7 @@ def prune_outbox(now: datetime | None = None) -> int:
         update(OutboxMessage)
         .where(OutboxMessage.created_at < cutoff, or_(OutboxMessage.recipient != "", pending),
                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
-        .values(recipient="", body_text="", body_html=None, ics=None, subject="",
+        .values(recipient="", body_text="", body_html=None, ics=None, subject="", content=None,
                 status=case((pending, "dead"), else_=OutboxMessage.status),
                 last_error=case((pending, EXPIRED), else_=None), claimed_until=None)
         .execution_options(synchronize_session=False))

@@ -13,7 +13,7 @@ import random
 import re
 import smtplib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -23,7 +23,7 @@ from sqlalchemy import or_, select, update
 
 from app.extensions import db, mail
 from app.notify.models import OutboxMessage
-from app.notify.outbox import prune_outbox
+from app.notify.outbox import prune_outbox, render_content
 from app.notify.scheduler import ScheduledJob
 from app.types import utcnow
 
@@ -43,16 +43,33 @@ SETTINGS = {
 
 @dataclass(frozen=True)
 class Claimed:
-    """The values of one claimed row, read before the transaction ends."""
+    """The values of one claimed row, read before the transaction ends.
+
+    `content` is what to say while the message was never rendered; `fresh` marks a copy the
+    relay has just rendered from it, which `_finish` keeps on the row.
+    """
 
     id: int
     dedupe_key: str
     recipient: str
+    kind: str
+    content: str | None
     subject: str
     body_text: str
     body_html: str | None
     ics: str | None
     attempts: int
+    fresh: bool = False
+
+
+def rendered(claimed: Claimed) -> Claimed:
+    """The claimed message with its subject, bodies and calendar files rendered (once: a row
+    keeps what was rendered, so a retry sends the very same message)."""
+    if claimed.content is None:
+        return claimed
+    message = render_content(claimed.kind, claimed.content)
+    return replace(claimed, subject=message.subject, body_text=message.text,
+                   body_html=message.html, ics=message.ics, fresh=True)
 
 
 def _due(now: datetime):
@@ -74,9 +91,10 @@ def claim_next(now: datetime, lease: timedelta) -> Claimed | None:
         db.session.commit()
         return None
     row = db.session.execute(select(
-        OutboxMessage.id, OutboxMessage.dedupe_key, OutboxMessage.recipient,
-        OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html,
-        OutboxMessage.ics, OutboxMessage.attempts).where(OutboxMessage.id == claimed_id)).one()
+        OutboxMessage.id, OutboxMessage.dedupe_key, OutboxMessage.recipient, OutboxMessage.kind,
+        OutboxMessage.content, OutboxMessage.subject, OutboxMessage.body_text,
+        OutboxMessage.body_html, OutboxMessage.ics, OutboxMessage.attempts,
+    ).where(OutboxMessage.id == claimed_id)).one()
     db.session.commit()
     return Claimed(*row)
 
@@ -175,6 +193,9 @@ def _finish(claimed: Claimed, now: datetime, error: Exception | None = None,
     """
     config = current_app.config
     values: dict = {"claimed_until": None}
+    if claimed.fresh:
+        values.update(subject=claimed.subject, body_text=claimed.body_text,
+                      body_html=claimed.body_html, ics=claimed.ics, content=None)
     if error is None:
         values.update(status="sent", sent_at=now, last_error=None)
     else:
@@ -237,6 +258,13 @@ def relay_outbox(now: datetime | None = None) -> Counter:
             claimed = claim_next(now or utcnow(), lease)
             if claimed is None:
                 break
+            try:
+                claimed = rendered(claimed)
+            except Exception as error:  # a message that cannot be rendered never will be
+                outcome[_finish(claimed, now or utcnow(), error, permanent=True)] += 1
+                log.warning("outbox %s not rendered: %s", claimed.id,
+                            without_addresses(f"{type(error).__name__}: {error}"))
+                continue
             try:
                 if not config["MAIL_SERVER"]:  # MAIL_CONSOLE_FALLBACK, checked above
                     log.info("mail (no MAIL_SERVER) to %s: %s\n%s", claimed.recipient,

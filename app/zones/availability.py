@@ -8,7 +8,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
-from sqlalchemy import Integer, String, column, literal_column, or_, select, table
+from sqlalchemy import (
+    Integer,
+    String,
+    column,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    union_all,
+)
 
 from app.extensions import db
 from app.types import UTCDateTime, center_tz, utcnow
@@ -95,13 +105,16 @@ def free_slots(zone_code: str, first_day: date, last_day: date, *, adviser_id: i
                        ignore=frozenset(ignore_appointment_ids), offer_holder=offer_holder)
 
 
-def is_free(zone_code: str, adviser_id: int, start: datetime, *, now: datetime | None = None,
+def is_free(zone: str | Zone, adviser_id: int, start: datetime, *, now: datetime | None = None,
             ignore_appointment_ids: Collection[int] = (),
             offer_holder: int | None = None) -> Slot | None:
-    """The free slot of that adviser starting exactly at `start`, or None."""
+    """The free slot of that adviser starting exactly at `start`, or None.
+
+    `zone` is a code, or the active zone itself when the caller has loaded it already.
+    """
     start = _aware(start, "start")
-    zone = _active_zone(zone_code)
-    if zone is None:
+    zone = _active_zone(zone) if isinstance(zone, str) else zone
+    if zone is None or not zone.active:
         return None
     day = start.astimezone(center_tz()).date()
     found = _free_slots(zone, day, day, _aware(now or utcnow(), "now"), adviser_id=adviser_id,
@@ -136,8 +149,7 @@ def _free_slots(zone: Zone, first: date, last: date, now: datetime, *,
     rules = _rules(ids, first, last)
     changes = _exceptions(ids, first, last)
     closed = _closed_days(zone.id, first, last)
-    held = _held_time(ids, first, last, ignore, tz,
-                      _offered(ids, first, last, tz, now, zone.slot_minutes, offer_holder))
+    held = _held_time(ids, first, last, ignore, tz, now, zone.slot_minutes, offer_holder)
 
     buffer = timedelta(minutes=zone.buffer_minutes)
     grid = _Grid(tz, zone.slot_minutes * 60, (zone.slot_minutes + zone.buffer_minutes) * 60)
@@ -252,35 +264,32 @@ def _window(first: date, last: date, tz) -> tuple[datetime, datetime]:
             datetime.combine(last + timedelta(days=2), time(), tzinfo=tz))
 
 
-def _offered(ids: list[int], first: date, last: date, tz, now: datetime, minutes: int,
-             holder: int | None) -> list[tuple[int, datetime, datetime]]:
-    """(adviser, start, end) of the slots held by open waitlist offers in the window."""
+def _held_time(ids: list[int], first: date, last: date, ignore: frozenset[int], tz,
+               now: datetime, minutes: int, holder: int | None
+               ) -> dict[int, tuple[list[datetime], list[datetime]]]:
+    """Per adviser: sorted starts of the time held near the window, and the running maximum
+    of their ends, so that one bisect tells whether anything overlaps a slot.
+
+    Time is held by live appointments (except `ignore`) and by open waitlist offers (except
+    the `holder`'s own, whose slot lasts the zone's `minutes`); both come in one read.
+    """
     low, high = _window(first, last, tz)
-    o = _offers.c
-    query = select(o.id, o.offered_adviser_id, o.offered_start).where(
+    a, o = _appointments.c, _offers.c
+    booked = select(a.id, a.adviser_id, a.starts_at, a.ends_at, literal(False).label("offer")
+                    ).where(a.starts_at >= low, a.starts_at < high, _HOLDS_TIME,
+                            a.adviser_id.in_(ids))
+    offered = select(o.id, o.offered_adviser_id, o.offered_start, o.offered_start,
+                     literal(True)).where(
         o.status == "offered", o.offer_expires_at > now, o.offered_start >= low,
         o.offered_start < high, o.offered_adviser_id.in_(ids))
     length = timedelta(minutes=minutes)
-    return [(aid, start, start + length) for entry_id, aid, start in db.session.execute(query)
-            if entry_id != holder]
-
-
-def _held_time(ids: list[int], first: date, last: date, ignore: frozenset[int], tz,
-               offered: list[tuple[int, datetime, datetime]] = ()
-               ) -> dict[int, tuple[list[datetime], list[datetime]]]:
-    """Per adviser: sorted starts of the live appointments near the window, and the running
-    maximum of their ends, so that one bisect tells whether anything overlaps a slot."""
-    low, high = _window(first, last, tz)
-    a = _appointments.c
-    query = (select(a.id, a.adviser_id, a.starts_at, a.ends_at)
-             .where(a.starts_at >= low, a.starts_at < high, _HOLDS_TIME, a.adviser_id.in_(ids))
-             .order_by(a.adviser_id, a.starts_at))
     spans: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for appointment_id, aid, starts_at, ends_at in db.session.execute(query):
-        if appointment_id not in ignore:
+    for row_id, aid, starts_at, ends_at, offer in db.session.execute(union_all(booked, offered)):
+        if offer:
+            if row_id != holder:
+                spans[aid].append((starts_at, starts_at + length))
+        elif row_id not in ignore:
             spans[aid].append((starts_at, ends_at))
-    for aid, starts_at, ends_at in offered:
-        spans[aid].append((starts_at, ends_at))
     held = {}
     for aid, pairs in spans.items():
         pairs.sort()
