@@ -45,7 +45,7 @@ test: $(VENV)/.test-deps
 	$(PY) -m pytest
 
 bench: $(VENV)/.test-deps
-	./scripts/ensure-system-packages.sh
+	./scripts/ensure-system-packages.sh --bench
 	$(PY) bench/load.py $(BENCH_ARGS)
 
 lint: $(VENV)/.test-deps

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the tests drive for real: Chromium (Playwright's own browser download cannot
 # work here), PostgreSQL (the migrations and the double-booking index are checked on it) and
-# Redis (the rate-limit counters gunicorn's workers share).
+# Redis (the rate-limit counters gunicorn's workers share). `--bench` adds wrk, the load
+# generator bench/load.py prefers (a Python client in the same run is slower than the server).
 set -euo pipefail
 missing=()
+[ "${1:-}" != "--bench" ] || command -v wrk >/dev/null || missing+=(wrk)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
