@@ -6,6 +6,7 @@ from flask import g, request
 
 from app.api.errors import ApiError
 from app.auth.services import user_for_token
+from app.states import Role
 
 
 def api_staff(*roles: str):
@@ -29,7 +30,7 @@ def api_staff(*roles: str):
             g.api_user = user
             return view(*args, **kwargs)
 
-        wrapped.staff_roles = roles or ("admin", "adviser")
+        wrapped.staff_roles = roles or tuple(Role)
         return wrapped
 
     return decorator

@@ -19,10 +19,11 @@ from app.api.openapi_parts import (
     text,
     wrapped,
 )
+from app.states import AppointmentStatus, BookingStatus
 from app.visits.services import FIGURE_BOUNDS
 
 NULLABLE_TEXT = {"type": ["string", "null"]}
-STATUSES = ["booked", "checked_in", "completed", "cancelled", "no_show"]
+STATUSES = [status.value for status in AppointmentStatus]
 SLOT = obj(["zone", "adviser_id", "adviser_name", "institution_id", "institution", "start",
             "end"], {
     "zone": {"type": "string"}, "adviser_id": ID, "adviser_name": {"type": "string"},
@@ -34,7 +35,8 @@ APPOINTMENT_FIELDS = {
     "status": {"type": "string", "enum": STATUSES}}
 APPOINTMENT = obj(list(APPOINTMENT_FIELDS), APPOINTMENT_FIELDS)
 BOOKING = obj(["token", "status", "date", "appointments"], {
-    "token": {"type": "string"}, "status": {"type": "string", "enum": ["booked", "cancelled"]},
+    "token": {"type": "string"},
+    "status": {"type": "string", "enum": [s.value for s in BookingStatus]},
     "date": DATE, "appointments": {"type": "array", "items": APPOINTMENT}})
 REQUESTS = {"type": "array", "minItems": 1, "maxItems": 3,
             "description": "One per zone, all on the same day, not overlapping",

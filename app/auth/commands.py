@@ -5,11 +5,12 @@ from flask.cli import with_appcontext
 
 from app.auth.errors import AccountError
 from app.auth.services import create_api_token, create_user, find_user
+from app.states import Role
 
 
 @click.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["admin", "adviser"]), required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--password", required=True, help="At least 10 characters.")
 @click.option("--zone", "zone_code", help="The adviser's zone code (legal, finance, ...).")
 @click.option("--institution", "institution_id", type=int, help="The adviser's institution id.")

@@ -6,6 +6,7 @@ from flask import abort, current_app, url_for
 from flask_login import current_user
 
 from app.extensions import login_manager
+from app.states import Role
 
 
 def staff_required(*roles: str):
@@ -23,7 +24,7 @@ def staff_required(*roles: str):
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.staff_roles = roles or ("admin", "adviser")
+        wrapped.staff_roles = roles or tuple(Role)
         return wrapped
 
     return decorator

@@ -6,7 +6,6 @@ from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
-    CheckConstraint,
     ForeignKey,
     Integer,
     String,
@@ -15,9 +14,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models import Base
+from app.states import Role, State, one_of
 from app.types import UTCDateTime, utcnow
 
-ROLES = ("admin", "adviser")
+ROLES = tuple(Role)
 
 
 class User(UserMixin, Base):
@@ -28,7 +28,7 @@ class User(UserMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(100))
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[Role] = mapped_column(State(Role))
     password_hash: Mapped[str] = mapped_column(String(255))
     # Bumped at logout and password change so that an old session cookie stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -37,7 +37,7 @@ class User(UserMixin, Base):
 
     adviser: Mapped["Adviser | None"] = relationship(back_populates="user")  # noqa: F821
 
-    __table_args__ = (CheckConstraint("role IN ('admin', 'adviser')", name="role_known"),)
+    __table_args__ = (one_of("role", Role, name="role_known"),)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -48,7 +48,7 @@ class User(UserMixin, Base):
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
 
 class ApiToken(Base):

@@ -7,6 +7,7 @@ from app.auth.audit import record_change
 from app.auth.errors import AccountError
 from app.auth.models import ROLES, ApiToken, User
 from app.extensions import db
+from app.states import Role
 from app.tokens import hash_token, new_token
 from app.zones.models import Adviser, Institution, Zone
 
@@ -51,7 +52,7 @@ def create_user(
     if find_user(email):
         raise AccountError(f"이미 있는 사용자입니다: {email} / This user exists already.")
     zone = institution = None
-    if role == "adviser":
+    if role == Role.ADVISER:
         if not zone_code:
             raise AccountError("상담위원은 --zone이 필요합니다. / An adviser needs --zone.")
         zone = db.session.scalar(select(Zone).where(Zone.code == zone_code))

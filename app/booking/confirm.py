@@ -14,6 +14,7 @@ from app.booking.models import Appointment, Booking
 from app.booking.services import cancel_visit
 from app.booking.transactions import booking_transaction
 from app.extensions import db
+from app.states import BookingStatus
 from app.tokens import hash_token
 from app.types import utcnow
 
@@ -34,7 +35,7 @@ def confirm_attendance(token: str, now: datetime | None = None) -> Booking:
     now = now or utcnow()
     with booking_transaction():
         booking = booking_for_reminder(token)
-        if booking.status == "cancelled":
+        if booking.status == BookingStatus.CANCELLED:
             raise BookingConflict("이미 취소된 예약입니다. / This booking was cancelled.")
         if booking.attendance_confirmed_at is None:
             booking.attendance_confirmed_at = now

@@ -15,6 +15,7 @@ from app.booking.waitlist import expire_offers
 from app.extensions import db
 from app.intake.jobs import purged_intakes, revoked_hash
 from app.notify.scheduler import ScheduledJob
+from app.states import AppointmentStatus, BookingStatus
 from app.tokens import new_token
 from app.types import local_datetime, to_local, utcnow
 
@@ -42,10 +43,11 @@ def send_reminders(now: datetime | None = None) -> int:
         pending: dict[Booking, list[Appointment]] = defaultdict(list)
         for appointment in db.session.scalars(
                 select(Appointment).join(Booking)
-                .where(Appointment.status == "booked", Appointment.reminded_at.is_(None),
+                .where(Appointment.status == AppointmentStatus.BOOKED,
+                       Appointment.reminded_at.is_(None),
                        Appointment.starts_at > now,
                        Appointment.starts_at < now + timedelta(days=2),
-                       Booking.status == "booked")
+                       Booking.status == BookingStatus.BOOKED)
                 .order_by(Appointment.starts_at)
                 .options(selectinload(Appointment.booking).selectinload(Booking.intake))):
             pending[appointment.booking].append(appointment)

@@ -16,14 +16,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.intake.models import Intake
 from app.models import Base
+from app.states import (
+    OPEN_APPOINTMENT,
+    AppointmentStatus,
+    BookingStatus,
+    State,
+    WaitlistStatus,
+    one_of,
+)
 from app.types import UTCDateTime, utcnow
 from app.zones.models import Adviser, Institution, Zone
 
-APPOINTMENT_STATUSES = ("booked", "checked_in", "completed", "cancelled", "no_show")
+APPOINTMENT_STATUSES = tuple(AppointmentStatus)
 # An appointment holds its adviser's time unless it was cancelled.
-HOLDS_TIME = "status <> 'cancelled'"
+HOLDS_TIME = f"status <> '{AppointmentStatus.CANCELLED}'"
 # An intake may hold one open appointment per zone.
-OPEN = "status IN ('booked', 'checked_in')"
+OPEN = f"status IN ({', '.join(repr(status.value) for status in OPEN_APPOINTMENT)})"
 
 
 class Booking(Base):
@@ -35,7 +43,8 @@ class Booking(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
     visit_date: Mapped[date] = mapped_column(Date, index=True)
-    status: Mapped[str] = mapped_column(String(16), default="booked")
+    status: Mapped[BookingStatus] = mapped_column(State(BookingStatus),
+                                                  default=BookingStatus.BOOKED)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -51,8 +60,14 @@ class Booking(Base):
     )
 
     __table_args__ = (
-        CheckConstraint("status IN ('booked', 'cancelled')", name="status_known"),
+        one_of("status", BookingStatus, name="status_known"),
     )
+
+    def has_started(self, now: datetime) -> bool:
+        """The visit has begun: its first appointment's time came, or someone was checked in."""
+        live = [a for a in self.appointments if a.is_live]
+        return (any(a.status != AppointmentStatus.BOOKED for a in live)
+                or any(a.starts_at <= now for a in live))
 
 
 class Appointment(Base):
@@ -68,7 +83,8 @@ class Appointment(Base):
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="booked")
+    status: Mapped[AppointmentStatus] = mapped_column(State(AppointmentStatus),
+                                                      default=AppointmentStatus.BOOKED)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -80,11 +96,13 @@ class Appointment(Base):
     adviser: Mapped[Adviser] = relationship()
     institution: Mapped[Institution | None] = relationship()
 
+    @property
+    def is_live(self) -> bool:
+        """It still stands: booked, or happening, or happened (anything but cancelled)."""
+        return self.status != AppointmentStatus.CANCELLED
+
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('booked', 'checked_in', 'completed', 'cancelled', 'no_show')",
-            name="status_known",
-        ),
+        one_of("status", AppointmentStatus, name="status_known"),
         CheckConstraint("starts_at < ends_at", name="times_ordered"),
         # The database itself refuses a second live appointment for an adviser's slot.
         Index(
@@ -122,7 +140,8 @@ class WaitlistEntry(Base):
     intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
     zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"))
     day: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    status: Mapped[WaitlistStatus] = mapped_column(State(WaitlistStatus),
+                                                   default=WaitlistStatus.WAITING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     offered_adviser_id: Mapped[int | None] = mapped_column(ForeignKey("advisers.id"))
@@ -135,9 +154,6 @@ class WaitlistEntry(Base):
     zone: Mapped[Zone] = relationship()
 
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('waiting', 'offered', 'accepted', 'expired', 'cancelled')",
-            name="status_known",
-        ),
+        one_of("status", WaitlistStatus, name="status_known"),
         Index("ix_waitlist_zone_day", "zone_id", "day", "status"),
     )

@@ -16,12 +16,13 @@ from app.booking.models import Appointment, Booking, WaitlistEntry
 from app.extensions import db
 from app.notify.ics import CalendarEvent
 from app.notify.outbox import CalendarFile, enqueue, public_url
+from app.states import BookingStatus
 from app.types import to_local, utcnow
 from app.zones.models import Adviser
 
 
 def _live(booking: Booking) -> list[Appointment]:
-    return sorted((a for a in booking.appointments if a.status != "cancelled"),
+    return sorted((a for a in booking.appointments if a.is_live),
                   key=lambda a: a.starts_at)
 
 
@@ -87,7 +88,7 @@ def notify_cancelled(booking: Booking, cancelled: Sequence[Appointment],
     now = now or utcnow()
     enqueue(f"booking:{booking.id}:cancelled:{_ids(cancelled)}", booking.intake.email,
             "cancelled", {**_visit(booking, cancelled), "reason": booking.cancel_reason or "",
-                          "whole_visit": booking.status == "cancelled",
+                          "whole_visit": booking.status == BookingStatus.CANCELLED,
                           "restart_url": public_url("intake.start")},
             calendars=[_calendar(cancelled, True, now)], now=now)
 

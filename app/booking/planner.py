@@ -9,6 +9,7 @@ from app.booking.notifications import calendar_events
 from app.booking.services import live_appointments
 from app.intake.services import list_zones
 from app.notify.ics import visit_calendar
+from app.states import BookingStatus
 from app.types import center_tz, local_today, utcnow
 from app.zones.availability import Slot, free_slots
 from app.zones.models import Zone
@@ -58,6 +59,6 @@ def day_plan(zone_codes: list[str], day: date | None) -> DayPlan:
 
 def visit_calendar_for(booking: Booking) -> bytes:
     """The booking as a calendar file: one event per appointment, cancelled ones as CANCEL."""
-    cancelled = booking.status == "cancelled"
+    cancelled = booking.status == BookingStatus.CANCELLED
     return visit_calendar(calendar_events(live_appointments(booking)), cancelled=cancelled,
                           sequence=1 if cancelled else 0, stamp=booking.updated_at)

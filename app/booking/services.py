@@ -21,13 +21,13 @@ from app.booking.waitlist import get_offer, offer_freed_slots
 from app.extensions import db
 from app.intake.models import Intake
 from app.intake.services import get_intake_with
+from app.states import OPEN_APPOINTMENT, AppointmentStatus, BookingStatus, WaitlistStatus
 from app.tokens import hash_token, new_token
 from app.types import to_local, utcnow
 from app.zones.availability import Slot, is_free
 from app.zones.models import Adviser, Institution, Zone
 
 MAX_APPOINTMENTS = 3
-OPEN_STATUSES = ("booked", "checked_in")
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,8 @@ def _time_is_held(request: Request, now: datetime, ignore: Sequence[int],
         return False
     reach = timedelta(minutes=zone.slot_minutes + zone.buffer_minutes)
     holders = set(db.session.scalars(select(Appointment.id).where(
-        Appointment.adviser_id == request.adviser_id, Appointment.status != "cancelled",
+        Appointment.adviser_id == request.adviser_id,
+        Appointment.status != AppointmentStatus.CANCELLED,
         Appointment.starts_at < request.start + reach,
         Appointment.ends_at > request.start - reach))) - set(ignore)
     return bool(holders) and is_free(
@@ -115,7 +116,7 @@ def _time_is_offered(adviser_id: int, start: datetime, now: datetime,
                      offer_holder: int | None) -> bool:
     """Whether an open waitlist offer (not the caller's own) holds the adviser at that start."""
     query = select(WaitlistEntry.id).where(
-        WaitlistEntry.status == "offered", WaitlistEntry.offer_expires_at > now,
+        WaitlistEntry.status == WaitlistStatus.OFFERED, WaitlistEntry.offer_expires_at > now,
         WaitlistEntry.offered_adviser_id == adviser_id, WaitlistEntry.offered_start == start)
     if offer_holder is not None:
         query = query.where(WaitlistEntry.id != offer_holder)
@@ -159,7 +160,7 @@ def _open_zone_codes(intake_id: int) -> set[str]:
     """The zones in which the firm holds an open appointment."""
     return set(db.session.scalars(
         select(Zone.code).join(Appointment, Appointment.zone_id == Zone.id)
-        .where(Appointment.intake_id == intake_id, Appointment.status.in_(OPEN_STATUSES))))
+        .where(Appointment.intake_id == intake_id, Appointment.status.in_(OPEN_APPOINTMENT))))
 
 
 def book_visit(intake_token: str, requests: Sequence[Request],
@@ -184,7 +185,7 @@ def accept_offer(offer_token: str, now: datetime | None = None) -> tuple[Booking
         request = Request(zone.code, entry.offered_adviser_id, entry.offered_start)
         booking, token = _book(entry.intake, [request], {zone.code: zone}, now,
                                offer_holder=entry.id)
-        entry.status = "accepted"
+        entry.status = WaitlistStatus.ACCEPTED
         notify_booked(booking, token, now)
         db.session.commit()
     return booking, token
@@ -220,7 +221,7 @@ def _holds_zone(intake_id, zones: Iterable[Zone], booking_id=None):
     """Whether the firm holds an open appointment in one of the zones (outside a booking):
     an EXISTS to read together with the pre-screen or the booking."""
     query = exists().where(Appointment.intake_id == intake_id,
-                           Appointment.status.in_(OPEN_STATUSES),
+                           Appointment.status.in_(OPEN_APPOINTMENT),
                            Appointment.zone_id.in_([zone.id for zone in zones]))
     if booking_id is not None:
         query = query.where(Appointment.booking_id != booking_id)
@@ -249,12 +250,6 @@ def _get_booking_with(token: str, value) -> tuple[Booking, object]:
     return row[0], row[1] if value is not None else None
 
 
-def _started(booking: Booking, now: datetime) -> bool:
-    """The visit has begun: its first appointment's time came, or someone was checked in."""
-    live = [a for a in booking.appointments if a.status != "cancelled"]
-    return any(a.status != "booked" for a in live) or any(a.starts_at <= now for a in live)
-
-
 def _freed(appointments: list[Appointment]) -> set[tuple[int, date]]:
     return {(a.zone_id, to_local(a.starts_at).date()) for a in appointments}
 
@@ -271,15 +266,15 @@ def cancel_booking(token: str, reason: str | None = None,
 
 def cancel_visit(booking: Booking, reason: str | None, now: datetime) -> Booking:
     """The body of cancelling, for any way of finding the booking; flushes, no commit."""
-    if booking.status == "cancelled":
+    if booking.status == BookingStatus.CANCELLED:
         return booking
-    if _started(booking, now):
+    if booking.has_started(now):
         raise BookingConflict("이미 시작된 방문은 취소할 수 없습니다. 센터에 연락해 주세요. "
                               "/ A visit that has begun cannot be cancelled; call the centre.")
-    freed = [a for a in booking.appointments if a.status == "booked"]
+    freed = [a for a in booking.appointments if a.status == AppointmentStatus.BOOKED]
     for appointment in freed:
-        appointment.status, appointment.cancelled_at = "cancelled", now
-    booking.status, booking.cancelled_at = "cancelled", now
+        appointment.status, appointment.cancelled_at = AppointmentStatus.CANCELLED, now
+    booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
     booking.cancel_reason = (reason or "").strip()[:1000] or None
     db.session.flush()
     notify_cancelled(booking, freed, now)
@@ -295,19 +290,19 @@ def reschedule_booking(token: str, requests: Sequence[Request],
         zones = check_requests(requests)
         booking, held = _get_booking_with(token, _holds_zone(
             Booking.intake_id, zones.values(), booking_id=Booking.id))
-        if booking.status == "cancelled":
+        if booking.status == BookingStatus.CANCELLED:
             raise BookingConflict("취소된 예약은 변경할 수 없습니다. 새로 예약해 주세요. "
                                   "/ A cancelled booking cannot be rescheduled; book anew.")
-        if _started(booking, now):
+        if booking.has_started(now):
             raise BookingConflict("이미 시작된 방문은 변경할 수 없습니다. "
                                   "/ A visit that has begun cannot be rescheduled.")
         if held:
             raise BookingConflict(
                 "다른 예약에서 이미 그 존을 예약하셨습니다. / Another booking holds that zone.")
-        old = [a for a in booking.appointments if a.status == "booked"]
+        old = [a for a in booking.appointments if a.status == AppointmentStatus.BOOKED]
         slots = _lock_slots(requests, zones, now, ignore=[a.id for a in old])
         for appointment in old:
-            appointment.status, appointment.cancelled_at = "cancelled", now
+            appointment.status, appointment.cancelled_at = AppointmentStatus.CANCELLED, now
         db.session.flush()  # the old rows leave the unique indexes before the new ones arrive
         _add_appointments(booking, slots, zones)
         booking.visit_date = to_local(slots[0].start).date()
@@ -322,7 +317,7 @@ def reschedule_booking(token: str, requests: Sequence[Request],
 
 def live_appointments(booking: Booking) -> list[Appointment]:
     """The booking's appointments that still stand (all of them once it is cancelled)."""
-    if booking.status == "cancelled":
+    if booking.status == BookingStatus.CANCELLED:
         return sorted((a for a in booking.appointments if a.cancelled_at == booking.cancelled_at),
                       key=lambda a: a.starts_at)
-    return [a for a in booking.appointments if a.status != "cancelled"]
+    return [a for a in booking.appointments if a.is_live]

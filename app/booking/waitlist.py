@@ -10,6 +10,7 @@ from app.booking.models import Appointment, WaitlistEntry
 from app.booking.notifications import notify_offer
 from app.extensions import db
 from app.intake.services import get_intake
+from app.states import OPEN_APPOINTMENT, WaitlistStatus
 from app.tokens import hash_token, new_token
 from app.types import to_local, utcnow
 from app.zones.availability import free_slots
@@ -35,12 +36,13 @@ def join_waitlist(intake_token: str, zone_code: str, day: date,
     zone = _zone(zone_code)
     existing = db.session.scalar(select(WaitlistEntry).where(
         WaitlistEntry.intake_id == intake.id, WaitlistEntry.zone_id == zone.id,
-        WaitlistEntry.day == day, WaitlistEntry.status.in_(("waiting", "offered"))))
+        WaitlistEntry.day == day,
+        WaitlistEntry.status.in_((WaitlistStatus.WAITING, WaitlistStatus.OFFERED))))
     if existing:
         return existing
     open_in_zone = db.session.scalar(select(Appointment.id).where(
         Appointment.intake_id == intake.id, Appointment.zone_id == zone.id,
-        Appointment.status.in_(("booked", "checked_in"))).limit(1))
+        Appointment.status.in_(OPEN_APPOINTMENT)).limit(1))
     if open_in_zone:
         raise BookingConflict("이미 이 존의 예약이 있습니다. / You already hold this zone.")
     today = to_local(now).date()
@@ -62,7 +64,7 @@ def queue_position(entry: WaitlistEntry) -> int:
     """The entry's place in its zone-day's queue of firms still waiting (1 is next)."""
     ahead = db.session.scalar(select(func.count()).select_from(WaitlistEntry).where(
         WaitlistEntry.zone_id == entry.zone_id, WaitlistEntry.day == entry.day,
-        WaitlistEntry.status == "waiting",
+        WaitlistEntry.status == WaitlistStatus.WAITING,
         or_(WaitlistEntry.created_at < entry.created_at,
             and_(WaitlistEntry.created_at == entry.created_at, WaitlistEntry.id < entry.id))))
     return ahead + 1
@@ -80,14 +82,14 @@ def offer_freed_slots(freed: set[tuple[int, date]],
         waiting = list(db.session.scalars(
             select(WaitlistEntry).where(WaitlistEntry.zone_id == zone_id,
                                         WaitlistEntry.day == day,
-                                        WaitlistEntry.status == "waiting")
+                                        WaitlistEntry.status == WaitlistStatus.WAITING)
             .order_by(WaitlistEntry.created_at, WaitlistEntry.id)))
         if not waiting:
             continue
         zone = db.session.get(Zone, zone_id)
         for entry, slot in zip(waiting, free_slots(zone.code, day, day, now=now), strict=False):
             token, digest = new_token()
-            entry.status, entry.token_hash = "offered", digest
+            entry.status, entry.token_hash = WaitlistStatus.OFFERED, digest
             entry.offered_adviser_id, entry.offered_start = slot.adviser_id, slot.start
             entry.offered_at = now
             entry.offer_expires_at = min(now + timedelta(hours=hours), slot.start)
@@ -102,7 +104,7 @@ def get_offer(token: str, now: datetime | None = None) -> WaitlistEntry:
     now = now or utcnow()
     entry = db.session.scalar(select(WaitlistEntry).where(
         WaitlistEntry.token_hash == hash_token(token)))
-    if entry is None or entry.status != "offered" or entry.offer_expires_at <= now:
+    if entry is None or entry.status != WaitlistStatus.OFFERED or entry.offer_expires_at <= now:
         raise OfferNotFound("유효한 제안이 아닙니다. / This offer is no longer open.")
     return entry
 
@@ -111,9 +113,9 @@ def expire_offers(now: datetime | None = None) -> list[tuple[WaitlistEntry, str]
     """Close offers past their time and offer those slots to the next firms waiting."""
     now = now or utcnow()
     expired = list(db.session.scalars(select(WaitlistEntry).where(
-        WaitlistEntry.status == "offered", WaitlistEntry.offer_expires_at <= now)))
+        WaitlistEntry.status == WaitlistStatus.OFFERED, WaitlistEntry.offer_expires_at <= now)))
     for entry in expired:
-        entry.status = "expired"
+        entry.status = WaitlistStatus.EXPIRED
     db.session.flush()
     offers = offer_freed_slots({(e.zone_id, e.day) for e in expired}, now)
     db.session.commit()

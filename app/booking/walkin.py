@@ -8,6 +8,7 @@ from app.booking.services import flush_or_explain
 from app.booking.transactions import booking_transaction
 from app.extensions import db
 from app.intake.services import add_intake
+from app.states import AppointmentStatus
 from app.tokens import new_token
 from app.types import to_local, utcnow
 from app.zones.availability import free_slots, is_free
@@ -37,7 +38,7 @@ def register_walk_in(staff_id: int, values: dict, zone_code: str, adviser_id: in
         booking.appointments.append(Appointment(
             intake_id=intake.id, zone_id=slot.zone_id, adviser_id=slot.adviser_id,
             institution_id=slot.institution_id, starts_at=slot.start, ends_at=slot.end,
-            status="checked_in", checked_in_at=now))
+            status=AppointmentStatus.CHECKED_IN, checked_in_at=now))
         flush_or_explain()
         db.session.commit()
     return booking

@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, Integer, String, Text
+from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models import Base
+from app.states import OutboxStatus, State, one_of
 from app.types import UTCDateTime, utcnow
 
 
@@ -24,7 +25,8 @@ class OutboxMessage(Base):
     ics: Mapped[str | None] = mapped_column(Text)
     # What to say, as JSON, until the relay renders subject, bodies and calendar from it.
     content: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[OutboxStatus] = mapped_column(State(OutboxStatus),
+                                                 default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -38,8 +40,6 @@ class OutboxMessage(Base):
         return self.recipient == ""
 
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('pending', 'sent', 'failed', 'dead')", name="status_known"
-        ),
+        one_of("status", OutboxStatus, name="status_known"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
     )

@@ -24,9 +24,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.extensions import db
 from app.notify.ics import CalendarEvent, visit_calendar
 from app.notify.models import OutboxMessage
+from app.states import OutboxStatus
 from app.types import utcnow
 
-STATUSES = ("pending", "sent", "failed", "dead")
+STATUSES = tuple(OutboxStatus)
 
 
 def public_url(endpoint: str, **values) -> str:
@@ -149,7 +150,7 @@ def enqueue(dedupe_key: str, recipient: str | None, template: str, context: dict
     dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.session.get_bind().dialect.name]
     statement = dialect.insert(OutboxMessage).values(
         dedupe_key=dedupe_key, kind=template, recipient=recipient, subject="", body_text="",
-        content=_content(context, calendars), status="pending", attempts=0,
+        content=_content(context, calendars), status=OutboxStatus.PENDING, attempts=0,
         next_attempt_at=now, created_at=now,
     ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxMessage.id)
     return db.session.execute(statement).scalar()
@@ -194,12 +195,12 @@ def resend(message_id: int, *, audit: Callable[[dict, dict], object] | None = No
     if message is None:
         db.session.rollback()
         raise MessageNotFound(message_id)
-    if message.status in ("failed", "dead") and not message.erased:
+    if message.status in (OutboxStatus.FAILED, OutboxStatus.DEAD) and not message.erased:
         before = {"status": message.status, "attempts": message.attempts}
-        message.status, message.attempts, message.next_attempt_at = "pending", 0, now
+        message.status, message.attempts, message.next_attempt_at = OutboxStatus.PENDING, 0, now
         message.claimed_until, message.last_error = None, None
         if audit:
-            audit(before, {"status": "pending", "attempts": 0})
+            audit(before, {"status": OutboxStatus.PENDING, "attempts": 0})
     db.session.commit()
     return message
 
@@ -218,13 +219,13 @@ def prune_outbox(now: datetime | None = None) -> int:
     """
     now = now or utcnow()
     cutoff = now - timedelta(days=current_app.config["OUTBOX_KEEP_DAYS"])
-    pending = OutboxMessage.status == "pending"
+    pending = OutboxMessage.status == OutboxStatus.PENDING
     result = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.created_at < cutoff, or_(OutboxMessage.recipient != "", pending),
                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
         .values(recipient="", body_text="", body_html=None, ics=None, subject="", content=None,
-                status=case((pending, "dead"), else_=OutboxMessage.status),
+                status=case((pending, OutboxStatus.DEAD.value), else_=OutboxMessage.status),
                 last_error=case((pending, EXPIRED), else_=None), claimed_until=None)
         .execution_options(synchronize_session=False))
     db.session.commit()

@@ -25,6 +25,7 @@ from app.extensions import db, mail
 from app.notify.models import OutboxMessage
 from app.notify.outbox import prune_outbox, render_content
 from app.notify.scheduler import ScheduledJob
+from app.states import OutboxStatus
 from app.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def rendered(claimed: Claimed) -> Claimed:
 
 
 def _due(now: datetime):
-    return (OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+    return (OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now,
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
 
 
@@ -197,15 +198,15 @@ def _finish(claimed: Claimed, now: datetime, error: Exception | None = None,
         values.update(subject=claimed.subject, body_text=claimed.body_text,
                       body_html=claimed.body_html, ics=claimed.ics, content=None)
     if error is None:
-        values.update(status="sent", sent_at=now, last_error=None)
+        values.update(status=OutboxStatus.SENT, sent_at=now, last_error=None)
     else:
         values["last_error"] = f"{type(error).__name__}: {error}"[:2000]
         if permanent:
-            values["status"] = "failed"
+            values["status"] = OutboxStatus.FAILED
         elif claimed.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
-            values["status"] = "dead"
+            values["status"] = OutboxStatus.DEAD
         else:
-            values.update(status="pending", next_attempt_at=now + backoff(
+            values.update(status=OutboxStatus.PENDING, next_attempt_at=now + backoff(
                 claimed.attempts, config["OUTBOX_RETRY_BASE_SECONDS"],
                 config["OUTBOX_RETRY_MAX_SECONDS"]))
     db.session.execute(update(OutboxMessage).where(OutboxMessage.id == claimed.id)

@@ -14,6 +14,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from app.forms import Form, IsoDateField, Required, WholeNumberField
 from app.intake.rules import business_number_digits, is_valid_business_number, normalise_phone
+from app.states import ExceptionKind
 
 REQUIRED = "필수 항목입니다. / This field is required."
 NOT_NEGATIVE = "0 이상의 정수입니다. / A whole number, 0 or more."
@@ -61,8 +62,9 @@ class ExceptionForm(Form):
     """A day or hours off, or extra hours."""
 
     day = IsoDateField("날짜 / Day", [Required(REQUIRED)])
-    kind = RadioField("종류 / Kind", default="off", choices=[
-        SelectChoice("off", "휴무 Time off"), SelectChoice("extra", "추가 근무 Extra hours")])
+    kind = RadioField("종류 / Kind", default=ExceptionKind.OFF, choices=[
+        SelectChoice(ExceptionKind.OFF, "휴무 Time off"),
+        SelectChoice(ExceptionKind.EXTRA, "추가 근무 Extra hours")])
     start_time = TimeField("시작 (비우면 하루 종일) / From (empty: all day)", [Optional()])
     end_time = TimeField("끝 / Until", [Optional()])
     note = StringField("메모 / Note", [Optional(), Length(max=200)])

@@ -15,6 +15,7 @@ from app.intake.jobs import purged_intakes
 from app.intake.rules import STAGE_LABELS
 from app.notify.outbox import enqueue
 from app.notify.scheduler import ScheduledJob
+from app.states import OPEN_APPOINTMENT, AppointmentStatus
 from app.types import to_local, utcnow
 from app.visits.models import Outcome
 from app.visits.services import agenda
@@ -35,8 +36,8 @@ def mark_no_shows(now: datetime | None = None) -> int:
     cutoff = now - timedelta(minutes=current_app.config["NO_SHOW_AFTER_MINUTES"])
     marked = list(db.session.execute(
         update(Appointment)
-        .where(Appointment.status == "booked", Appointment.ends_at <= cutoff)
-        .values(status="no_show", updated_at=now)
+        .where(Appointment.status == AppointmentStatus.BOOKED, Appointment.ends_at <= cutoff)
+        .values(status=AppointmentStatus.NO_SHOW, updated_at=now)
         .returning(Appointment.id)
         .execution_options(synchronize_session=False)).scalars())
     for appointment_id in marked:
@@ -70,7 +71,7 @@ def send_agendas(now: datetime | None = None) -> int:
     with booking_transaction():
         by_adviser = defaultdict(list)
         for appointment in agenda(day):
-            if appointment.status in ("booked", "checked_in"):
+            if appointment.status in OPEN_APPOINTMENT:
                 by_adviser[appointment.adviser].append(appointment)
         for adviser, appointments in by_adviser.items():
             if (not adviser.active or adviser.user is None

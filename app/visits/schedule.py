@@ -11,11 +11,12 @@ from app.auth.models import User
 from app.booking.models import Appointment, Booking
 from app.booking.notifications import notify_cancelled
 from app.extensions import db
+from app.states import AppointmentStatus, BookingStatus, ExceptionKind, StrandedPolicy
 from app.types import to_local, utcnow
 from app.zones.availability import Slot, free_slots
 from app.zones.models import Adviser, AvailabilityException, RotationRule
 
-STRANDED_POLICIES = ("refuse", "keep", "cancel")
+STRANDED_POLICIES = tuple(StrandedPolicy)
 END_AFTER_START = "끝 시각이 시작보다 늦어야 합니다. / The end must be after the start."
 
 
@@ -95,7 +96,7 @@ def check_rule(adviser_id: int, weekday: int, start_time: time, end_time: time,
 
 def _future_booked(adviser_id: int, now: datetime) -> list[Appointment]:
     return list(db.session.scalars(select(Appointment).where(
-        Appointment.adviser_id == adviser_id, Appointment.status == "booked",
+        Appointment.adviser_id == adviser_id, Appointment.status == AppointmentStatus.BOOKED,
         Appointment.starts_at > now).order_by(Appointment.starts_at)))
 
 
@@ -129,15 +130,15 @@ def _settle_stranded(adviser_id: int, before: set[int], stranded: str, actor: Us
     if stranded not in STRANDED_POLICIES:
         raise ScheduleError("알 수 없는 처리 방법입니다. / Unknown policy for stranded bookings.")
     lost = _off_duty([a for a in _future_booked(adviser_id, now) if a.id in before])
-    if lost and stranded == "refuse":
+    if lost and stranded == StrandedPolicy.REFUSE:
         db.session.rollback()
         raise StrandedAppointments(lost)
-    if stranded == "cancel":
+    if stranded == StrandedPolicy.CANCEL:
         for appointment in lost:
-            appointment.status, appointment.cancelled_at = "cancelled", now
+            appointment.status, appointment.cancelled_at = AppointmentStatus.CANCELLED, now
             booking: Booking = appointment.booking
-            if all(a.status == "cancelled" for a in booking.appointments):
-                booking.status, booking.cancelled_at = "cancelled", now
+            if all(a.status == AppointmentStatus.CANCELLED for a in booking.appointments):
+                booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
                 booking.cancel_reason = "상담위원 일정 변경 / The adviser's schedule changed"
             record_change(actor, "cancel_stranded", "appointment", appointment.id,
                           before={"status": "booked"}, after={"status": "cancelled"})
@@ -175,7 +176,7 @@ def add_rotation_rule(actor: User, adviser_id: int, *, weekday: int, start_time:
     return rule
 
 
-def delete_rotation_rule(actor: User, rule_id: int, *, stranded: str = "refuse",
+def delete_rotation_rule(actor: User, rule_id: int, *, stranded: str = StrandedPolicy.REFUSE,
                          now: datetime | None = None) -> list[Appointment]:
     """Remove a duty rule; booked appointments it strands are refused, kept or cancelled."""
     rule = db.session.get(RotationRule, rule_id)
@@ -193,18 +194,18 @@ def delete_rotation_rule(actor: User, rule_id: int, *, stranded: str = "refuse",
 
 def add_exception(actor: User, adviser_id: int, *, day: date, kind: str,
                   start_time: time | None = None, end_time: time | None = None, note: str = "",
-                  stranded: str = "refuse", now: datetime | None = None
+                  stranded: str = StrandedPolicy.REFUSE, now: datetime | None = None
                   ) -> AvailabilityException:
     """A day or hours off, or extra hours; time off that strands bookings asks first."""
     _adviser(adviser_id)
     fields: dict[str, list[str]] = {}
-    if kind not in ("off", "extra"):
+    if kind not in tuple(ExceptionKind):
         fields["kind"] = ["휴무(off) 또는 추가 근무(extra)입니다. / Kind is off or extra."]
     if (start_time is None) != (end_time is None):
         fields["end_time"] = ["시작과 끝을 함께 적어 주세요. / Give both start and end."]
     elif start_time is not None and start_time >= end_time:
         fields["end_time"] = [END_AFTER_START]
-    elif start_time is None and kind == "extra":
+    elif start_time is None and kind == ExceptionKind.EXTRA:
         fields["start_time"] = ["추가 근무는 시간이 필요합니다. / Extra hours need times."]
     if day < (now or utcnow()).date() - timedelta(days=1):
         fields["day"] = ["지난 날짜입니다. / That day has passed."]
@@ -224,7 +225,7 @@ def add_exception(actor: User, adviser_id: int, *, day: date, kind: str,
     return result
 
 
-def delete_exception(actor: User, exception_id: int, *, stranded: str = "refuse",
+def delete_exception(actor: User, exception_id: int, *, stranded: str = StrandedPolicy.REFUSE,
                      now: datetime | None = None) -> list[Appointment]:
     """Remove an exception (removing extra hours may strand bookings: asks first)."""
     item = db.session.get(AvailabilityException, exception_id)

@@ -11,6 +11,7 @@ from app.booking.models import Appointment, Booking
 from app.extensions import db
 from app.inputs import MAX_AMOUNT_KRW, MAX_COUNT
 from app.intake.models import Intake
+from app.states import AppointmentStatus
 from app.types import center_tz, local_datetime, to_local, utcnow
 from app.visits.errors import AppointmentNotFound, InvalidOutcome, NotYetDue, NotYours, WrongState
 from app.visits.models import Outcome
@@ -52,7 +53,7 @@ def appointment_for_staff(actor: User, appointment_id: int) -> Appointment:
     if not actor.is_admin and (actor.adviser is None
                                or actor.adviser.id != appointment.adviser_id):
         raise NotYours("본인 상담만 처리할 수 있습니다. / Only your own appointments.")
-    if appointment.status == "cancelled":
+    if appointment.status == AppointmentStatus.CANCELLED:
         raise WrongState("취소된 상담입니다. / This appointment was cancelled.")
     return appointment
 
@@ -67,12 +68,12 @@ def check_in(actor: User, appointment_id: int, now: datetime | None = None) -> A
     now = now or utcnow()
     appointment = appointment_for_staff(actor, appointment_id)
     _from_its_day(appointment, now)
-    if appointment.status == "checked_in":
+    if appointment.status == AppointmentStatus.CHECKED_IN:
         return appointment
-    if appointment.status == "completed":
+    if appointment.status == AppointmentStatus.COMPLETED:
         raise WrongState("이미 완료된 상담입니다. / This consultation is already completed.")
     before = appointment.status
-    appointment.status, appointment.checked_in_at = "checked_in", now
+    appointment.status, appointment.checked_in_at = AppointmentStatus.CHECKED_IN, now
     record_change(actor, "check_in", "appointment", appointment.id,
                   before={"status": before}, after={"status": "checked_in"})
     db.session.commit()
@@ -86,11 +87,11 @@ def mark_no_show(actor: User, appointment_id: int, now: datetime | None = None) 
     if now < appointment.starts_at:
         raise NotYetDue("시작 시각 이후에 불참 처리할 수 있습니다. "
                         "/ A no-show only after the start time.")
-    if appointment.status == "no_show":
+    if appointment.status == AppointmentStatus.NO_SHOW:
         return appointment
-    if appointment.status != "booked":
+    if appointment.status != AppointmentStatus.BOOKED:
         raise WrongState("도착했거나 완료된 상담입니다. / The visitor came already.")
-    appointment.status = "no_show"
+    appointment.status = AppointmentStatus.NO_SHOW
     record_change(actor, "no_show", "appointment", appointment.id,
                   before={"status": "booked"}, after={"status": "no_show"})
     db.session.commit()
@@ -132,7 +133,7 @@ def record_outcome(actor: User, appointment_id: int, values: dict,
     for name in OUTCOME_FIGURES:
         setattr(outcome, name, values.get(name, 0))
     outcome.recorded_by_id, outcome.recorded_at = actor.id, now
-    appointment.status = "completed"
+    appointment.status = AppointmentStatus.COMPLETED
     record_change(actor, "outcome", "appointment", appointment.id, before=before,
                   after={"status": "completed",
                          **{name: values.get(name, 0) for name in OUTCOME_FIGURES}})

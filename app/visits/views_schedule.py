@@ -12,6 +12,7 @@ from app.booking.errors import BookingError
 from app.booking.walkin import register_walk_in, walk_in_slots
 from app.extensions import db
 from app.inputs import parse_id, parse_moment
+from app.states import StrandedPolicy
 from app.types import to_local
 from app.visits.forms import ExceptionForm, RuleForm, WalkInForm
 from app.visits.schedule import (
@@ -105,7 +106,7 @@ def add_rule():
 
 def _stranded_choice(action, *args):
     """Run a change that may strand bookings; on refusal, show them and ask what to do."""
-    policy = request.form.get("stranded", "refuse")
+    policy = request.form.get("stranded", StrandedPolicy.REFUSE)
     try:
         result = action(*args, stranded=policy)
         lost = result if isinstance(result, list) else []
@@ -114,7 +115,7 @@ def _stranded_choice(action, *args):
     except ScheduleError as error:
         flash(error.message, "error")
         return None
-    if lost and policy == "cancel":
+    if lost and policy == StrandedPolicy.CANCEL:
         flash(f"예약 {len(lost)}건을 취소했습니다. / Cancelled {len(lost)} bookings.", "info")
     elif lost:
         flash(f"예약 {len(lost)}건은 그대로 둡니다. / Kept {len(lost)} bookings.", "info")

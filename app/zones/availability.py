@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 
 from app.extensions import db
+from app.states import AppointmentStatus, ExceptionKind, WaitlistStatus
 from app.types import UTCDateTime, center_tz, utcnow
 from app.zones.errors import UnknownZone
 from app.zones.models import (
@@ -52,7 +53,7 @@ _offers = table(
     column("offer_expires_at", UTCDateTime()),
 )
 # Spelled as in the partial unique index, so that the database may use that index too.
-_HOLDS_TIME = _appointments.c.status != literal_column("'cancelled'")
+_HOLDS_TIME = _appointments.c.status != literal_column(f"'{AppointmentStatus.CANCELLED}'")
 
 Interval = tuple[int, int]  # seconds after local midnight, [start, end)
 
@@ -280,7 +281,7 @@ def _held_time(ids: list[int], first: date, last: date, ignore: frozenset[int], 
                             a.adviser_id.in_(ids))
     offered = select(o.id, o.offered_adviser_id, o.offered_start, o.offered_start,
                      literal(True)).where(
-        o.status == "offered", o.offer_expires_at > now, o.offered_start >= low,
+        o.status == WaitlistStatus.OFFERED.value, o.offer_expires_at > now, o.offered_start >= low,
         o.offered_start < high, o.offered_adviser_id.in_(ids))
     length = timedelta(minutes=minutes)
     spans: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
@@ -317,11 +318,11 @@ def _duty(rules: Iterable[tuple], changes: Iterable, day: date,
     off: list[Interval] = []
     for change in changes:
         if change.start_time is None:
-            if change.kind == "off":
+            if change.kind == ExceptionKind.OFF:
                 return ()  # a whole day off wins over any extra hours
             continue
         span = (_seconds(change.start_time), _seconds(change.end_time))
-        (hours if change.kind == "extra" else off).append(span)
+        (hours if change.kind == ExceptionKind.EXTRA else off).append(span)
     if not hours:
         return ()
     return _shape(tuple(hours), tuple(off), opening)

@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models import Base
+from app.states import ExceptionKind, State, one_of
 from app.types import UTCDateTime, utcnow
 
 
@@ -127,7 +128,7 @@ class AvailabilityException(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     adviser_id: Mapped[int] = mapped_column(ForeignKey("advisers.id"), index=True)
     day: Mapped[date] = mapped_column(Date, index=True)
-    kind: Mapped[str] = mapped_column(String(10))  # "off" | "extra"
+    kind: Mapped[ExceptionKind] = mapped_column(State(ExceptionKind, 10))
     start_time: Mapped[time | None] = mapped_column(Time)  # None with None: the whole day
     end_time: Mapped[time | None] = mapped_column(Time)
     note: Mapped[str] = mapped_column(String(200), default="")
@@ -136,7 +137,7 @@ class AvailabilityException(Base):
     adviser: Mapped[Adviser] = relationship()
 
     __table_args__ = (
-        CheckConstraint("kind IN ('off', 'extra')", name="kind_known"),
+        one_of("kind", ExceptionKind, name="kind_known"),
         CheckConstraint(
             "(start_time IS NULL AND end_time IS NULL AND kind = 'off')"
             " OR (start_time IS NOT NULL AND end_time IS NOT NULL AND start_time < end_time)",
