@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -34,9 +35,12 @@ def render_message(template: str, context: dict) -> tuple[str, str, str]:
               "center_name_en": current_app.config["CENTER_NAME_EN"],
               "center_address": current_app.config["CENTER_ADDRESS"],
               "home_url": current_app.config["PUBLIC_BASE_URL"], **context}
-    text = render_template(f"notify/{template}.txt", **values)
-    subject, _, body = text.lstrip("\n").partition("\n")
-    html = render_template(f"notify/{template}.html", subject=subject.strip(), **values)
+    # The messages still show both languages side by side, the Korean half with the default
+    # locale's dates, whatever language the page that caused them was in.
+    with force_locale("ko"):
+        text = render_template(f"notify/{template}.txt", **values)
+        subject, _, body = text.lstrip("\n").partition("\n")
+        html = render_template(f"notify/{template}.html", subject=subject.strip(), **values)
     return subject.strip(), body.strip("\n") + "\n", html
 
 
