@@ -1,8 +1,8 @@
 """The form every page's form derives from: each text value it takes crosses app/inputs.py.
 
 WTForms' own messages (required, length, e-mail, choices) come from its catalogue in the
-request's language (Flask-WTF with WTF_I18N_ENABLED and Flask-Babel's locale); the fields
-here parse more strictly than WTForms' and say so in the catalogue of translations/.
+request's language (Flask-WTF with WTF_I18N_ENABLED and Flask-Babel's locale). The two
+fields here parse more strictly than WTForms' own; their messages are in translations/.
 """
 
 import re
