@@ -76,6 +76,14 @@ class Config:
     PROXY_HOPS = _int("PROXY_HOPS", 0)
 
     CENTER_TIMEZONE = os.environ.get("CENTER_TIMEZONE", "Asia/Seoul")
+    # One language at a time: Korean unless the reader asks for English (`?lang=`, kept in a
+    # cookie, then Accept-Language); the catalogues are translations/<language>. WTForms'
+    # own messages come from its catalogue in the same language. See app/main/i18n.py.
+    LANGUAGES = ("ko", "en")
+    BABEL_DEFAULT_LOCALE = "ko"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGE_COOKIE = "lang"
+    WTF_I18N_ENABLED = True
     CENTER_NAME = os.environ.get("CENTER_NAME", "경남창조경제혁신센터")
     CENTER_NAME_EN = os.environ.get(
         "CENTER_NAME_EN", "Gyeongnam Center for Creative Economy & Innovation"

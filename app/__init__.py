@@ -34,6 +34,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_input_boundary(app)
     register_proxy(app)
     register_extensions(app)
+    register_i18n(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
@@ -87,20 +88,41 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions of app/extensions.py to this app."""
+    from flask_babel import lazy_gettext
+
     from app.auth.services import load_session_user
-    from app.extensions import configure_engine, csrf, db, limiter, login_manager, mail, migrate
+    from app.extensions import (
+        babel,
+        configure_engine,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        mail,
+        migrate,
+    )
+    from app.main.i18n import select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "로그인이 필요합니다. / Please sign in."
+    login_manager.login_message = lazy_gettext("Please sign in.")
+    login_manager.localize_callback = str  # translated when flashed, in the reader's language
     login_manager.user_loader(load_session_user)
     with app.app_context():
         configure_engine(db.engine, app.config["DATABASE_BUSY_TIMEOUT_MS"])
+
+
+def register_i18n(app: Flask) -> None:
+    """One language at a time: `?lang=` kept in a cookie, the language selector's helpers."""
+    from app.main.i18n import register
+
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:

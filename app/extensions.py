@@ -1,6 +1,7 @@
 """The single home of the Flask extensions, created unbound and bound in create_app()."""
 
 from flask import current_app, has_request_context, request
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_mail import Mail
@@ -22,6 +23,7 @@ def client_address() -> str:
 
 
 db = SQLAlchemy(model_class=Base)
+babel = Babel()
 migrate = Migrate()
 mail = Mail()
 csrf = CSRFProtect()

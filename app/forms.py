@@ -1,7 +1,13 @@
-"""The form every page's form derives from: each text value it takes crosses app/inputs.py."""
+"""The form every page's form derives from: each text value it takes crosses app/inputs.py.
+
+WTForms' own messages (required, length, e-mail, choices) come from its catalogue in the
+request's language (Flask-WTF with WTF_I18N_ENABLED and Flask-Babel's locale). The two
+fields here parse more strictly than WTForms' own; their messages are in translations/.
+"""
 
 import re
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, PasswordField
 from wtforms.validators import InputRequired, StopValidation
@@ -69,5 +75,5 @@ class WholeNumberField(IntegerField):
         if valuelist and valuelist[0].strip():
             text = valuelist[0].strip()
             if not _SIGNED_DIGITS.fullmatch(text) or abs(int(text)) > MAX_ID:
-                raise ValueError("정수로 입력해 주세요. / Enter a whole number.")
+                raise ValueError(_("Enter a whole number."))
             self.data = int(text)

@@ -1,9 +1,10 @@
 """The one input boundary: the typed parsers every body, form, query, path and CSV value crosses.
 
 A value either comes out as the type the service takes or raises `InputError` naming the
-field, which each face answers in its own way (the API's 400/422 shape, a form's error, a
-CSV row's error). Nothing malformed reaches the database, so no engine sees a NUL, a lone
-surrogate, an id past 64 bits or a year its date arithmetic cannot hold.
+field, with a message in the reader's language, which each face answers in its own way (the
+API's 400/422 shape, a form's error, a CSV row's error). Nothing malformed reaches the
+database, so no engine sees a NUL, a lone surrogate, an id past 64 bits or a year its date
+arithmetic cannot hold.
 """
 
 import json
@@ -11,6 +12,8 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+from flask_babel import gettext as _
 
 MAX_ID = 2**63 - 1
 # Dates people and staff give: founding dates from 1900, agenda and statistics to 2100.
@@ -49,10 +52,9 @@ def text_problem(value: str) -> str | None:
     for char in value:
         category = unicodedata.category(char)
         if category == "Cs":
-            return "올바른 유니코드 문자가 아닙니다. / Not valid Unicode text (a lone surrogate)."
+            return _("Not valid Unicode text (a lone surrogate).")
         if category == "Cc" and char not in _ALLOWED_CONTROLS:
-            return ("제어 문자는 쓸 수 없습니다 (탭·줄바꿈 제외). "
-                    "/ Control characters (other than tab and newline) are not allowed.")
+            return _("Control characters (other than tab and newline) are not allowed.")
     return None
 
 
@@ -76,16 +78,15 @@ def parse_text(value: Any, field: str, *, required: bool = False, max_length: in
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InputError(field, "문자열이어야 합니다. / Must be a string.")
+        raise InputError(field, _("Must be a string."))
     try:
         value = normalise_text(value)
     except ValueError as error:
         raise InputError(field, str(error)) from error
     if required and not value:
-        raise InputError(field, "필수 항목입니다. / This field is required.")
+        raise InputError(field, _("This field is required."))
     if len(value) > max_length:
-        raise InputError(field, f"{max_length:,}자 이내여야 합니다. "
-                                f"/ {max_length:,} characters at most.")
+        raise InputError(field, _("%(count)s characters at most.", count=format(max_length, ",")))
     return value
 
 
@@ -94,8 +95,8 @@ def parse_int(value: Any, field: str, *, minimum: int = 0, maximum: int = MAX_ID
     if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         value = int(value.strip())
     if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= maximum:
-        raise InputError(field, f"{minimum:,}부터 {maximum:,}까지의 정수여야 합니다. "
-                                f"/ Must be a whole number from {minimum:,} to {maximum:,}.")
+        raise InputError(field, _("Must be a whole number from %(minimum)s to %(maximum)s.",
+                                  minimum=format(minimum, ","), maximum=format(maximum, ",")))
     return value
 
 
@@ -118,14 +119,13 @@ def parse_date(value: Any, field: str) -> date:
             day = None
         if day is not None and MIN_DATE <= day <= MAX_DATE:
             return day
-    raise InputError(field, "날짜는 YYYY-MM-DD 형식의 실제 날짜여야 합니다 (1900–2100년). "
-                            "/ Must be a real date as YYYY-MM-DD (years 1900 to 2100).")
+    raise InputError(field, _("Must be a real date as YYYY-MM-DD (years 1900 to 2100)."))
 
 
 def parse_moment(value: Any, field: str, now: datetime | None = None) -> datetime:
     """An ISO 8601 time with its offset, within the booking horizon, as aware UTC."""
-    hint = ("오프셋이 있는 ISO 8601 시각이어야 합니다 (예: 2026-12-01T10:00:00+09:00). "
-            "/ Must be ISO 8601 with an offset, e.g. 2026-12-01T10:00:00+09:00.")
+    hint = _("Must be ISO 8601 with an offset, e.g. %(example)s.",
+             example="2026-12-01T10:00:00+09:00")
     if not isinstance(value, str) or len(value) > 40:
         raise InputError(field, hint)
     try:
@@ -137,8 +137,7 @@ def parse_moment(value: Any, field: str, now: datetime | None = None) -> datetim
         raise InputError(field, hint)
     now = now or datetime.now(UTC)
     if not now - MOMENT_PAST <= utc <= now + MOMENT_FUTURE:
-        raise InputError(field, "예약할 수 있는 기간 밖의 시각입니다. "
-                                "/ This time is outside the booking horizon.")
+        raise InputError(field, _("This time is outside the booking horizon."))
     return utc
 
 
@@ -151,19 +150,17 @@ def load_json(raw: bytes) -> Any:
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise MalformedBody("본문이 올바른 JSON이 아닙니다. / The body is not valid JSON.") \
-            from error
+        raise MalformedBody(_("The body is not valid JSON.")) from error
     stack: list[tuple[Any, str, int]] = [(body, "", 0)]
     while stack:
         value, path, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
-            raise MalformedBody(f"JSON은 {MAX_JSON_DEPTH}단계까지 중첩할 수 있습니다. "
-                                f"/ JSON may nest {MAX_JSON_DEPTH} levels deep at most.")
+            raise MalformedBody(_("JSON may nest %(depth)s levels deep at most.",
+                                  depth=MAX_JSON_DEPTH))
         if isinstance(value, dict):
             for key, item in value.items():
                 if text_problem(key):
-                    raise MalformedBody("필드 이름이 올바른 글자가 아닙니다. "
-                                        "/ A field name is not valid text.")
+                    raise MalformedBody(_("A field name is not valid text."))
                 stack.append((item, f"{path}.{key}" if path else key, depth + 1))
         elif isinstance(value, list):
             stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))

@@ -47,7 +47,7 @@ def test_adviser_checks_in_records_an_outcome_and_reads_the_case_file(app, staff
         shot(page, "02-agenda")
         page.get_by_role("button", name=re.compile("도착")).click()
         page.wait_for_selector("text=도착 처리했습니다")
-        assert "도착 Checked in" in page.inner_text("main")
+        assert page.locator(".ons-status-checked_in").inner_text() == "도착"
         page.get_by_role("link", name=re.compile("결과 기록")).click()
         page.fill("#summary", "납품 계약서의 손해배상 조항을 수정하도록 안내함")
         page.fill("#follow_up", "수정본 검토 후 재방문")
@@ -55,7 +55,7 @@ def test_adviser_checks_in_records_an_outcome_and_reads_the_case_file(app, staff
         shot(page, "03-outcome")
         page.get_by_role("button", name=re.compile("저장")).click()
         page.wait_for_selector("text=상담 결과를 저장했습니다")
-        assert "완료 Completed" in page.inner_text("main")
+        assert page.locator(".ons-status-completed").first.inner_text() == "완료"
         page.get_by_role("link", name="124-81-00998").click()
         page.wait_for_url(re.compile(r"/adviser/company/"))
         body = page.inner_text("main")

@@ -23,7 +23,7 @@ def test_init_db_is_safe_to_repeat(empty_app):
     for _ in range(2):
         result = runner.invoke(args=["init-db"])
         assert result.exit_code == 0, result.output
-        assert "up to date" in result.output
+        assert "데이터베이스가 최신 스키마입니다." in result.output  # commands speak Korean
 
 
 def test_seed_demo_makes_the_demo_centre_once(empty_app):
@@ -100,4 +100,4 @@ def test_create_user_refuses_bad_input(runner, app):
 def test_create_token_for_unknown_user_fails(runner):
     result = runner.invoke(args=["create-token", "nobody@example.com"])
     assert result.exit_code != 0
-    assert "No such" in result.output
+    assert "없는 사용자입니다: nobody@example.com" in result.output

@@ -154,7 +154,9 @@ def test_the_agenda_page_briefs_and_checks_in(app, client, booked, staff):
                                data={"csrf_token": token})
         assert response.status_code == 303
         page = client.get(f"/adviser/?date={start.date()}").get_data(as_text=True)
-        assert "도착 Checked in" in page
+        assert 'ons-status-checked_in">도착</span>' in page
+        page = client.get(f"/adviser/?date={start.date()}&lang=en").get_data(as_text=True)
+        assert 'ons-status-checked_in">Checked in</span>' in page
 
 
 def test_the_case_file_gathers_a_firm(app, client, booked, staff):

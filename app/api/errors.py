@@ -1,6 +1,8 @@
-"""The API's error shape and the helpers that raise it."""
+"""The API's error shape and the helpers that raise it; `message` is in the reader's
+language (Accept-Language), `code` and the `fields` keys never change."""
 
 from flask import jsonify
+from flask_babel import gettext as _
 
 from app.main.errors import log_refusal
 
@@ -14,7 +16,7 @@ class ApiError(Exception):
 
     def response(self):
         log_refusal(self.status, f"{self.code}: {self.message}")
-        body: dict = {"code": self.code, "message": self.message}
+        body: dict = {"code": self.code, "message": str(self.message)}
         if self.fields is not None:
             body["fields"] = self.fields
         return jsonify({"error": body}), self.status
@@ -22,8 +24,7 @@ class ApiError(Exception):
 
 def invalid(fields: dict[str, list[str]]) -> ApiError:
     """422 naming every bad field."""
-    return ApiError(422, "invalid", "입력 내용에 오류가 있습니다. / Some fields are not valid.",
-                    fields)
+    return ApiError(422, "invalid", _("Some fields are not valid."), fields)
 
 
 def not_found(message: str) -> ApiError:

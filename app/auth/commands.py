@@ -2,6 +2,7 @@
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from app.auth.errors import AccountError
 from app.auth.services import create_api_token, create_user, find_user
@@ -22,7 +23,8 @@ def create_user_command(email, role, password, zone_code, institution_id, name) 
         user = create_user(email, role, password, name, zone_code, institution_id)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"사용자를 만들었습니다 / Created {user.role} {user.email} (id {user.id})")
+    click.echo(_("Created %(role)s %(email)s (id %(id)s)", role=user.role, email=user.email,
+                 id=user.id))
 
 
 @click.command("create-token")
@@ -33,7 +35,7 @@ def create_token_command(email, name) -> None:
     """Print a new API token for a staff user, alone on the last line (shown only once)."""
     user = find_user(email)
     if user is None or not user.active:
-        raise click.ClickException(f"없는 사용자입니다: {email} / No such active user.")
+        raise click.ClickException(_("No such active user: %(email)s", email=email))
     token = create_api_token(user, name)
-    click.echo("새 API 토큰입니다. 다시 표시되지 않습니다. / New API token, shown only once:")
+    click.echo(_("New API token, shown only once:"))
     click.echo(token)

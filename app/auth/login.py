@@ -3,6 +3,8 @@
 import logging
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -24,10 +26,9 @@ from app.types import utcnow
 # Checked against when there is no password to check, so every answer takes as long.
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
 # One answer for every refusal: a wrong password, an unknown or inactive e-mail, a pause.
-REFUSED = ("이메일 또는 비밀번호가 맞지 않거나 실패가 너무 많았습니다. "
-           f"{MAX_FAILURES}번 틀렸다면 {LOCKOUT_MINUTES}분 뒤에 다시 시도해 주세요. "
-           "/ The e-mail or password is not right, or there were too many failed attempts: "
-           f"after {MAX_FAILURES}, please wait {LOCKOUT_MINUTES} minutes.")
+REFUSED = _l("The e-mail or password is not right, or there were too many failed attempts: "
+             "after %(failures)s, please wait %(minutes)s minutes.",
+             failures=MAX_FAILURES, minutes=LOCKOUT_MINUTES)
 log = logging.getLogger(__name__)
 
 
@@ -53,7 +54,7 @@ def authenticate(email: str, password: str, address: str | None,
         check_password_hash(account.password_hash if account else _DUMMY_HASH, password)
         log.warning("sign-in refused from %s: paused after %d failures (%s)",
                     address, MAX_FAILURES, _who(user))
-        raise LoginRefused(REFUSED)
+        raise LoginRefused(str(REFUSED))
     if account is not None and check_password_hash(account.password_hash, password):
         clear_failures(digest, address)
         record_change(account, "login", "user", account.id)
@@ -71,7 +72,7 @@ def authenticate(email: str, password: str, address: str | None,
     reason = "wrong password" if account is not None else "unknown or inactive e-mail"
     log.warning("sign-in refused from %s: %s (%s)%s", address, reason, _who(user),
                 f"; paused there for {LOCKOUT_MINUTES} minutes" if paused else "")
-    raise LoginRefused(REFUSED)
+    raise LoginRefused(str(REFUSED))
 
 
 def end_sessions(user: User) -> None:
@@ -84,10 +85,10 @@ def end_sessions(user: User) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     """Replace the password after checking the current one; other sessions end."""
     if not check_password_hash(user.password_hash, current):
-        raise AccountError("현재 비밀번호가 맞지 않습니다. / The current password is not right.")
+        raise AccountError(_("The current password is not right."))
     if len(new) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"새 비밀번호는 {MIN_PASSWORD_LENGTH}자 이상입니다. "
-                           f"/ The new password needs {MIN_PASSWORD_LENGTH} characters or more.")
+        raise AccountError(_("The new password needs %(count)s characters or more.",
+                             count=MIN_PASSWORD_LENGTH))
     user.password_hash = generate_password_hash(new, method="scrypt")
     user.session_version += 1
     record_change(user, "change_password", "user", user.id)
@@ -104,7 +105,7 @@ def revoke_token(user: User, token_id: int, now: datetime | None = None) -> None
     """Revoke one of the user's own API tokens."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise AccountError("없는 토큰입니다. / No such token.")
+        raise AccountError(_("No such token."))
     if token.revoked_at is None:
         token.revoked_at = now or utcnow()
         record_change(user, "revoke_token", "api_token", token.id)

@@ -1,5 +1,6 @@
 """Staff accounts and API tokens."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -41,30 +42,26 @@ def create_user(
     """A new staff user; an adviser also gets the adviser record of their zone."""
     email = email.strip().lower()
     if role not in ROLES:
-        raise AccountError(f"역할은 admin 또는 adviser입니다. / Role must be one of {ROLES}.")
+        raise AccountError(_("Role must be one of %(roles)s.", roles=", ".join(ROLES)))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            f"비밀번호는 {MIN_PASSWORD_LENGTH}자 이상이어야 합니다. "
-            f"/ The password needs at least {MIN_PASSWORD_LENGTH} characters."
-        )
+        raise AccountError(_("The password needs at least %(count)s characters.",
+                              count=MIN_PASSWORD_LENGTH))
     if "@" not in email:
-        raise AccountError("올바른 이메일 주소가 아닙니다. / Not an e-mail address.")
+        raise AccountError(_("Not an e-mail address."))
     if find_user(email):
-        raise AccountError(f"이미 있는 사용자입니다: {email} / This user exists already.")
+        raise AccountError(_("This user exists already: %(email)s", email=email))
     zone = institution = None
     if role == Role.ADVISER:
         if not zone_code:
-            raise AccountError("상담위원은 --zone이 필요합니다. / An adviser needs --zone.")
+            raise AccountError(_("An adviser needs a zone (--zone)."))
         zone = db.session.scalar(select(Zone).where(Zone.code == zone_code))
         if zone is None:
-            raise AccountError(f"없는 존입니다: {zone_code} / Unknown zone.")
+            raise AccountError(_("Unknown zone: %(zone)s", zone=zone_code))
         if institution_id is not None:
             institution = db.session.get(Institution, institution_id)
             if institution is None or institution.zone_id != zone.id:
-                raise AccountError(
-                    f"이 존의 기관이 아닙니다: {institution_id} "
-                    "/ No such institution in this zone."
-                )
+                raise AccountError(_("No such institution in this zone: %(institution)s",
+                                      institution=institution_id))
     user = User(
         email=email,
         name=name or email.split("@")[0],

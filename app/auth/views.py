@@ -10,6 +10,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.auth.decorators import staff_home, staff_required
@@ -52,7 +53,7 @@ def logout():
         end_sessions(current_user)
     logout_user()
     session.clear()
-    flash("로그아웃했습니다. / You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"), code=303)
 
 
@@ -75,8 +76,7 @@ def password():
         else:
             session.clear()
             login_user(current_user._get_current_object())
-            flash("비밀번호를 바꿨습니다. 다른 기기의 로그인은 끝났습니다. "
-                  "/ Password changed; other sessions were signed out.", "success")
+            flash(_("Password changed; your other sessions were signed out."), "success")
             return redirect(url_for("auth.profile"), code=303)
     return render_template("auth/profile.html", password_form=form, token_form=TokenForm(),
                            tokens=list_tokens(current_user)), 422
@@ -103,5 +103,5 @@ def revoke(token_id: int):
     except AccountError as error:
         flash(str(error), "error")
     else:
-        flash("토큰을 폐기했습니다. / The token is revoked.", "success")
+        flash(_("The token is revoked."), "success")
     return redirect(url_for("auth.profile"), code=303)

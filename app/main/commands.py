@@ -2,6 +2,7 @@
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from flask_migrate import upgrade
 
 
@@ -19,4 +20,4 @@ def prepare_database() -> None:
 def init_db_command() -> None:
     """Create or upgrade the database schema to the newest migration (safe to repeat)."""
     prepare_database()
-    click.echo("데이터베이스가 최신 스키마입니다. / The database schema is up to date.")
+    click.echo(_("The database schema is up to date."))

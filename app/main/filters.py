@@ -1,35 +1,48 @@
-"""Jinja filters: centre-local dates and times, Korean number formats."""
+"""Jinja filters: centre-local dates and times, numbers and money, in the page's language."""
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from app.intake.industries import industry_label
+from app.main.i18n import current_locale
 from app.types import to_local
 
-WEEKDAYS_KO = "월화수목금토일"
-WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# '2026년 12월 1일 (화)' and 'Tue 1 Dec 2026'; a language without its own takes the English.
+DATE_PATTERNS = {"ko": "y년 M월 d일 (E)", "en": "EEE d MMM y"}
+# Korean groups large numbers by 10^4: 조 (10^12), 억 (10^8), 만 (10^4).
+KOREAN_UNITS = ((10**12, "조"), (10**8, "억"), (10**4, "만"))
+ENGLISH_UNITS = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
+
+
+def _day(value: date | datetime) -> date:
+    return to_local(value).date() if isinstance(value, datetime) else value
 
 
 def local_time(moment: datetime | None) -> str:
     """'14:00' on the centre's clock."""
-    return to_local(moment).strftime("%H:%M") if moment else ""
+    return format_time(to_local(moment), "HH:mm", locale=current_locale()) if moment else ""
 
 
 def local_date(value: date | datetime | None) -> str:
-    """'2026년 12월 1일 (화)' for a date or an instant."""
+    """A date or an instant's centre-local date: '2026년 12월 1일 (화)', 'Tue 1 Dec 2026'."""
     if value is None:
         return ""
-    day = to_local(value).date() if isinstance(value, datetime) else value
-    return f"{day.year}년 {day.month}월 {day.day}일 ({WEEKDAYS_KO[day.weekday()]})"
+    locale = current_locale()
+    pattern = DATE_PATTERNS.get(locale.language, DATE_PATTERNS["en"])
+    return format_date(_day(value), pattern, locale=locale)
 
 
 def local_date_en(value: date | datetime | None) -> str:
-    """'Tue 1 Dec 2026' for a date or an instant."""
+    """'Tue 1 Dec 2026' whatever the page's language: the English half of a template that
+    still shows both languages (the e-mails)."""
     if value is None:
         return ""
-    day = to_local(value).date() if isinstance(value, datetime) else value
-    return f"{WEEKDAYS_EN[day.weekday()]} {day.day} {day:%b %Y}"
+    return format_date(_day(value), DATE_PATTERNS["en"], locale="en")
 
 
 def local_iso_date(moment: datetime) -> str:
@@ -37,19 +50,49 @@ def local_iso_date(moment: datetime) -> str:
     return to_local(moment).date().isoformat()
 
 
-STATUS_LABELS = {"booked": "예약 Booked", "checked_in": "도착 Checked in",
-                 "completed": "완료 Completed", "cancelled": "취소 Cancelled",
-                 "no_show": "불참 No-show"}
+STATUS_LABELS = {"booked": _l("Booked"), "checked_in": _l("Checked in"),
+                 "completed": _l("Completed"), "cancelled": _l("Cancelled"),
+                 "no_show": _l("No-show")}
 
 
 def status_label(status: str) -> str:
-    """An appointment's status in both languages."""
-    return STATUS_LABELS.get(status, status)
+    """An appointment's status in the page's language."""
+    label = STATUS_LABELS.get(status)
+    return str(label) if label is not None else status
 
 
 def thousands(value: int | None) -> str:
-    """12,345."""
-    return f"{value or 0:,}"
+    """12,345 (grouped as the page's language groups digits)."""
+    return format_decimal(value or 0, locale=current_locale())
+
+
+def krw(value: int | None) -> str:
+    """An amount of won: '32억 5,000만 원', '7,890원' in Korean; 'KRW 3.25 billion',
+    'KRW 7,890' in English (two decimals at most from a million up)."""
+    if value is None:
+        return ""
+    locale = current_locale()
+    sign, amount = ("-" if value < 0 else ""), abs(int(value))
+    if locale.language == "ko":
+        return sign + _korean_won(amount, locale)
+    for unit, word in ENGLISH_UNITS:
+        if amount >= unit:
+            figure = (Decimal(amount) / unit).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            return f"KRW {sign}{format_decimal(figure, '#,##0.##', locale=locale)} {word}"
+    return f"KRW {sign}{format_decimal(amount, locale=locale)}"
+
+
+def _korean_won(amount: int, locale) -> str:
+    """'1조 2,000억 원', '12억 3,456만 7,890원', '0원'."""
+    parts = []
+    for unit, word in KOREAN_UNITS:
+        count, amount = divmod(amount, unit)
+        if count:
+            parts.append(f"{format_decimal(count, locale=locale)}{word}")
+    if amount or not parts:
+        parts.append(f"{format_decimal(amount, locale=locale)}원")
+        return " ".join(parts)
+    return " ".join(parts) + " 원"
 
 
 def register(app: Flask) -> None:
@@ -58,6 +101,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(local_date)
     app.add_template_filter(local_date_en)
     app.add_template_filter(thousands)
+    app.add_template_filter(krw)
     app.add_template_filter(local_iso_date)
     app.add_template_filter(status_label)
     app.add_template_filter(industry_label)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -48,9 +49,12 @@ def _message_values(context: dict) -> dict:
 def render_message(template: str, context: dict) -> tuple[str, str, str]:
     """Subject, text body and HTML body of `templates/notify/<template>.txt|.html`."""
     values = _message_values(context)
-    text = render_template(f"notify/{template}.txt", **values)
-    subject, _, body = text.lstrip("\n").partition("\n")
-    html = render_template(f"notify/{template}.html", subject=subject.strip(), **values)
+    # The messages still show both languages side by side, the Korean half with the default
+    # locale's dates, whatever language the page that caused them was in.
+    with force_locale("ko"):
+        text = render_template(f"notify/{template}.txt", **values)
+        subject, _, body = text.lstrip("\n").partition("\n")
+        html = render_template(f"notify/{template}.html", subject=subject.strip(), **values)
     return subject.strip(), body.strip("\n") + "\n", html
 
 
@@ -119,7 +123,8 @@ def subject_of(message: OutboxMessage) -> str | None:
         return message.subject
     try:
         values = _message_values(json.loads(message.content, object_hook=_untagged)["context"])
-        text = render_template(f"notify/{message.kind}.txt", **values)
+        with force_locale("ko"):
+            text = render_template(f"notify/{message.kind}.txt", **values)
     except Exception:  # shown on the outbox page, which must list a broken message too
         return None
     return text.lstrip("\n").partition("\n")[0].strip()[:300]
