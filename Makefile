@@ -5,11 +5,12 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 export ONESTOP_ENV ?= development
 
-.PHONY: run test bench lint format db seed clean-db help translations compile-translations
+.PHONY: run test test-quick bench lint format db seed clean-db help translations compile-translations
 
 help:
 	@echo "make run    - serve the demo centre at http://127.0.0.1:$(PORT)/"
-	@echo "make test   - install the test tools and run ruff and the whole test suite"
+	@echo "make test   - install the test tools, run ruff, then the whole suite on SQLite and on PostgreSQL"
+	@echo "make test-quick - the suite without the slow and browser tests (TEST_DATABASE=postgres for PostgreSQL)"
 	@echo "make bench  - the load benchmark (bench/load.py; BENCH_ARGS=--postgres for PostgreSQL)"
 	@echo "make translations - extract the msgids into translations/*/messages.po, then compile"
 
@@ -62,7 +63,12 @@ run: seed
 test: $(VENV)/.test-deps $(COMPILED)
 	./scripts/ensure-system-packages.sh
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	TEST_DATABASE=sqlite $(PY) -m pytest
+	TEST_DATABASE=postgres $(PY) -m pytest
+
+# A few seconds' check while working: no gunicorn, schedulers, Redis or Chromium.
+test-quick: $(VENV)/.test-deps $(COMPILED)
+	$(PY) -m pytest -m "not slow and not browser"
 
 bench: $(VENV)/.test-deps $(COMPILED)
 	./scripts/ensure-system-packages.sh --bench

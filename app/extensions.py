@@ -53,6 +53,21 @@ def configure_engine(engine, busy_timeout_ms: int) -> None:
                 cursor.execute(f"SET lock_timeout = {int(busy_timeout_ms)}")
             dbapi_connection.commit()
 
+        @event.listens_for(engine, "handle_error")
+        def _without_row_values(context):
+            # PostgreSQL's DETAIL repeats the failing row ("Failing row contains (…)"), which
+            # would put personal data into a log line; hide_parameters does not reach it.
+            original = context.original_exception
+            diag = getattr(original, "diag", None)
+            primary = getattr(diag, "message_primary", None)
+            if not primary:
+                return
+            full = str(original)
+            original.args = (primary,)  # the chained cause, as a traceback prints it
+            wrapped = context.sqlalchemy_exception
+            if wrapped is not None and wrapped.args and isinstance(wrapped.args[0], str):
+                wrapped.args = (wrapped.args[0].replace(full, primary),)
+
     elif engine.dialect.name == "sqlite":
         configure_sqlite(engine, busy_timeout_ms)
 

@@ -1,7 +1,10 @@
-"""Fixtures: an app on a fresh migrated SQLite file per test, the demo centre, clients."""
+"""Fixtures: an app on a fresh migrated database per test, the demo centre, clients.
+
+The database is SQLite or PostgreSQL as `TEST_DATABASE` says (tests/databases.py); a test
+about one engine is marked `sqlite_only` or `postgres_only` and is skipped on the other.
+"""
 
 import os
-import shutil
 from datetime import date
 
 import pytest
@@ -11,37 +14,78 @@ os.environ.pop("DATABASE_URL", None)
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
+from tests import databases as test_databases  # noqa: E402
 from tests.admin_helpers import admin_client  # noqa: E402
 
+ENGINE = test_databases.engine_name()
 
-def _build_template(path, seed: bool) -> None:
+
+def pytest_report_header(config):
+    return f"database: {ENGINE} (TEST_DATABASE)"
+
+
+def pytest_collection_modifyitems(config, items):
+    other = {"sqlite": "postgres_only", "postgres": "sqlite_only"}[ENGINE]
+    skip = pytest.mark.skip(reason=f"{other.replace('_', ' ')}: this run is on {ENGINE}")
+    for item in items:
+        if "pg_app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres_only)
+        if other in item.keywords:
+            item.add_marker(skip)
+
+
+def _build_template(url, seed: bool) -> None:
     from app.main.commands import prepare_database
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         prepare_database()  # as `init-db`: the schema, and the statistics rollup built
         if seed:
             from app.admin.demo import seed_demo
 
             seed_demo()
+        db.session.remove()
         db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def db_templates(tmp_path_factory):
-    """Migrated database files made once per session: empty, and with the demo centre."""
-    folder = tmp_path_factory.mktemp("templates")
-    empty, demo = folder / "empty.db", folder / "demo.db"
-    _build_template(empty, seed=False)
-    _build_template(demo, seed=True)
-    return {"empty": empty, "demo": demo}
+def databases(tmp_path_factory):
+    """This run's engine: its templates, and a fresh copy of one for each test."""
+    engine = test_databases.start(tmp_path_factory.mktemp("templates"))
+    test_databases.CURRENT[:] = [engine]
+    yield engine
+    engine.stop()
+
+
+@pytest.fixture(scope="session")
+def db_templates(databases):
+    """Migrated databases made once per session: empty, and with the demo centre."""
+    templates = {}
+    for name in ("empty", "demo"):
+        template, url = databases.template(name)
+        _build_template(url, seed=name == "demo")
+        templates[name] = template
+    return templates
+
+
+@pytest.fixture(autouse=True)
+def _own_databases(databases):
+    """Each test makes its copies of the templates; after it, they are dropped (PostgreSQL:
+    closing any connection the test left open; SQLite's files go with its folder)."""
+    yield
+    databases.drop_all()
+
+
+fresh_database = test_databases.fresh_database
+template_of = test_databases.template_of
+blank_database = test_databases.blank_database
 
 
 def _make_app(tmp_path, template, **config):
-    path = tmp_path / "onestop.db"
-    shutil.copyfile(template, path)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", **config})
-    app.config["DATABASE_PATH"] = path
+    url = fresh_database(template, tmp_path)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, **config})
+    if ENGINE == "sqlite":
+        app.config["DATABASE_PATH"] = tmp_path / "onestop.db"
     return app
 
 
@@ -51,6 +95,7 @@ def empty_app(tmp_path, db_templates):
     app = _make_app(tmp_path, db_templates["empty"])
     yield app
     with app.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 
@@ -60,7 +105,16 @@ def app(tmp_path, db_templates):
     app = _make_app(tmp_path, db_templates["demo"])
     yield app
     with app.app_context():
+        db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def pg_app(app):
+    """The app, where the test is about PostgreSQL itself (advisory locks, SKIP LOCKED, its
+    lock timeout): a test that takes it runs in the PostgreSQL run only."""
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    return app
 
 
 @pytest.fixture

@@ -29,13 +29,14 @@ def wait_for(url: str, timeout: float = 20.0) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
-def start_gunicorn(db_path: Path, workers: int = 4, extra_env: dict | None = None):
-    """gunicorn -w N over a SQLite file; returns (process, base URL)."""
+def start_gunicorn(database_url: str, workers: int = 4, extra_env: dict | None = None):
+    """gunicorn -w N over a test's database (SQLite or PostgreSQL); returns (process, base
+    URL)."""
     import os
 
     port = free_port()
     env = {**os.environ, "ONESTOP_ENV": "production", "SECRET_KEY": "race-test",
-           "DATABASE_URL": f"sqlite:///{db_path}", "RATELIMIT_ENABLED": "0",
+           "DATABASE_URL": database_url, "RATELIMIT_ENABLED": "0",
            **(extra_env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",

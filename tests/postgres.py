@@ -5,12 +5,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from contextlib import contextmanager
 
-from app import create_app
-from app.admin.demo import seed_demo
-from app.extensions import db
-from app.main.commands import prepare_database
 from tests.helpers import free_port
 
 
@@ -28,6 +23,10 @@ def _as_postgres(args: list[str]) -> None:
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+# A throw-away cluster need not survive a crash: no fsync, no full-page writes.
+DISPOSABLE = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
+
 class PostgresCluster:
     """initdb + pg_ctl start in a temporary folder; stop() removes it."""
 
@@ -40,7 +39,8 @@ class PostgresCluster:
         _as_postgres([_bin("initdb"), "-D", data, "-A", "trust", "-U", "postgres",
                       "--encoding", "UTF8", "--locale", "C"])
         _as_postgres([_bin("pg_ctl"), "-D", data, "-w", "-l", os.path.join(self.dir, "log"),
-                      "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1",
+                      "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
+                      f"{DISPOSABLE}",
                       "start"])
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
@@ -48,20 +48,3 @@ class PostgresCluster:
         _as_postgres([_bin("pg_ctl"), "-D", os.path.join(self.dir, "data"), "-m", "fast",
                       "-w", "stop"])
         shutil.rmtree(self.dir, ignore_errors=True)
-
-
-@contextmanager
-def demo_app_on_postgres():
-    """An app on a fresh cluster, migrated and holding the demo centre; torn down after."""
-    cluster = PostgresCluster()
-    try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": cluster.url})
-        with app.app_context():
-            prepare_database()
-            seed_demo()
-        yield app
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        cluster.stop()

@@ -3,7 +3,6 @@
 # Checks: no 5xx, and every answer documented (status, content type, body schema, headers).
 """The API never answers 5xx and never answers off its OpenAPI document."""
 
-import shutil
 
 import pytest
 import schemathesis
@@ -19,6 +18,7 @@ from schemathesis.specs.openapi.checks import (
 
 from app import create_app
 from app.extensions import db
+from tests.conftest import fresh_database
 from tests.fuzz_hostile import hostile
 from tests.fuzz_world import World, build_world, business_numbers
 
@@ -35,12 +35,12 @@ schemathesis.openapi.format("business-number", business_numbers())
 def fuzz_app(db_templates, tmp_path_factory):
     """One app for the whole run, on a copy of the demo database; a 500 is an answer here
     (not a raised exception), so the not_a_server_error check sees and reports it."""
-    path = tmp_path_factory.mktemp("fuzz") / "onestop.db"
-    shutil.copyfile(db_templates["demo"], path)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+    url = fresh_database(db_templates["demo"], tmp_path_factory.mktemp("fuzz"), keep=True)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url,
                       "PROPAGATE_UNEXPECTED_ERRORS": False})
     yield app
     with app.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 

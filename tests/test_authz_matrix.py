@@ -54,6 +54,7 @@ def matrix_app(tmp_path, db_templates):
     app = _make_app(tmp_path, db_templates["demo"], WTF_CSRF_ENABLED=False)
     yield app
     with app.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 

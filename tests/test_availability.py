@@ -1,7 +1,6 @@
 """The availability engine: rotations, exceptions, closures, holidays, buffers, bookings."""
 
 import secrets
-import shutil
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -26,6 +25,7 @@ from app.zones.models import (
     RotationRule,
     Zone,
 )
+from tests.conftest import fresh_database, template_of
 
 KST = ZoneInfo("Asia/Seoul")
 MONDAY = date(2026, 11, 30)  # the demo centre's first day in the pinned tests
@@ -111,24 +111,24 @@ def demo_adviser(code: str) -> Adviser:
 
 @pytest.fixture(scope="module")
 def pinned_demo_db(tmp_path_factory, db_templates):
-    """A database file holding the demo centre as seeded on Monday 2026-11-30 (made once)."""
-    path = tmp_path_factory.mktemp("pinned") / "demo.db"
-    shutil.copyfile(db_templates["empty"], path)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    """A database holding the demo centre as seeded on Monday 2026-11-30 (made once)."""
+    url = fresh_database(db_templates["empty"], tmp_path_factory.mktemp("pinned"), "demo",
+                         keep=True)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         seed_demo(MONDAY)
+        db.session.remove()
         db.engine.dispose()
-    return path
+    return template_of(url)
 
 
 @pytest.fixture
 def demo(tmp_path, pinned_demo_db):
     """That demo centre, with the clock at Saturday 2026-11-28 09:00 KST."""
-    path = tmp_path / "onestop.db"
-    shutil.copyfile(pinned_demo_db, path)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database(pinned_demo_db, tmp_path)})
     with app.app_context(), time_machine.travel(at(date(2026, 11, 28), 9), tick=False):
         yield app
+        db.session.remove()
         db.engine.dispose()
 
 

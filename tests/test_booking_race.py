@@ -1,7 +1,6 @@
 """40 clients race for one slot on a multi-process server: exactly one wins."""
 
 import json
-import shutil
 import threading
 import urllib.error
 import urllib.request
@@ -14,6 +13,7 @@ from sqlalchemy import func, select
 
 from app.booking.models import Appointment
 from app.extensions import db
+from app.states import AppointmentStatus
 from app.types import local_today
 from tests.conftest import VALID_BUSINESS_NUMBER
 from tests.helpers import start_gunicorn, stop
@@ -33,10 +33,8 @@ def call(method: str, url: str, body: dict | None = None) -> tuple[int, dict]:
 
 
 @pytest.mark.slow
-def test_forty_clients_one_slot_exactly_one_booking(tmp_path, db_templates, app):
-    db_path = tmp_path / "race.db"
-    shutil.copyfile(db_templates["demo"], db_path)
-    process, base = start_gunicorn(db_path)
+def test_forty_clients_one_slot_exactly_one_booking(app):
+    process, base = start_gunicorn(app.config["SQLALCHEMY_DATABASE_URI"])
     try:
         with urllib.request.urlopen(f"{base}/api/v1/zones", timeout=10) as response:
             assert response.headers["Server"] == "gunicorn"  # no version in the banner
@@ -75,11 +73,54 @@ def test_forty_clients_one_slot_exactly_one_booking(tmp_path, db_templates, app)
     assert statuses == {201: 1, 409: CLIENTS - 1}, (statuses, stderr[-2000:])
     assert codes == {"slot_taken": CLIENTS - 1}
     assert "Traceback" not in stderr
-    from app import create_app
-
-    check = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
-    with check.app_context():
+    with app.app_context():
         live = db.session.scalar(select(func.count()).select_from(Appointment).where(
-            Appointment.status != "cancelled"))
-        db.engine.dispose()
+            Appointment.status != AppointmentStatus.CANCELLED))
     assert live == 1
+
+
+@pytest.mark.slow
+def test_overlapping_itineraries_race_one_wins_whole_and_no_loser_keeps_half(app, client):
+    """Twenty firms each book a two-zone visit sharing one finance slot, the shared slot
+    first in half of the requests and second in the others, on four workers at once: one
+    visit is booked whole, the others are refused whole, and nothing deadlocks."""
+    from tests.test_booking_api import pick, shared_day
+
+    day = shared_day(client, app, zones=("finance", "legal"))
+    shared = day["finance"][0]
+    others = [s for s in day["legal"] if s["start"] >= shared["end"]][:5]
+    assert others, day
+    process, base = start_gunicorn(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        tokens = []
+        for n in range(CLIENTS // 2):
+            status, body = call("POST", f"{base}/api/v1/intakes", {
+                "company_name": f"일정기업 {n}", "contact_name": "담당",
+                "email": f"itinerary{n}@example.com", "phone": "010-1234-5678",
+                "needs": [], "description": "보증 상담", "consent_personal_info": True})
+            assert status == 201, body
+            tokens.append(body["intake"]["token"])
+        wanted = [[pick(shared), pick(others[n % len(others)])] for n in range(len(tokens))]
+        wanted = [pair if n % 2 else pair[::-1] for n, pair in enumerate(wanted)]
+        barrier = threading.Barrier(len(tokens))
+
+        def attempt(n):
+            barrier.wait()
+            return call("POST", f"{base}/api/v1/bookings",
+                        {"intake_token": tokens[n], "appointments": wanted[n]})
+
+        with ThreadPoolExecutor(len(tokens)) as pool:
+            results = list(pool.map(attempt, range(len(tokens))))
+    finally:
+        stderr = stop(process)
+    statuses = Counter(status for status, _ in results)
+    codes = Counter(body.get("error", {}).get("code") for status, body in results if status != 201)
+    assert statuses == {201: 1, 409: len(tokens) - 1}, (statuses, codes, stderr[-2000:])
+    assert codes == {"slot_taken": len(tokens) - 1}
+    assert "Traceback" not in stderr
+    [winner] = [body["booking"] for status, body in results if status == 201]
+    with app.app_context():
+        live = db.session.scalars(select(Appointment).where(
+            Appointment.status != AppointmentStatus.CANCELLED)).all()
+    # The winner's two appointments, and not one slot of any loser's.
+    assert sorted(a.id for a in live) == sorted(a["id"] for a in winner["appointments"])

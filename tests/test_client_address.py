@@ -34,6 +34,7 @@ def test_one_trusted_proxy_gives_each_client_its_own_bucket(tmp_path, db_templat
     with app.app_context():
         addresses = set(db.session.scalars(select(AuditEntry.address).where(
             AuditEntry.action == "login_failed")))
+        db.session.remove()
         db.engine.dispose()
     assert addresses == {"203.0.113.1"}
 

@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db
+from tests.conftest import blank_database
 
 REVISION = "cb760bbade97"
 OLD_VALUES = {  # stored before -> the code after
@@ -37,28 +38,16 @@ def previous_revision(app) -> str:
         return directory.get_revision(REVISION).down_revision
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.slow)])
-def old_app(request, tmp_path):
+@pytest.fixture
+def old_app(databases, tmp_path):
     """An app on a database migrated up to just before the industry codes."""
-    cluster = None
-    if request.param == "postgres":
-        from tests.postgres import PostgresCluster
-
-        cluster = PostgresCluster()
-        url = cluster.url
-    else:
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-    try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
-            upgrade(revision=previous_revision(app))
-        yield app
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        if cluster:
-            cluster.stop()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": blank_database(tmp_path)})
+    with app.app_context():
+        upgrade(revision=previous_revision(app))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def add_old_intakes(values) -> None:

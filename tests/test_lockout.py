@@ -134,10 +134,8 @@ def test_refused_sign_ins_log_the_address_and_reason_but_no_e_mail(app, staff, c
 
 
 @pytest.mark.slow
-def test_the_pause_works_the_same_on_postgres():
-    from tests.postgres import demo_app_on_postgres
-
-    with demo_app_on_postgres() as pg_app, pg_app.app_context():
+def test_the_pause_works_the_same_on_postgres(pg_app):
+    with pg_app.app_context():
         user = db.session.scalar(select(User).where(User.role == "admin"))
         user.password_hash = generate_password_hash(STAFF_PASSWORD, method="scrypt")
         db.session.commit()

@@ -13,6 +13,6 @@ def schema_differences() -> list:
         return compare_metadata(context, db.metadata)
 
 
-def test_the_migrated_sqlite_schema_matches_the_models(empty_app):
+def test_the_migrated_schema_matches_the_models(empty_app):
     with empty_app.app_context():
         assert schema_differences() == []

@@ -7,25 +7,15 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from app.admin.demo import seed_demo
 from app.booking.errors import SlotTaken
 from app.booking.models import Appointment
 from app.booking.services import Request, book_visit, cancel_booking
 from app.extensions import db
-from app.main.commands import prepare_database
 from app.types import local_today
 from app.zones.availability import free_slots
-from tests.postgres import demo_app_on_postgres
 from tests.test_booking_constraints import intake_id, raw_booking
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def pg_app():
-    """An app on a throw-away PostgreSQL cluster holding the demo centre."""
-    with demo_app_on_postgres() as app:
-        yield app
 
 
 def test_migrations_build_the_schema_with_its_partial_indexes(pg_app):
@@ -82,8 +72,6 @@ def test_migrations_downgrade_cleanly(pg_app):
         assert "appointments" not in inspect(db.engine).get_table_names()
         upgrade()
         assert "appointments" in inspect(db.engine).get_table_names()
-        prepare_database()  # the demo centre and the rollup again, for the tests after this
-        seed_demo()
 
 
 def test_concurrent_outcomes_on_one_day_are_all_in_the_rollup(pg_app):
@@ -127,13 +115,6 @@ def test_concurrent_outcomes_on_one_day_are_all_in_the_rollup(pg_app):
         rows = db.session.scalars(select(ZoneDay).where(ZoneDay.day == day.date())).all()
         assert [(row.consultations, row.finance_amount_krw) for row in rows] == [
             (12, 1_200_000_000)]
-
-
-def test_the_migrated_postgres_schema_matches_the_models(pg_app):
-    from tests.test_migrations import schema_differences
-
-    with pg_app.app_context():
-        assert schema_differences() == []
 
 
 def test_firm_visibility_and_the_literal_search_on_postgres(pg_app):

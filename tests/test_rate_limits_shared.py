@@ -3,7 +3,6 @@
 import http.cookiejar
 import json
 import re
-import shutil
 import threading
 import urllib.error
 import urllib.parse
@@ -13,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.conftest import VALID_BUSINESS_NUMBER
+from tests.conftest import VALID_BUSINESS_NUMBER, fresh_database
 from tests.helpers import free_port, start_gunicorn, stop
 from tests.redis_server import RedisServer
 
@@ -86,9 +85,8 @@ def pre_screen_posts(base: str, count: int) -> list[int]:
 
 
 def serve(tmp_path, db_templates, env: dict, workers: int = WORKERS):
-    db_path = tmp_path / "limits.db"
-    shutil.copyfile(db_templates["demo"], db_path)
-    return start_gunicorn(db_path, workers=workers, extra_env=env)
+    url = fresh_database(db_templates["demo"], tmp_path, "limits")
+    return start_gunicorn(url, workers=workers, extra_env=env)
 
 
 def test_four_workers_on_one_redis_let_through_no_more_than_the_limit(

@@ -16,7 +16,6 @@ from app.notify.models import OutboxMessage
 from app.notify.relay import backoff, relay_outbox
 from app.types import utcnow
 from tests.helpers import free_port
-from tests.postgres import demo_app_on_postgres
 from tests.smtp import Recorder, mail_config, silent_server, smtp_server
 from tests.test_booking_api import make_intake, pick, shared_day
 from tests.test_outbox import book
@@ -224,13 +223,6 @@ def relays_at_once(app, count: int, messages: int) -> list[str]:
 def test_two_relays_at_once_never_send_a_message_twice(app):
     ids = relays_at_once(app, 2, 24)
     assert len(ids) == 24 and len(set(ids)) == 24
-
-
-@pytest.fixture
-def pg_app():
-    """An app on a throw-away PostgreSQL cluster holding the demo centre."""
-    with demo_app_on_postgres() as app:
-        yield app
 
 
 @pytest.mark.slow

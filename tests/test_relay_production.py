@@ -29,6 +29,7 @@ def production_app(tmp_path, db_templates, monkeypatch):
     app = _make_app(tmp_path, db_templates["demo"], SECRET_KEY="production-test", MAIL_SERVER="")
     yield app
     with app.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 
@@ -82,7 +83,7 @@ def test_the_real_scheduler_process_exits_at_once_with_the_reason(app, tmp_path)
     with app.app_context():
         book()
     env = {**os.environ, "ONESTOP_ENV": "production", "SECRET_KEY": "scheduler-test",
-           "DATABASE_URL": f"sqlite:///{app.config['DATABASE_PATH']}", "MAIL_SERVER": ""}
+           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "MAIL_SERVER": ""}
     done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "scheduler"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1

@@ -28,7 +28,6 @@ from app.visits.models import Outcome
 from app.zones.availability import free_slots
 from tests.stats_helpers import bearer, csv_bytes, make_visit, staff
 from tests.test_outbox import book, new_intake, open_day
-from tests.test_postgres import pg_app  # noqa: F401 (a fixture: a migrated PostgreSQL)
 
 
 def at(moment: datetime):
@@ -235,7 +234,7 @@ def test_the_job_list_has_no_separate_booking_purge(app):
 
 
 @pytest.mark.slow
-def test_the_purge_and_the_outbox_prune_on_postgres(pg_app):  # noqa: F811 (a fixture)
+def test_the_purge_and_the_outbox_prune_on_postgres(pg_app):
     before, after = purge_between_two_readings(pg_app, pg_app.test_client())
     assert after == before
     with pg_app.app_context():

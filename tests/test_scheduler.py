@@ -2,6 +2,7 @@
 
 import logging
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -36,6 +37,9 @@ from tests.test_booking_race import call
 from tests.test_outbox import book, new_intake, open_day
 from tests.test_relay import wait_until_claimed
 
+# The scheduler says which process took the lead (a file lock on SQLite, an advisory lock on
+# PostgreSQL: the log names it either way).
+LEADING = re.compile(r"scheduler (\d+): leading")
 JOB_IDS = {"outbox-relay", "outbox-prune", "booking-reminders", "waitlist-expiry",
            "visits-no-show", "visits-agenda",
            "intake-retention-purge", "admin-weekly-summary", "stats-rollup-check"}
@@ -76,6 +80,7 @@ def test_one_file_lock_one_leader(tmp_path):
     second.release()
 
 
+@pytest.mark.sqlite_only
 def test_the_lock_file_sits_beside_the_sqlite_database(app):
     with app.app_context():
         lock = leader_lock(app, db.engine)
@@ -130,10 +135,10 @@ def test_the_scheduler_command_is_registered(runner):
 
 # --- real processes -------------------------------------------------------------------------
 
-def start_scheduler(db_path, mail_port: int, log_path, **env) -> subprocess.Popen:
-    """`flask --app wsgi scheduler` over a SQLite file, every job sped up."""
+def start_scheduler(database_url: str, mail_port: int, log_path, **env) -> subprocess.Popen:
+    """`flask --app wsgi scheduler` over the test's database, every job sped up."""
     settings = {"ONESTOP_ENV": "production", "SECRET_KEY": "scheduler-test",
-                "DATABASE_URL": f"sqlite:///{db_path}", "MAIL_SERVER": "127.0.0.1",
+                "DATABASE_URL": database_url, "MAIL_SERVER": "127.0.0.1",
                 "MAIL_PORT": str(mail_port), "OUTBOX_INTERVAL_SECONDS": "1",
                 "SCHEDULER_INTERVAL_SCALE": "0.01", "SCHEDULER_STANDBY_SECONDS": "1",
                 "OUTBOX_RETRY_BASE_SECONDS": "1", "REMINDER_HOUR": "0", **env}
@@ -189,7 +194,7 @@ def make_reminders_due(app, count: int) -> list[int]:
 @pytest.mark.slow
 def test_two_scheduler_processes_for_a_minute_send_nothing_twice(app, tmp_path):
     seconds = float(os.environ.get("ONESTOP_SCHEDULER_TEST_SECONDS", "60"))
-    db_path = app.config["DATABASE_PATH"]
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
     reminded = make_reminders_due(app, 4)
     with app.app_context():
         for n in range(20):
@@ -200,7 +205,7 @@ def test_two_scheduler_processes_for_a_minute_send_nothing_twice(app, tmp_path):
         intakes = [new_intake(200 + n) for n in range(int(seconds) + 5)]
     with smtp_server() as (server, port):
         log = tmp_path / "schedulers.log"
-        processes = [start_scheduler(db_path, port, log) for _ in range(2)]
+        processes = [start_scheduler(url, port, log) for _ in range(2)]
         started, handed_over = time.monotonic(), False
         while time.monotonic() - started < seconds:
             with app.app_context():  # the web keeps booking meanwhile
@@ -208,10 +213,10 @@ def test_two_scheduler_processes_for_a_minute_send_nothing_twice(app, tmp_path):
                 slot = free_slots("legal", day, day)[0]
                 book_visit(intakes.pop(), [Request("legal", slot.adviser_id, slot.start)])
             if not handed_over and time.monotonic() - started > seconds / 2:
-                leader_pid = int((db_path.parent / "scheduler.lock").read_text())
+                leader_pid = int(LEADING.findall(log.read_text())[-1])
                 [leader] = [p for p in processes if p.pid == leader_pid]
                 assert end(leader) == 0  # a clean stop; the standby takes over
-                processes[processes.index(leader)] = start_scheduler(db_path, port, log)
+                processes[processes.index(leader)] = start_scheduler(url, port, log)
                 handed_over = True
             time.sleep(1.0)
         state = wait_for_drain(app)
@@ -241,14 +246,14 @@ def test_a_relay_killed_mid_batch_resends_only_the_message_in_flight(app, tmp_pa
     handler = Recorder(hold={3: 5.0})  # the third message: recorded, but no answer for 5 s
     with smtp_server(handler) as (server, port):
         log = tmp_path / "relay.log"
-        first = start_scheduler(app.config["DATABASE_PATH"], port, log,
+        first = start_scheduler(app.config["SQLALCHEMY_DATABASE_URI"], port, log,
                                 OUTBOX_LEASE_SECONDS="3", OUTBOX_RETRY_BASE_SECONDS="30")
         deadline = time.monotonic() + 30
         while len(server.received) < 3 and time.monotonic() < deadline:
             time.sleep(0.05)
         end(first, signal.SIGKILL)  # killed while the third message is in flight
         in_flight = server.received[2].message_id
-        second = start_scheduler(app.config["DATABASE_PATH"], port, log,
+        second = start_scheduler(app.config["SQLALCHEMY_DATABASE_URI"], port, log,
                                  OUTBOX_LEASE_SECONDS="3")
         state = wait_for_drain(app)
         end(second)
@@ -274,17 +279,17 @@ def book_over_http(base: str, token: str) -> float:
 
 @pytest.mark.slow
 def test_bookings_stay_fast_while_the_relay_waits_on_a_silent_server(app, tmp_path):
-    db_path = app.config["DATABASE_PATH"]
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
     with app.app_context():
         book()
         intakes = [new_intake(300 + n) for n in range(20)]  # see the two-scheduler test
-    server, base = start_gunicorn(db_path, workers=2)
+    server, base = start_gunicorn(url, workers=2)
     try:
         book_over_http(base, intakes.pop())  # warm both workers up
         book_over_http(base, intakes.pop())
         calm = [book_over_http(base, intakes.pop()) for _ in range(8)]  # no relay running
         with silent_server() as port:
-            relay = start_scheduler(db_path, port, tmp_path / "relay.log",
+            relay = start_scheduler(url, port, tmp_path / "relay.log",
                                     MAIL_TIMEOUT_SECONDS="10")
             try:
                 wait_until_claimed(app, timeout=20)  # the relay now waits on the silent server

@@ -16,7 +16,6 @@ from app.admin.stats import (
 )
 from app.admin.utilisation import utilisation
 from tests.stats_helpers import bearer, csv_bytes, make_visit, staff
-from tests.test_postgres import pg_app  # noqa: F401 (a fixture: a migrated PostgreSQL)
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -189,7 +188,7 @@ def test_the_openapi_document_lists_the_stats_and_the_import(client):
 
 
 @pytest.mark.slow
-def test_the_statistics_run_on_postgres(pg_app):  # noqa: F811 (the imported fixture)
+def test_the_statistics_run_on_postgres(pg_app):
     """The same queries (day boundaries, bisecting CASE, epoch seconds) on PostgreSQL."""
     from app.admin.imports import import_consultations
     from app.admin.tables import build_dashboard

@@ -3,8 +3,12 @@
 import subprocess
 import sys
 
+import pytest
+
 from app.booking.transactions import _queue_file, booking_transaction
 from app.extensions import db
+
+pytestmark = pytest.mark.sqlite_only
 
 TRY_LOCK = ("import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); "
             "fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)")
