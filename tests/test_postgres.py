@@ -94,7 +94,7 @@ def test_concurrent_outcomes_on_one_day_are_all_in_the_rollup(pg_app):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from app.admin.models import ZoneDay
+    from app.stats.models import ZoneDay
     from app.visits.models import Outcome
     from tests.stats_helpers import make_visit
 

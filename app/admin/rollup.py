@@ -28,7 +28,6 @@ from flask import current_app
 from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from app.admin.models import ImportedConsultation, RollupState, ZoneDay
 from app.admin.stats import (
     _IMPORTED_SUMS,
     _LIVE_SUMS,
@@ -42,6 +41,7 @@ from app.booking.models import Appointment
 from app.booking.transactions import booking_transaction
 from app.extensions import db
 from app.notify.scheduler import ScheduledJob
+from app.stats.models import ImportedConsultation, RollupState, ZoneDay
 from app.types import to_local, utcnow
 from app.visits.models import Outcome
 

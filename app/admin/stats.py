@@ -15,10 +15,10 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from app import inputs
-from app.admin.models import ImportedConsultation, RollupState, ZoneDay
 from app.booking.models import Appointment
 from app.extensions import db
 from app.intake.models import Intake
+from app.stats.models import ImportedConsultation, RollupState, ZoneDay
 from app.types import center_tz
 from app.visits.models import Outcome
 from app.zones.models import Zone
