@@ -184,7 +184,7 @@ def test_malformed_input_is_refused_before_postgres_sees_it(pg_app, caplog):
 def test_sums_are_exact_past_64_bits_on_postgres(pg_app):
     from sqlalchemy import literal, union_all
 
-    from app.admin.stats import safe_sum
+    from app.stats.figures import safe_sum
 
     with pg_app.app_context():
         rows = union_all(*[select(literal(2**62).label("x")) for _ in range(3)]).subquery()

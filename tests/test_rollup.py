@@ -11,9 +11,9 @@ from sqlalchemy import delete, func, select, update
 
 from app.admin.imports import ImportRejected, import_consultations
 from app.admin.rollup import _stored, check_rollup, rebuild, stretches
-from app.admin.stats import Period, rollup_ready, zone_figures
 from app.booking.models import Appointment
 from app.extensions import db
+from app.stats.figures import Period, rollup_ready, zone_figures
 from app.stats.models import ImportedConsultation, RollupState, ZoneDay
 from app.types import center_tz
 from app.visits.models import Outcome

@@ -7,14 +7,14 @@ import pytest
 from sqlalchemy import func, select
 
 from app.admin.flow import IMPORTED_GROUP, SplitRow, funnel, lead_time, splits
-from app.admin.stats import (
+from app.admin.utilisation import utilisation
+from app.stats.figures import (
     Period,
     StatsError,
     consultations_over_time,
     parse_period,
     zone_figures,
 )
-from app.admin.utilisation import utilisation
 from tests.stats_helpers import bearer, csv_bytes, make_visit, staff
 from tests.test_postgres import pg_app  # noqa: F401 (a fixture: a migrated PostgreSQL)
 

@@ -5,10 +5,10 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy import case, func, select
 
-from app.admin.stats import COMPLETED, Period, epoch_seconds, in_period
 from app.booking.models import Appointment, Booking
 from app.extensions import db
 from app.intake.models import Intake
+from app.stats.figures import COMPLETED, Period, epoch_seconds, in_period
 from app.stats.models import ImportedConsultation
 
 

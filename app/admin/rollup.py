@@ -28,7 +28,11 @@ from flask import current_app
 from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from app.admin.stats import (
+from app.booking.models import Appointment
+from app.booking.transactions import booking_transaction
+from app.extensions import db
+from app.notify.scheduler import ScheduledJob
+from app.stats.figures import (
     _IMPORTED_SUMS,
     _LIVE_SUMS,
     COMPLETED,
@@ -37,10 +41,6 @@ from app.admin.stats import (
     rollup_ready,
     safe_sum,
 )
-from app.booking.models import Appointment
-from app.booking.transactions import booking_transaction
-from app.extensions import db
-from app.notify.scheduler import ScheduledJob
 from app.stats.models import ImportedConsultation, RollupState, ZoneDay
 from app.types import to_local, utcnow
 from app.visits.models import Outcome

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from app.admin.stats import Period, day_start, in_period, list_zone_labels
 from app.booking.models import Appointment
 from app.extensions import db
+from app.stats.figures import Period, day_start, in_period, list_zone_labels
 from app.types import center_tz
 from app.zones.availability import free_slots
 from app.zones.models import Adviser, Institution, Zone

@@ -5,10 +5,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.admin.flow import funnel
 from app.admin.imports import ImportRejected, import_consultations, import_limit
-from app.admin.stats import StatsError, parse_period, zone_figures
 from app.api.auth import api_staff
 from app.api.errors import ApiError, bad_request, invalid
 from app.api.views import bp
+from app.stats.figures import StatsError, parse_period, zone_figures
 from app.types import local_today
 
 
