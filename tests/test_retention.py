@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from app.admin.flow import funnel, lead_time, splits
 from app.admin.imports import import_consultations
 from app.admin.rollup import check_rollup
 from app.booking.models import Booking
@@ -22,6 +21,7 @@ from app.notify.models import OutboxMessage
 from app.notify.outbox import prune_outbox
 from app.notify.scheduler import REGISTRY
 from app.stats.figures import Period
+from app.stats.flow import funnel, lead_time, splits
 from app.stats.models import ImportedConsultation
 from app.types import local_datetime, local_today, to_local, utcnow
 from app.visits.models import Outcome
