@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from app.admin.utilisation import utilisation
 from app.stats.figures import (
     Period,
     StatsError,
@@ -15,6 +14,7 @@ from app.stats.figures import (
     zone_figures,
 )
 from app.stats.flow import IMPORTED_GROUP, SplitRow, funnel, lead_time, splits
+from app.stats.utilisation import utilisation
 from tests.stats_helpers import bearer, csv_bytes, make_visit, staff
 from tests.test_postgres import pg_app  # noqa: F401 (a fixture: a migrated PostgreSQL)
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.admin.utilisation import utilisation, utilisation_window
 from app.intake.industries import industry_label
 from app.intake.rules import STAGE_LABELS
 from app.stats.figures import (
@@ -16,6 +15,7 @@ from app.stats.figures import (
     tally,
 )
 from app.stats.flow import IMPORTED_GROUP, LeadTime, funnel, lead_time, splits
+from app.stats.utilisation import utilisation, utilisation_window
 
 EOK = Decimal(100_000_000)  # 1억원 = 100,000,000 KRW
 # The figure each zone's column shows beside its consultations in the published table.
