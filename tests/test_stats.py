@@ -192,7 +192,7 @@ def test_the_openapi_document_lists_the_stats_and_the_import(client):
 def test_the_statistics_run_on_postgres(pg_app):  # noqa: F811 (the imported fixture)
     """The same queries (day boundaries, bisecting CASE, epoch seconds) on PostgreSQL."""
     from app.admin.imports import import_consultations
-    from app.admin.tables import build_dashboard
+    from app.stats.tables import build_dashboard
     from tests.stats_helpers import published_rows
 
     with pg_app.app_context():

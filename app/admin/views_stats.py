@@ -23,9 +23,9 @@ from app.admin.imports import (
     import_limit,
     recent_batches,
 )
-from app.admin.tables import build_dashboard
 from app.auth.decorators import staff_required
 from app.stats.figures import Period, StatsError, parse_date, parse_period
+from app.stats.tables import build_dashboard
 from app.types import local_today
 
 MAX_AS_OF = 6
