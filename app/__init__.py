@@ -208,10 +208,11 @@ def register_commands(app: Flask) -> None:
 def register_jobs(app: Flask) -> None:
     """Hand each domain's jobs to the scheduler (and run it in `flask run` if asked)."""
     from app.admin import jobs as admin_jobs
-    from app.admin import retention, rollup
+    from app.admin import retention
     from app.booking import jobs as booking_jobs
     from app.notify import relay
     from app.notify.scheduler import add_jobs, start_in_process
+    from app.stats import rollup
     from app.visits import jobs as visits_jobs
 
     for module in (relay, booking_jobs, visits_jobs, retention, admin_jobs, rollup):

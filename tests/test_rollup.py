@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from app.admin.imports import ImportRejected, import_consultations
-from app.admin.rollup import _stored, check_rollup, rebuild, stretches
 from app.booking.models import Appointment
 from app.extensions import db
 from app.stats.figures import Period, rollup_ready, zone_figures
 from app.stats.models import ImportedConsultation, RollupState, ZoneDay
+from app.stats.rollup import _stored, check_rollup, rebuild, stretches
 from app.types import center_tz
 from app.visits.models import Outcome
 from app.zones.models import Zone
@@ -178,7 +178,7 @@ def test_the_check_logs_what_drifted(ctx, caplog):
     make_visit("legal", kst(2026, 2, 10, 10))
     db.session.execute(delete(ZoneDay))  # as if a change had bypassed the session
     db.session.commit()
-    with caplog.at_level(logging.WARNING, logger="app.admin.rollup"):
+    with caplog.at_level(logging.WARNING, logger="app.stats.rollup"):
         assert check_rollup() == 1
     assert "drifted on 1 day(s) (first 2026-02-10)" in caplog.text
     assert_in_step()

@@ -152,7 +152,7 @@ STATE_ID = 1  # the rollup's one state row
 
 
 def rollup_ready() -> bool:
-    """Whether the day-by-zone rollup (app/admin/rollup.py) is built for the centre's time
+    """Whether the day-by-zone rollup (app/stats/rollup.py) is built for the centre's time
     zone; if not, the statistics read the consultations themselves."""
     built_for = db.session.scalar(select(RollupState.timezone).where(RollupState.id == STATE_ID))
     return built_for == current_app.config["CENTER_TIMEZONE"]
