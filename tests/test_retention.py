@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from app.admin.imports import import_consultations
 from app.booking.models import Booking
 from app.booking.services import cancel_booking
 from app.booking.waitlist import join_waitlist
@@ -21,6 +20,7 @@ from app.notify.outbox import prune_outbox
 from app.notify.scheduler import REGISTRY
 from app.stats.figures import Period
 from app.stats.flow import funnel, lead_time, splits
+from app.stats.imports import import_consultations
 from app.stats.models import ImportedConsultation
 from app.stats.rollup import check_rollup
 from app.types import local_datetime, local_today, to_local, utcnow

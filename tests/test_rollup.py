@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import delete, func, select, update
 
-from app.admin.imports import ImportRejected, import_consultations
 from app.booking.models import Appointment
 from app.extensions import db
 from app.stats.figures import Period, rollup_ready, zone_figures
+from app.stats.imports import ImportRejected, import_consultations
 from app.stats.models import ImportedConsultation, RollupState, ZoneDay
 from app.stats.rollup import _stored, check_rollup, rebuild, stretches
 from app.types import center_tz

@@ -107,14 +107,14 @@ def test_splits_by_stage_industry_and_region(ctx):
     assert regions == [("경상남도", 2), ("서울특별시", 0)]
     industries = {row.value: row.intakes for row in found["industry"]}
     assert industries == {"manufacturing": 1, None: 2}
-    from app.admin.imports import import_consultations
+    from app.stats.imports import import_consultations
 
     import_consultations(csv_bytes(["2026-03-31,legal,,,0,0,0,"]))
     assert splits(march)["region"][-1] == SplitRow(IMPORTED_GROUP, 0, 1)
 
 
 def test_consultations_per_week_by_zone_mix_imported_and_live(ctx):
-    from app.admin.imports import import_consultations
+    from app.stats.imports import import_consultations
 
     import_consultations(csv_bytes(["2026-03-02,legal,,,0,0,0,", "2026-03-15,patent,,,0,0,0,"]))
     make_visit("legal", kst(2026, 3, 15, 23, 30))  # Sunday night: still the first full week
@@ -191,7 +191,7 @@ def test_the_openapi_document_lists_the_stats_and_the_import(client):
 @pytest.mark.slow
 def test_the_statistics_run_on_postgres(pg_app):  # noqa: F811 (the imported fixture)
     """The same queries (day boundaries, bisecting CASE, epoch seconds) on PostgreSQL."""
-    from app.admin.imports import import_consultations
+    from app.stats.imports import import_consultations
     from app.stats.tables import build_dashboard
     from tests.stats_helpers import published_rows
 

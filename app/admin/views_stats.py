@@ -15,16 +15,16 @@ from flask import (
 from flask_login import current_user
 
 from app.admin.blueprint import bp
-from app.admin.imports import (
+from app.auth.decorators import staff_required
+from app.stats.exports import FORMATS, table_csv, tables_xlsx
+from app.stats.figures import Period, StatsError, parse_date, parse_period
+from app.stats.imports import (
     HEADER,
     ImportRejected,
     import_consultations,
     import_limit,
     recent_batches,
 )
-from app.auth.decorators import staff_required
-from app.stats.exports import FORMATS, table_csv, tables_xlsx
-from app.stats.figures import Period, StatsError, parse_date, parse_period
 from app.stats.tables import build_dashboard
 from app.types import local_today
 
