@@ -129,7 +129,6 @@ def register_blueprints(app: Flask) -> None:
     """Mount each domain's pages and the JSON API."""
     from app.admin import views_manage as _views_manage  # noqa: F401
     from app.admin import views_outbox as _views_outbox  # noqa: F401
-    from app.admin import views_stats as _views_stats  # noqa: F401
     from app.admin.blueprint import bp as admin_bp
     from app.api import staff as _api_staff  # noqa: F401
     from app.api import stats as _api_stats  # noqa: F401
@@ -141,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     from app.extensions import csrf
     from app.intake.views import bp as intake_bp
     from app.main.views import bp as main_bp
+    from app.stats.views import bp as stats_bp
     from app.visits import views_schedule as _views_schedule  # noqa: F401
     from app.visits.views import bp as visits_bp
 
@@ -150,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(visits_bp, url_prefix="/adviser")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(stats_bp, url_prefix="/admin")  # the dashboard is the admin's home
     csrf.exempt(api_bp)  # the API takes no cookies: JSON bodies and Bearer tokens only
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

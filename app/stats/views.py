@@ -1,8 +1,9 @@
-"""Admin pages: the statistics dashboard, its exports, and the historical import."""
+"""The statistics pages (under /admin/): the dashboard, its exports, and the historical import."""
 
 from datetime import date, timedelta
 
 from flask import (
+    Blueprint,
     Response,
     abort,
     flash,
@@ -14,7 +15,6 @@ from flask import (
 )
 from flask_login import current_user
 
-from app.admin.blueprint import bp
 from app.auth.decorators import staff_required
 from app.stats.exports import FORMATS, table_csv, tables_xlsx
 from app.stats.figures import Period, StatsError, parse_date, parse_period
@@ -27,6 +27,8 @@ from app.stats.imports import (
 )
 from app.stats.tables import build_dashboard
 from app.types import local_today
+
+bp = Blueprint("stats", __name__)
 
 MAX_AS_OF = 6
 
@@ -93,7 +95,7 @@ def dashboard():
 
 @bp.get("/stats/<name>.<fmt>")
 @staff_required("admin")
-def stats_export(name: str, fmt: str):
+def export(name: str, fmt: str):
     """One dashboard table as CSV or XLSX, or every table (`all`) as one workbook."""
     period, as_of, error = _resolve()
     if error or fmt not in FORMATS or (name == "all" and fmt != "xlsx"):
@@ -123,7 +125,7 @@ def _imports_page(errors: dict | None = None, status: int = 200):
 @bp.url_value_preprocessor
 def _import_size_limit(endpoint: str | None, values: dict | None) -> None:
     """Let the upload be larger than the app's 1 MB before CSRF protection reads the form."""
-    if endpoint != "admin.imports" or request.method != "POST":
+    if endpoint != "stats.imports" or request.method != "POST":
         return
     limit = import_limit()
     if request.content_length is not None and request.content_length > limit:
@@ -155,4 +157,4 @@ def imports():
     else:
         flash(f"{result.imported:,}건을 가져왔습니다. / Imported {result.imported:,} "
               "consultations.", "success")
-    return redirect(url_for("admin.imports"))
+    return redirect(url_for("stats.imports"))
