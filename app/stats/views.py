@@ -87,7 +87,7 @@ def dashboard():
     """The statistics of a period, the published table for chosen dates, charts, exports."""
     period, as_of, error = _resolve()
     board = build_dashboard(period, as_of)
-    page = render_template("admin/dashboard.html", board=board, error=error,
+    page = render_template("stats/dashboard.html", board=board, error=error,
                            query=_query(period, as_of), quick=_quick_periods(local_today()),
                            formats=FORMATS)
     return page, 400 if error else 200
@@ -117,7 +117,7 @@ def export(name: str, fmt: str):
 
 
 def _imports_page(errors: dict | None = None, status: int = 200):
-    page = render_template("admin/imports.html", errors=errors or {}, header=HEADER,
+    page = render_template("stats/imports.html", errors=errors or {}, header=HEADER,
                            batches=recent_batches(), limit_mb=import_limit() // (1024 * 1024))
     return page, status
 
