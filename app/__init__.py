@@ -195,8 +195,8 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """The command line of API.md: init-db, seed-demo, create-user, create-token, ..."""
-    from app.admin.demo import seed_demo_command
     from app.auth.commands import create_token_command, create_user_command
+    from app.demo.seed import seed_demo_command
     from app.main.commands import init_db_command
     from app.notify.scheduler import scheduler_command
     from app.stats.imports import import_consultations_command

@@ -23,7 +23,7 @@ os.environ["ONESTOP_ENV"] = "testing"
 os.environ.pop("DATABASE_URL", None)
 
 from app import create_app  # noqa: E402
-from app.admin.demo import seed_demo  # noqa: E402
+from app.demo.seed import seed_demo  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.main.commands import prepare_database  # noqa: E402
 from app.stats import rollup  # noqa: E402

@@ -29,9 +29,9 @@ os.environ.pop("DATABASE_URL", None)
 from sqlalchemy import func, select  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.admin.demo import seed_demo  # noqa: E402
 from app.auth.services import create_api_token, create_user  # noqa: E402
 from app.booking.models import Appointment, Booking  # noqa: E402
+from app.demo.seed import seed_demo  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.intake.forms import REGIONS  # noqa: E402
 from app.intake.industries import INDUSTRY_CODES  # noqa: E402

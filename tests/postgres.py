@@ -8,7 +8,7 @@ import tempfile
 from contextlib import contextmanager
 
 from app import create_app
-from app.admin.demo import seed_demo
+from app.demo.seed import seed_demo
 from app.extensions import db
 from app.main.commands import prepare_database
 from tests.helpers import free_port

@@ -7,10 +7,10 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from app.admin.demo import seed_demo
 from app.booking.errors import SlotTaken
 from app.booking.models import Appointment
 from app.booking.services import Request, book_visit, cancel_booking
+from app.demo.seed import seed_demo
 from app.extensions import db
 from app.main.commands import prepare_database
 from app.types import local_today
