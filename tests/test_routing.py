@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app.intake.demo_rules import INSTITUTIONS, NEEDS, RULES, ZONES
+from app.demo.rules import INSTITUTIONS, NEEDS, RULES, ZONES
 from app.intake.routing import NeedRule, Rule, normalise, route
 from tests.routing_examples import LABELLED
 
