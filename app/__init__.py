@@ -31,6 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     register_json(app)
     register_models()
+    register_rollup()
     register_input_boundary(app)
     register_proxy(app)
     register_extensions(app)
@@ -60,6 +61,13 @@ def register_models() -> None:
     from app.stats import models as _stats  # noqa: F401
     from app.visits import models as _visits  # noqa: F401
     from app.zones import models as _zones  # noqa: F401
+
+
+def register_rollup() -> None:
+    """Keep the statistics' rollup in step inside every transaction that changes what it counts."""
+    from app.stats.rollup import register_hooks
+
+    register_hooks()
 
 
 def register_input_boundary(app: Flask) -> None:

@@ -13,6 +13,8 @@ from the consultations (GROUP BY, like the statistics) while the state row is lo
 that two transactions never recompute the same day at once on PostgreSQL. A recomputed day
 is right whatever happened on it: noting a day too many costs a query, never a double count.
 Writes that bypass the ORM (the import's bulk insert) note their days with `note_days`.
+The hooks are attached by `register_hooks`, a named step of create_app: importing this
+module attaches nothing, so the statistics never depend on what happened to be imported.
 
 `rebuild` recomputes everything: `init-db` runs it when the rollup is missing or was built
 for another time zone, and the scheduler runs it daily and logs any day that had drifted.
@@ -82,7 +84,6 @@ def _local_day(moment: datetime) -> date:
     return to_local(moment).date()
 
 
-@event.listens_for(Session, "before_flush")
 def _watch(session: Session, flush_context, instances) -> None:
     """Note the days of the flushed changes that the rollup counts."""
     with session.no_autoflush:
@@ -104,7 +105,6 @@ def _watch(session: Session, flush_context, instances) -> None:
                     day for day in {obj.day, *_values(obj, "day")} if day)
 
 
-@event.listens_for(Session, "before_commit")
 def _settle(session: Session) -> None:
     """Recompute the noted days in the transaction being committed."""
     session.flush()  # the changes not flushed yet note their days too
@@ -120,13 +120,31 @@ def _settle(session: Session) -> None:
         refresh(days, session)
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction) -> None:
     """Once the outermost transaction ends, its notes go: committed, they were settled;
     rolled back, it changed nothing. A savepoint rolled back (as the outbox does when a
     message exists already) leaves the transaction's other changes, so its notes stay."""
     if transaction.parent is None:
         session.info.pop(_NOTES, None)
+
+
+_HOOKS = (("before_flush", _watch), ("before_commit", _settle),
+          ("after_transaction_end", _forget))
+
+
+def register_hooks() -> None:
+    """Attach the session hooks that keep the rollup in step (create_app's register_rollup).
+
+    Session events are process-wide: a second app in the same process (the tests make many)
+    finds them attached already and attaches nothing twice."""
+    for name, hook in _HOOKS:
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
+
+
+def hooks_registered() -> bool:
+    """Whether every hook of the rollup is attached."""
+    return all(event.contains(Session, name, hook) for name, hook in _HOOKS)
 
 
 def timezone_name() -> str:
