@@ -53,14 +53,10 @@ def register_json(app: Flask) -> None:
 
 
 def register_models() -> None:
-    """Import every domain's models so the metadata (and Alembic) sees the whole schema."""
-    from app.auth import models as _auth  # noqa: F401
-    from app.booking import models as _booking  # noqa: F401
-    from app.intake import models as _intake  # noqa: F401
-    from app.notify import models as _notify  # noqa: F401
-    from app.stats import models as _stats  # noqa: F401
-    from app.visits import models as _visits  # noqa: F401
-    from app.zones import models as _zones  # noqa: F401
+    """Every domain's models (app/schema.py), so the metadata and Alembic see the whole schema."""
+    from app.schema import load_models
+
+    load_models()
 
 
 def register_rollup() -> None:
