@@ -130,33 +130,19 @@ def register_i18n(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount each domain's pages and the JSON API."""
-    from app.admin import views_manage as _views_manage  # noqa: F401
-    from app.admin import views_outbox as _views_outbox  # noqa: F401
-    from app.admin.blueprint import bp as admin_bp
-    from app.api import staff as _api_staff  # noqa: F401
-    from app.api import stats as _api_stats  # noqa: F401
-    from app.api.views import bp as api_bp
-    from app.auth.views import bp as auth_bp
-    from app.booking import views_confirm as _views_confirm  # noqa: F401
-    from app.booking import views_offer as _views_offer  # noqa: F401
-    from app.booking.views import bp as booking_bp
+    """Mount each domain's pages and the JSON API; each package's blueprint comes with its views."""
+    from app import admin, api, auth, booking, intake, main, stats, visits
     from app.extensions import csrf
-    from app.intake.views import bp as intake_bp
-    from app.main.views import bp as main_bp
-    from app.stats.views import bp as stats_bp
-    from app.visits import views_schedule as _views_schedule  # noqa: F401
-    from app.visits.views import bp as visits_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(intake_bp, url_prefix="/intake")
-    app.register_blueprint(booking_bp, url_prefix="/booking")
-    app.register_blueprint(auth_bp, url_prefix="/auth")
-    app.register_blueprint(visits_bp, url_prefix="/adviser")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(stats_bp, url_prefix="/admin")  # the dashboard is the admin's home
-    csrf.exempt(api_bp)  # the API takes no cookies: JSON bodies and Bearer tokens only
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(main.bp)
+    app.register_blueprint(intake.bp, url_prefix="/intake")
+    app.register_blueprint(booking.bp, url_prefix="/booking")
+    app.register_blueprint(auth.bp, url_prefix="/auth")
+    app.register_blueprint(visits.bp, url_prefix="/adviser")
+    app.register_blueprint(admin.bp, url_prefix="/admin")
+    app.register_blueprint(stats.bp, url_prefix="/admin")  # the dashboard is the admin's home
+    csrf.exempt(api.bp)  # the API takes no cookies: JSON bodies and Bearer tokens only
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
 
 
 def register_errorhandlers(app: Flask) -> None:
