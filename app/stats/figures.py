@@ -18,6 +18,7 @@ from app import inputs
 from app.booking.models import Appointment
 from app.extensions import db
 from app.intake.models import Intake
+from app.states import AppointmentStatus
 from app.stats.models import ImportedConsultation, RollupState, ZoneDay
 from app.types import center_tz
 from app.visits.models import Outcome
@@ -147,7 +148,7 @@ _IMPORTED_SUMS = (ImportedConsultation.finance_amount_krw,
 _LIVE_SUMS = (Outcome.finance_amount_krw, Outcome.patent_transfers, Outcome.ip_applications)
 _ROLLUP_SUMS = (ZoneDay.consultations, ZoneDay.finance_amount_krw, ZoneDay.patent_transfers,
                 ZoneDay.ip_applications)
-COMPLETED = Appointment.status == "completed"
+COMPLETED = Appointment.status == AppointmentStatus.COMPLETED
 STATE_ID = 1  # the rollup's one state row
 
 

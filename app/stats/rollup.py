@@ -34,6 +34,7 @@ from app.booking.models import Appointment
 from app.booking.transactions import booking_transaction
 from app.extensions import db
 from app.notify.scheduler import ScheduledJob
+from app.states import AppointmentStatus
 from app.stats.figures import (
     _IMPORTED_SUMS,
     _LIVE_SUMS,
@@ -89,7 +90,7 @@ def _watch(session: Session, flush_context, instances) -> None:
     with session.no_autoflush:
         for obj in chain(session.new, session.dirty, session.deleted):
             if isinstance(obj, Appointment):
-                if "completed" in {obj.status, *_values(obj, "status")}:
+                if AppointmentStatus.COMPLETED in {obj.status, *_values(obj, "status")}:
                     _notes(session).days.update(
                         _local_day(moment) for moment in {obj.starts_at,
                                                           *_values(obj, "starts_at")} if moment)

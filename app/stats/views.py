@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user
 
 from app.auth.decorators import staff_required
+from app.states import Role
 from app.stats.exports import FORMATS, table_csv, tables_xlsx
 from app.stats.figures import Period, StatsError, parse_date, parse_period
 from app.stats.imports import (
@@ -129,7 +130,7 @@ def _import_size_limit(endpoint: str | None, values: dict | None) -> None:
         return
     limit = import_limit()
     if request.content_length is not None and request.content_length > limit:
-        if not (current_user.is_authenticated and current_user.role == "admin"):
+        if not (current_user.is_authenticated and current_user.role == Role.ADMIN):
             abort(413)
         abort(make_response(_imports_page({"file": [
             f"파일이 너무 큽니다 (최대 {limit // (1024 * 1024)}MB). 나누어 올려 주세요. / The file "
