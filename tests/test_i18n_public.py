@@ -3,17 +3,25 @@ pages, rendered with real data in Korean and in English."""
 
 import re
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 
+from app.types import local_today
+from app.zones.availability import free_slots
 from tests.language_helpers import english_words, hangul, html_lang, visible_text
+from tests.test_booking_api import make_intake, pick, shared_day
+from tests.test_booking_pages import csrf
+from tests.test_confirm_pages import offered, reminded
 from tests.test_intake_pages import csrf_token, form_data
+from tests.test_waitlist import fill_day
+from tests.test_waitlist import new_intake as waiting_intake
 
 LANGUAGES = ("ko", "en")
 
 
 def read(client, path: str, language: str, status: int = 200) -> str:
-    response = client.get(path, query_string={"lang": language})
+    response = client.get(f"{path}{'&' if '?' in path else '?'}lang={language}")
     assert response.status_code == status
     return response.get_data(as_text=True)
 
@@ -114,3 +122,133 @@ def test_the_api_gives_the_reasons_in_the_accept_language_language(client, intak
     assert "Selected need ‘Policy-fund consultation’ → Finance zone" in english
     assert "KIBO fits" in english
     assert not any("translate" in reason for reason in korean + english)  # text, not markup
+
+
+# ---------------------------------------------------------------- booking
+
+def assert_booking_page(html: str, language: str) -> None:
+    """A booking page in one language: the calendar file's extension (.ics) is no word."""
+    assert html_lang(html) == language
+    if language == "en":
+        assert hangul(html) == []
+    else:
+        assert english_words(html, allowed=("ics",)) == []
+    assert len(visible_text(html)) > 10
+
+
+def two_zone_visit(app, client, intake_payload) -> tuple[str, str, str]:
+    """A legal and a finance consultation booked back to back; (booking token, intake token,
+    day)."""
+    intake = make_intake(client, intake_payload)
+    day = shared_day(client, app)
+    legal = day["legal"][0]
+    finance = next(s for s in day["finance"] if s["start"] >= legal["end"])
+    response = client.post("/api/v1/bookings", json={
+        "intake_token": intake, "appointments": [pick(legal), pick(finance)]})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["booking"]["token"], intake, legal["start"][:10]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_booking_picker_speaks_one_language(app, client, intake_payload, language):
+    token = make_intake(client, intake_payload)
+    assert_booking_page(read(client, f"/booking/new/{token}", language), language)
+    day = shared_day(client, app)["legal"][0]["start"][:10]
+    page = read(client, f"/booking/new/{token}?zones=legal&zones=finance&day={day}", language)
+    assert_booking_page(page, language)
+    assert "ons-plan" in page and 'name="slot_finance"' in page
+    # Each slot names its institution in the page's language.
+    assert ("신용보증기금" in page or "기술보증기금" in page or "한국산업은행" in page
+            or "IBK기업은행" in page) == (language == "ko")
+    assert ("(KODIT)" in page or "(KIBO)" in page or "(KDB)" in page
+            or "(IBK)" in page) == (language == "en")
+
+
+@pytest.mark.parametrize(("language", "booked"), [
+    ("ko", "예약되었습니다. 이 페이지의 주소를 보관해 주세요."),
+    ("en", "Booked. Keep this page's address: it is your private link."),
+])
+def test_booking_from_the_page_says_so_in_its_language(app, client, intake_payload, language,
+                                                      booked):
+    token = make_intake(client, intake_payload)
+    legal = shared_day(client, app, ("legal",))["legal"][0]
+    page = read(client, f"/booking/new/{token}?zones=legal&day={legal['start'][:10]}", language)
+    response = client.post(f"/booking/new/{token}", follow_redirects=True, data={
+        "csrf_token": csrf(page), "zones": "legal", "day": legal["start"][:10],
+        "slot_legal": f"{legal['adviser_id']}|{legal['start']}"})
+    manage = response.get_data(as_text=True)
+    assert booked in unescape(manage)
+    assert_booking_page(manage, language)
+    # The same time again is taken, and the page says so in its language.
+    again = client.post(f"/booking/new/{make_intake(client, intake_payload, email='b@x.kr')}",
+                        data={"csrf_token": csrf(page), "zones": "legal",
+                              "day": legal["start"][:10],
+                              "slot_legal": f"{legal['adviser_id']}|{legal['start']}"})
+    assert again.status_code == 409
+    taken = again.get_data(as_text=True)
+    assert ("방금 다른 분이 예약한 시간입니다" in taken) == (language == "ko")
+    assert ("That time was just taken" in taken) == (language == "en")
+    assert_booking_page(taken, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_private_booking_page_speaks_one_language(app, client, intake_payload, language):
+    token, _intake, _day = two_zone_visit(app, client, intake_payload)
+    page = read(client, f"/booking/{token}", language)
+    assert_booking_page(page, language)
+    assert page.count("ons-itinerary-item") == 2
+    assert (("준비물" in page) == (language == "ko")
+            and ("what to bring" in page) == (language == "en"))
+    assert_booking_page(read(client, f"/booking/{token}/reschedule", language), language)
+    client.post(f"/booking/{token}/cancel",
+                data={"csrf_token": csrf(page), "reason": "사정이 생겼습니다"})
+    cancelled = read(client, f"/booking/{token}", language)
+    assert_booking_page(cancelled, language)
+    assert ("취소된 예약" in cancelled) == (language == "ko")
+    assert ("Cancelled booking" in cancelled) == (language == "en")
+    assert '<span translate="no">사정이 생겼습니다</span>' in cancelled
+    # The flash said so too, in the language the page was in when the cancel was posted.
+    assert ("예약을 취소했습니다." in cancelled) == (language == "ko")
+    assert ("Your booking is cancelled." in cancelled) == (language == "en")
+
+
+@pytest.mark.parametrize(("language", "joined"), [
+    ("ko", "대기 명단에 올렸습니다."), ("en", "You are on the waitlist;")])
+def test_a_full_day_offers_the_waitlist_in_one_language(app, client, language, joined):
+    with app.app_context():
+        day = next(d for d in (local_today() + timedelta(days=k) for k in range(2, 14))
+                   if free_slots("legal", d, d))
+        fill_day("legal", day)
+        intake = waiting_intake(1)
+    path = f"/booking/new/{intake}?zones=legal&day={day.isoformat()}"
+    page = read(client, path, language)
+    assert "ons-full" in page
+    assert_booking_page(page, language)
+    response = client.post(f"/booking/new/{intake}/waitlist", follow_redirects=True, data={
+        "csrf_token": csrf(page), "zone": "legal", "day": day.isoformat(), "zones": "legal"})
+    after = response.get_data(as_text=True)
+    assert joined in after
+    assert_booking_page(after, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_still_coming_page_speaks_one_language(app, client, language):
+    _booking_id, path = reminded(app)
+    page = read(client, path, language)
+    assert_booking_page(page, language)
+    client.post(path, data={"csrf_token": csrf(page), "answer": "confirm"})
+    confirmed = read(client, path, language)
+    assert_booking_page(confirmed, language)
+    assert ("참석을 확인하셨습니다" in confirmed) == (language == "ko")
+    assert ("you confirmed that you will come" in confirmed) == (language == "en")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_waitlist_offer_pages_speak_one_language(app, client, language):
+    path, _entry = offered(app)
+    page = read(client, path, language)
+    assert_booking_page(page, language)
+    assert ("자리가 났습니다" in page) == (language == "ko")
+    assert ("A slot has opened for you" in page) == (language == "en")
+    closed = read(client, "/booking/offer/not-a-token", language, status=410)
+    assert_booking_page(closed, language)

@@ -116,7 +116,7 @@ def add_intake(values: dict, now: datetime | None = None,
 
 def get_intake(token: str) -> Intake:
     """The pre-screen behind a private token; IntakeNotFound if none (or it was erased)."""
-    intake, _ = get_intake_with(token, None, needs=True)
+    intake, _nothing = get_intake_with(token, None, needs=True)
     return intake
 
 
