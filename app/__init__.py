@@ -31,6 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     register_json(app)
     register_models()
+    register_rollup()
     register_input_boundary(app)
     register_proxy(app)
     register_extensions(app)
@@ -52,14 +53,17 @@ def register_json(app: Flask) -> None:
 
 
 def register_models() -> None:
-    """Import every domain's models so the metadata (and Alembic) sees the whole schema."""
-    from app.admin import models as _admin  # noqa: F401
-    from app.auth import models as _auth  # noqa: F401
-    from app.booking import models as _booking  # noqa: F401
-    from app.intake import models as _intake  # noqa: F401
-    from app.notify import models as _notify  # noqa: F401
-    from app.visits import models as _visits  # noqa: F401
-    from app.zones import models as _zones  # noqa: F401
+    """Every domain's models (app/schema.py), so the metadata and Alembic see the whole schema."""
+    from app.schema import load_models
+
+    load_models()
+
+
+def register_rollup() -> None:
+    """Keep the statistics' rollup in step inside every transaction that changes what it counts."""
+    from app.stats.rollup import register_hooks
+
+    register_hooks()
 
 
 def register_input_boundary(app: Flask) -> None:
@@ -126,32 +130,19 @@ def register_i18n(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount each domain's pages and the JSON API."""
-    from app.admin import views_manage as _views_manage  # noqa: F401
-    from app.admin import views_outbox as _views_outbox  # noqa: F401
-    from app.admin import views_stats as _views_stats  # noqa: F401
-    from app.admin.blueprint import bp as admin_bp
-    from app.api import staff as _api_staff  # noqa: F401
-    from app.api import stats as _api_stats  # noqa: F401
-    from app.api.views import bp as api_bp
-    from app.auth.views import bp as auth_bp
-    from app.booking import views_confirm as _views_confirm  # noqa: F401
-    from app.booking import views_offer as _views_offer  # noqa: F401
-    from app.booking.views import bp as booking_bp
+    """Mount each domain's pages and the JSON API; each package's blueprint comes with its views."""
+    from app import admin, api, auth, booking, intake, main, stats, visits
     from app.extensions import csrf
-    from app.intake.views import bp as intake_bp
-    from app.main.views import bp as main_bp
-    from app.visits import views_schedule as _views_schedule  # noqa: F401
-    from app.visits.views import bp as visits_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(intake_bp, url_prefix="/intake")
-    app.register_blueprint(booking_bp, url_prefix="/booking")
-    app.register_blueprint(auth_bp, url_prefix="/auth")
-    app.register_blueprint(visits_bp, url_prefix="/adviser")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    csrf.exempt(api_bp)  # the API takes no cookies: JSON bodies and Bearer tokens only
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(main.bp)
+    app.register_blueprint(intake.bp, url_prefix="/intake")
+    app.register_blueprint(booking.bp, url_prefix="/booking")
+    app.register_blueprint(auth.bp, url_prefix="/auth")
+    app.register_blueprint(visits.bp, url_prefix="/adviser")
+    app.register_blueprint(admin.bp, url_prefix="/admin")
+    app.register_blueprint(stats.bp, url_prefix="/admin")  # the dashboard is the admin's home
+    csrf.exempt(api.bp)  # the API takes no cookies: JSON bodies and Bearer tokens only
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -194,11 +185,11 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """The command line of API.md: init-db, seed-demo, create-user, create-token, ..."""
-    from app.admin.demo import seed_demo_command
-    from app.admin.imports import import_consultations_command
     from app.auth.commands import create_token_command, create_user_command
+    from app.demo.seed import seed_demo_command
     from app.main.commands import init_db_command
     from app.notify.scheduler import scheduler_command
+    from app.stats.imports import import_consultations_command
 
     for command in (init_db_command, seed_demo_command, create_user_command, create_token_command,
                     import_consultations_command, scheduler_command):
@@ -207,13 +198,14 @@ def register_commands(app: Flask) -> None:
 
 def register_jobs(app: Flask) -> None:
     """Hand each domain's jobs to the scheduler (and run it in `flask run` if asked)."""
-    from app.admin import jobs as admin_jobs
-    from app.admin import retention, rollup
+    from app.admin import retention
     from app.booking import jobs as booking_jobs
     from app.notify import relay
     from app.notify.scheduler import add_jobs, start_in_process
+    from app.stats import jobs as stats_jobs
+    from app.stats import rollup
     from app.visits import jobs as visits_jobs
 
-    for module in (relay, booking_jobs, visits_jobs, retention, admin_jobs, rollup):
+    for module in (relay, booking_jobs, visits_jobs, retention, stats_jobs, rollup):
         add_jobs(app, module.JOBS, module.SETTINGS)
     start_in_process(app)

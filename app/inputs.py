@@ -21,7 +21,7 @@ MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
 # A bookable time lies within this much of now (each zone's own horizon is narrower).
 MOMENT_PAST, MOMENT_FUTURE = timedelta(days=366), timedelta(days=2 * 366)
 # A policy-finance amount on one record: up to 1조원. 9.2 million records at this bound still
-# sum within 64 bits, and the sums themselves never overflow (app/admin/stats.py: safe_sum).
+# sum within 64 bits, and the sums themselves never overflow (app/stats/figures.py: safe_sum).
 MAX_AMOUNT_KRW = 10**12
 MAX_COUNT = 10**6
 MAX_JSON_DEPTH = 32

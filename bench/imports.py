@@ -23,11 +23,11 @@ os.environ["ONESTOP_ENV"] = "testing"
 os.environ.pop("DATABASE_URL", None)
 
 from app import create_app  # noqa: E402
-from app.admin import rollup  # noqa: E402
-from app.admin.demo import seed_demo  # noqa: E402
-from app.admin.imports import HEADER, import_consultations  # noqa: E402
+from app.demo.seed import seed_demo  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.main.commands import prepare_database  # noqa: E402
+from app.stats import rollup  # noqa: E402
+from app.stats.imports import HEADER, import_consultations  # noqa: E402
 
 RUNS = 3
 FIRST_DAY, YEARS = date(2016, 1, 4), 10

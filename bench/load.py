@@ -78,7 +78,7 @@ def add_intakes(count: int) -> list[str]:
 
 def prepare(url: str, folder: Path, bookings: int) -> dict:
     """The database, and the request bodies and paths the clients send."""
-    from app.admin.demo import seed_demo
+    from app.demo.seed import seed_demo
     from app.main.commands import prepare_database
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})

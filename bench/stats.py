@@ -29,16 +29,16 @@ os.environ.pop("DATABASE_URL", None)
 from sqlalchemy import func, select  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.admin.demo import seed_demo  # noqa: E402
-from app.admin.models import ImportBatch, ImportedConsultation, ZoneDay  # noqa: E402
-from app.admin.rollup import rebuild  # noqa: E402
 from app.auth.services import create_api_token, create_user  # noqa: E402
 from app.booking.models import Appointment, Booking  # noqa: E402
+from app.demo.seed import seed_demo  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.intake.forms import REGIONS  # noqa: E402
 from app.intake.industries import INDUSTRY_CODES  # noqa: E402
 from app.intake.models import STAGES, Intake  # noqa: E402
 from app.main.commands import prepare_database  # noqa: E402
+from app.stats.models import ImportBatch, ImportedConsultation, ZoneDay  # noqa: E402
+from app.stats.rollup import rebuild  # noqa: E402
 from app.types import center_tz, local_today  # noqa: E402
 from app.visits.models import Outcome  # noqa: E402
 from app.zones.models import Adviser, RotationRule, Zone  # noqa: E402

@@ -41,9 +41,11 @@ target_db = current_app.extensions['migrate'].db
 
 
 def get_metadata():
-    if hasattr(target_db, 'metadatas'):
-        return target_db.metadatas[None]
-    return target_db.metadata
+    # Every domain's models, imported from where they live (app/schema.py): the same
+    # metadata as the app's db, whatever else was imported before.
+    from app.schema import load_models
+
+    return load_models()
 
 
 def run_migrations_offline():

@@ -41,7 +41,7 @@ def _build_template(url, seed: bool) -> None:
     with app.app_context():
         prepare_database()  # as `init-db`: the schema, and the statistics rollup built
         if seed:
-            from app.admin.demo import seed_demo
+            from app.demo.seed import seed_demo
 
             seed_demo()
         db.session.remove()

@@ -203,10 +203,10 @@ MINE = ("views_manage", "views_manage_people", "views_manage_routing")
 
 
 def admin_routes(app, only_mine: bool = True):
-    """(url, method) of the admin blueprint's routes (or just this work's), ids filled in."""
+    """(url, method) of the routes under /admin/ (or just this work's), ids filled in."""
     ids = {"zone_id": str(zone_id(app, "legal")), "entity": "zone"}
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("admin."):
+        if not rule.rule.startswith("/admin/"):
             continue
         module = app.view_functions[rule.endpoint].__module__.rsplit(".", 1)[-1]
         if only_mine and module not in MINE:

@@ -10,8 +10,8 @@ import time_machine
 from sqlalchemy import event, select
 
 from app import create_app
-from app.admin.demo import seed_demo
 from app.booking.models import Appointment, Booking
+from app.demo.seed import seed_demo
 from app.extensions import db
 from app.intake.models import Intake
 from app.types import local_today

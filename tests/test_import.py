@@ -5,9 +5,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from app.admin.models import ImportBatch, ImportedConsultation
 from app.auth.models import AuditEntry
 from app.extensions import db
+from app.stats.models import ImportBatch, ImportedConsultation
 from tests.stats_helpers import HEADER, bearer, csv_bytes, sign_in, staff
 
 GOOD = ["2026-05-31,finance,주식회사 한빛,124-81-00998,3200000000,0,0,보증 상담",

@@ -122,15 +122,20 @@ def test_an_industry_that_is_not_a_string_is_a_type_error(client, intake_payload
     assert list(response.get_json()["error"]["fields"]) == ["industry"]
 
 
-def test_the_page_select_posts_codes_and_shows_both_labels(client):
-    html = client.get("/intake/").get_data(as_text=True)
-    select_html = re.search(r'<select[^>]*name="industry".*?</select>', html, re.S).group(0)
-    assert re.match(r'<select[^>]*class="krds-form-select', select_html)  # KRDS's chevron
-    options = re.findall(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)</option>', select_html)
-    assert options[0] == ("", "선택 / Choose")
-    assert options[1] == ("manufacturing", "제조업 / Manufacturing")
-    assert options[-1] == ("other", "기타 / Other")
-    assert len(options) == 12
+def test_the_page_select_posts_codes_and_shows_the_labels_in_the_pages_language(client):
+    def options(query: str) -> list[tuple[str, str]]:
+        html = client.get(f"/intake/{query}").get_data(as_text=True)
+        select_html = re.search(r'<select[^>]*name="industry".*?</select>', html, re.S).group(0)
+        assert re.match(r'<select[^>]*class="krds-form-select', select_html)  # KRDS's chevron
+        return re.findall(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)</option>', select_html)
+
+    korean, english = options(""), options("?lang=en")
+    assert korean[:2] == [("", "선택"), ("manufacturing", "제조업")]
+    assert korean[-1] == ("other", "기타")
+    assert english[:2] == [("", "Choose"), ("manufacturing", "Manufacturing")]
+    assert english[-1] == ("other", "Other")
+    assert [value for value, _ in korean] == [value for value, _ in english]
+    assert len(korean) == 12
 
 
 def test_the_page_keeps_the_choice_and_names_a_bad_one(app, client):

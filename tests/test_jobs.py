@@ -6,7 +6,6 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from app.admin.jobs import previous_week, send_weekly_summary
 from app.admin.retention import purge_expired
 from app.auth.models import AuditEntry
 from app.booking.jobs import expire_offers_job, reminder_due, send_reminders
@@ -19,6 +18,7 @@ from app.intake.jobs import PERSONAL_FIELDS
 from app.intake.models import Intake
 from app.intake.services import get_intake
 from app.notify.outbox import render_stored as said
+from app.stats.jobs import previous_week, send_weekly_summary
 from app.types import local_datetime, to_local, utcnow
 from app.visits.jobs import mark_no_shows, send_agendas
 from app.zones.availability import free_slots

@@ -54,7 +54,7 @@ def test_ten_thousand_records_at_the_bound_sum_exactly(app, client):
 def test_the_sums_cannot_overflow_64_bits(ctx):
     from sqlalchemy import BigInteger, literal, select, union_all
 
-    from app.admin.stats import safe_sum
+    from app.stats.figures import safe_sum
 
     rows = union_all(*[select(literal(2**62, BigInteger).label("x"))
                        for _ in range(3)]).subquery()

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app.booking.errors import SlotTaken
 from app.booking.models import Appointment
 from app.booking.services import Request, book_visit, cancel_booking
+from app.demo.seed import seed_demo
 from app.extensions import db
 from app.types import local_today
 from app.zones.availability import free_slots
@@ -82,7 +83,7 @@ def test_concurrent_outcomes_on_one_day_are_all_in_the_rollup(pg_app):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from app.admin.models import ZoneDay
+    from app.stats.models import ZoneDay
     from app.visits.models import Outcome
     from tests.stats_helpers import make_visit
 
@@ -165,7 +166,7 @@ def test_malformed_input_is_refused_before_postgres_sees_it(pg_app, caplog):
 def test_sums_are_exact_past_64_bits_on_postgres(pg_app):
     from sqlalchemy import literal, union_all
 
-    from app.admin.stats import safe_sum
+    from app.stats.figures import safe_sum
 
     with pg_app.app_context():
         rows = union_all(*[select(literal(2**62).label("x")) for _ in range(3)]).subquery()

@@ -9,11 +9,6 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from app.admin.flow import funnel, lead_time, splits
-from app.admin.imports import import_consultations
-from app.admin.models import ImportedConsultation
-from app.admin.rollup import check_rollup
-from app.admin.stats import Period
 from app.booking.models import Booking
 from app.booking.services import cancel_booking
 from app.booking.waitlist import join_waitlist
@@ -23,6 +18,11 @@ from app.intake.models import Intake
 from app.notify.models import OutboxMessage
 from app.notify.outbox import prune_outbox
 from app.notify.scheduler import REGISTRY
+from app.stats.figures import Period
+from app.stats.flow import funnel, lead_time, splits
+from app.stats.imports import import_consultations
+from app.stats.models import ImportedConsultation
+from app.stats.rollup import check_rollup
 from app.types import local_datetime, local_today, to_local, utcnow
 from app.visits.models import Outcome
 from app.zones.availability import free_slots

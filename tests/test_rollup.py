@@ -2,19 +2,23 @@
 rebuilt and checked by init-db and the scheduler."""
 
 import logging
+import os
 import random
+import subprocess
+import sys
+import textwrap
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete, func, select, update
 
-from app.admin.imports import ImportRejected, import_consultations
-from app.admin.models import ImportedConsultation, RollupState, ZoneDay
-from app.admin.rollup import _stored, check_rollup, rebuild, stretches
-from app.admin.stats import Period, rollup_ready, zone_figures
 from app.booking.models import Appointment
 from app.extensions import db
+from app.stats.figures import Period, rollup_ready, zone_figures
+from app.stats.imports import ImportRejected, import_consultations
+from app.stats.models import ImportedConsultation, RollupState, ZoneDay
+from app.stats.rollup import _stored, check_rollup, hooks_registered, rebuild, stretches
 from app.types import center_tz
 from app.visits.models import Outcome
 from app.zones.models import Zone
@@ -70,6 +74,27 @@ def figures_both_ways(periods: list[Period]) -> tuple[list, list]:
 def test_the_test_databases_come_with_the_rollup_built(ctx):
     assert rollup_ready()
     assert db.session.scalar(select(func.count()).select_from(ZoneDay)) == 0
+
+
+def test_importing_the_rollup_attaches_nothing_and_create_app_attaches_its_hooks(tmp_path):
+    # A fresh interpreter: in this one an earlier app attached the hooks already.
+    code = textwrap.dedent(f"""
+        from app.stats import rollup
+        assert not rollup.hooks_registered(), "importing the rollup attached its hooks"
+        from app import create_app
+        create_app({{"SQLALCHEMY_DATABASE_URI": "sqlite:///{tmp_path / 'fresh.db'}"}})
+        assert rollup.hooks_registered(), "create_app did not attach the rollup's hooks"
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "ONESTOP_ENV": "testing"}, timeout=60,
+                            cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_completed_visit_reaches_the_rollup_through_the_hooks_create_app_attached(ctx):
+    assert hooks_registered()
+    visit = make_visit("legal", kst(2026, 5, 4, 10))
+    assert db.session.get(ZoneDay, (kst(2026, 5, 4).date(), first_zone(visit))).consultations == 1
 
 
 def test_every_kind_of_change_keeps_the_rollup_in_step(ctx):
@@ -178,7 +203,7 @@ def test_the_check_logs_what_drifted(ctx, caplog):
     make_visit("legal", kst(2026, 2, 10, 10))
     db.session.execute(delete(ZoneDay))  # as if a change had bypassed the session
     db.session.commit()
-    with caplog.at_level(logging.WARNING, logger="app.admin.rollup"):
+    with caplog.at_level(logging.WARNING, logger="app.stats.rollup"):
         assert check_rollup() == 1
     assert "drifted on 1 day(s) (first 2026-02-10)" in caplog.text
     assert_in_step()

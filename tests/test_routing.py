@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from app.intake.demo_rules import INSTITUTIONS, NEEDS, RULES, ZONES
-from app.intake.routing import NeedRule, Rule, normalise, route
+from app.demo.rules import INSTITUTIONS, NEEDS, RULES, ZONES
+from app.intake.routing import NeedRule, Rule, explain, explained, normalise, route
 from tests.routing_examples import LABELLED
 
 
@@ -142,9 +142,9 @@ def test_nothing_matched_gives_no_zones():
 def test_needs_alone_route_with_an_empty_description():
     result = route("", [_need("contract_review")], RULES, ZONES, INSTITUTIONS)
     assert [(s.zone, s.score, s.raw) for s in result] == [("legal", 1.0, 3.0)]
-    assert result[0].reasons == [
-        "선택한 항목 ‘계약서 검토’ → 법률존 / Selected need ‘Contract review’ → Legal zone"
-    ]
+    assert result[0].reasons == [{"kind": "need", "need": "계약서 검토",
+                                  "need_en": "Contract review",
+                                  "zone": "법률존", "zone_en": "Legal zone"}]
     assert result[0].institution is None
 
 
@@ -185,11 +185,10 @@ def test_reasons_name_the_phrase_and_the_zone():
         "특허 출원을 하고 싶어요", [], [Rule("patent", None, "특허 출원", 3.0)], ZONE_NAMES
     )
     assert result[0].reasons == [
-        "‘특허 출원’ 표현이 특허존에 해당합니다 / ‘특허 출원’ matched the patent zone"
-    ]
+        {"kind": "phrase", "phrase": "특허 출원", "zone": "특허존", "zone_en": "Patent zone"}]
     for score in route("We need a patent and a contract review", [], RULES, ZONES):
         ko, en = ZONES[score.zone]
-        assert all(ko in r and en.lower() in r.lower() for r in score.reasons)
+        assert all((r["zone"], r["zone_en"]) == (ko, en) for r in score.reasons)
 
 
 def test_reasons_put_ticked_needs_first_and_the_institution_last():
@@ -197,9 +196,10 @@ def test_reasons_put_ticked_needs_first_and_the_institution_last():
         "기술보증 받을 수 있나요?", [_need("policy_fund_consult")], RULES, ZONES, INSTITUTIONS
     )
     (finance,) = result
-    assert finance.reasons[0].startswith("선택한 항목 ‘정책자금 상담’")
-    assert any("‘기술보증’" in r for r in finance.reasons)
-    assert finance.reasons[-1] == "기술보증기금(KIBO)이 적합합니다 / KIBO fits"
+    assert finance.reasons[0]["need"] == "정책자금 상담"
+    assert any(r.get("phrase") == "기술보증" for r in finance.reasons)
+    assert finance.reasons[-1] == {"kind": "institution", "institution": "기술보증기금",
+                                   "institution_en": "KIBO"}
 
 
 @pytest.mark.parametrize(
@@ -219,7 +219,7 @@ def test_finance_texts_pick_the_institution(text, institution):
     top = route(text, [], RULES, ZONES, INSTITUTIONS)[0]
     assert (top.zone, top.institution) == ("finance", institution)
     ko, en = INSTITUTIONS[institution]
-    assert top.reasons[-1].startswith(f"{ko}({en})")
+    assert top.reasons[-1] == {"kind": "institution", "institution": ko, "institution_en": en}
 
 
 def test_institution_ties_follow_the_rules_order():
@@ -234,17 +234,47 @@ def test_zone_without_institution_evidence_has_none():
     assert len(result[0].reasons) == 1
 
 
-def test_institution_reason_uses_the_right_particle_and_unknown_names():
-    rules = [Rule("finance", "x", "loan", 1.0)]
-    names = {"x": ("하나은행", "Hana")}
-    assert route("loan", [], rules, ZONE_NAMES, names)[0].reasons[-1] == (
-        "하나은행(Hana)이 적합합니다 / Hana fits"
-    )
-    names = {"x": ("우리카드", "Woori")}
-    assert (
-        route("loan", [], rules, ZONE_NAMES, names)[0].reasons[-1].startswith("우리카드(Woori)가")
-    )
-    assert route("loan", [], rules, ZONE_NAMES)[0].reasons[-1] == "x이(가) 적합합니다 / x fits"
+def _read(app, language: str, reasons: list, html: bool = False) -> list[str]:
+    with app.test_request_context(f"/?lang={language}"):
+        return [str(explain(reason, html)) for reason in reasons]
+
+
+@pytest.mark.parametrize(("names", "korean"), [
+    ({"x": ("하나은행", "Hana Bank")}, "하나은행이 적합합니다"),
+    ({"x": ("우리카드", "Woori Card")}, "우리카드가 적합합니다"),
+    ({}, "x이(가) 적합합니다"),  # an institution without names: its code
+])
+def test_the_institution_reason_takes_the_particle_its_name_needs(app, names, korean):
+    reasons = route("loan", [], [Rule("finance", "x", "loan", 1.0)], ZONE_NAMES, names)[0].reasons
+    assert _read(app, "ko", reasons[-1:]) == [korean]
+    english = names.get("x", ("x", "x"))[1]
+    assert _read(app, "en", reasons[-1:]) == [f"{english} fits"]
+
+
+def test_reasons_are_read_in_the_readers_language(app):
+    rules = [Rule("patent", None, "특허 출원", 3.0)]
+    reasons = route("특허 출원을 하고 싶어요", [_need("trademark")], rules, ZONE_NAMES)[0].reasons
+    assert _read(app, "ko", reasons) == [
+        "선택한 항목 ‘상표 등록’ → 특허존", "‘특허 출원’ 표현이 특허존에 해당합니다"]
+    assert _read(app, "en", reasons) == [
+        "Selected need ‘Trademark registration’ → Patent zone",
+        "‘특허 출원’ matched the patent zone"]
+    # On a page the quoted phrase is the firm's own words, which no language test reads.
+    assert _read(app, "en", reasons[1:], html=True) == [
+        '‘<span translate="no">특허 출원</span>’ matched the patent zone']
+    assert _read(app, "en", [{"kind": "phrase", "phrase": "<b>", "zone": "특허존",
+                              "zone_en": "Patent zone"}], html=True) == [
+        '‘<span translate="no">&lt;b&gt;</span>’ matched the patent zone']
+
+
+def test_a_reason_stored_in_both_languages_at_once_is_read_by_its_half(app):
+    old = "선택한 항목 ‘계약서 검토’ → 법률존 / Selected need ‘Contract review’ → Legal zone"
+    assert _read(app, "ko", [old]) == ["선택한 항목 ‘계약서 검토’ → 법률존"]
+    assert _read(app, "en", [old]) == ["Selected need ‘Contract review’ → Legal zone"]
+    stored = [{"code": "legal", "score": 1.0, "reasons": [old], "institution_id": None}]
+    with app.test_request_context("/?lang=en"):
+        assert explained(stored) == [{**stored[0], "reasons": [
+            "Selected need ‘Contract review’ → Legal zone"]}]
 
 
 def test_blank_phrases_and_non_positive_weights_are_ignored():

@@ -6,15 +6,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from app.admin.flow import IMPORTED_GROUP, SplitRow, funnel, lead_time, splits
-from app.admin.stats import (
+from app.stats.figures import (
     Period,
     StatsError,
     consultations_over_time,
     parse_period,
     zone_figures,
 )
-from app.admin.utilisation import utilisation
+from app.stats.flow import IMPORTED_GROUP, SplitRow, funnel, lead_time, splits
+from app.stats.utilisation import utilisation
 from tests.stats_helpers import bearer, csv_bytes, make_visit, staff
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -106,14 +106,14 @@ def test_splits_by_stage_industry_and_region(ctx):
     assert regions == [("경상남도", 2), ("서울특별시", 0)]
     industries = {row.value: row.intakes for row in found["industry"]}
     assert industries == {"manufacturing": 1, None: 2}
-    from app.admin.imports import import_consultations
+    from app.stats.imports import import_consultations
 
     import_consultations(csv_bytes(["2026-03-31,legal,,,0,0,0,"]))
     assert splits(march)["region"][-1] == SplitRow(IMPORTED_GROUP, 0, 1)
 
 
 def test_consultations_per_week_by_zone_mix_imported_and_live(ctx):
-    from app.admin.imports import import_consultations
+    from app.stats.imports import import_consultations
 
     import_consultations(csv_bytes(["2026-03-02,legal,,,0,0,0,", "2026-03-15,patent,,,0,0,0,"]))
     make_visit("legal", kst(2026, 3, 15, 23, 30))  # Sunday night: still the first full week
@@ -190,8 +190,8 @@ def test_the_openapi_document_lists_the_stats_and_the_import(client):
 @pytest.mark.slow
 def test_the_statistics_run_on_postgres(pg_app):
     """The same queries (day boundaries, bisecting CASE, epoch seconds) on PostgreSQL."""
-    from app.admin.imports import import_consultations
-    from app.admin.tables import build_dashboard
+    from app.stats.imports import import_consultations
+    from app.stats.tables import build_dashboard
     from tests.stats_helpers import published_rows
 
     with pg_app.app_context():

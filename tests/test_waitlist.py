@@ -76,7 +76,7 @@ def test_a_freed_slot_goes_to_the_first_waiting_then_the_next(full_day):
         assert get_offer(token).id == entry.id
         # Someone else cannot take the held slot: it is taken, as the API's 409 says ...
         held = Request("legal", entry.offered_adviser_id, entry.offered_start)
-        with pytest.raises(SlotTaken, match="waitlist"):
+        with pytest.raises(SlotTaken, match="대기 중인 다른 기업에"):
             book_visit(new_intake(3), [held])
         # ... but the firm it is offered to can.
         booking, _ = accept_offer(token)
@@ -109,13 +109,16 @@ def test_the_api_answers_slot_taken_for_a_slot_held_by_an_offer(app, full_day):
         cancel_booking(booking_token)
     entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.status == "offered"))
     start = entry.offered_start.astimezone(center_tz())
-    response = app.test_client().post("/api/v1/bookings", json={
-        "intake_token": new_intake(2),
-        "appointments": [{"zone": "legal", "adviser_id": entry.offered_adviser_id,
-                          "start": start.isoformat()}]})
+    body = {"intake_token": new_intake(2),
+            "appointments": [{"zone": "legal", "adviser_id": entry.offered_adviser_id,
+                              "start": start.isoformat()}]}
+    response = app.test_client().post("/api/v1/bookings", json=body)
     assert response.status_code == 409, response.get_json()
     error = response.get_json()["error"]
-    assert error["code"] == "slot_taken" and "waitlist" in error["message"]
+    assert error["code"] == "slot_taken" and "대기 중인 다른 기업에" in error["message"]
+    english = app.test_client().post("/api/v1/bookings", json=body,
+                                     headers={"Accept-Language": "en"}).get_json()["error"]
+    assert english["code"] == "slot_taken" and "waitlist" in english["message"]
 
 
 def test_the_api_answers_each_firms_place_in_the_queue(full_day, client):

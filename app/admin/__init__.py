@@ -1,1 +1,13 @@
-"""The admin's side: management, statistics, imports, and the demo centre."""
+"""Administration: the management screens, the outbox screen and the audit log."""
+
+from app.admin import (
+    blueprint,
+    views_manage,
+    views_manage_people,
+    views_manage_routing,
+    views_outbox,
+)
+
+bp = blueprint.bp
+# The modules that declare the blueprint's routes: importing them is what attaches them.
+VIEWS = (views_manage, views_manage_people, views_manage_routing, views_outbox)

@@ -17,12 +17,12 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import or_, update
 
-from app.admin.models import ImportedConsultation
 from app.booking.jobs import forget_purged_bookings
 from app.booking.transactions import booking_transaction
 from app.extensions import db
 from app.intake.jobs import purge_expired_intakes
 from app.notify.scheduler import ScheduledJob
+from app.stats.models import ImportedConsultation
 from app.types import to_local, utcnow
 from app.visits.jobs import forget_purged_outcomes
 

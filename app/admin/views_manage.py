@@ -2,8 +2,6 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from app.admin import views_manage_people as _people  # noqa: F401  (registers its routes)
-from app.admin import views_manage_routing as _routing  # noqa: F401  (registers its routes)
 from app.admin.blueprint import bp
 from app.admin.errors import ManageError
 from app.admin.forms import ClosureForm, InstitutionForm, ZoneForm

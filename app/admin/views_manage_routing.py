@@ -18,6 +18,7 @@ from app.admin.views_common import actor, institution_choices, row_or_404, submi
 from app.auth.decorators import staff_required
 from app.inputs import as_id
 from app.intake.models import Need, RoutingRule
+from app.intake.routing import explained
 from app.intake.services import recommend
 
 SAVED = "저장했습니다. / Saved."
@@ -83,7 +84,8 @@ def routing():
     trial.needs.choices = [(code, label) for code, label, _ in trial_choices]
     result = None
     if "sample" in request.args and trial.validate():
-        result = recommend((trial.sample.data or "").strip(), list(trial.needs.data or []))
+        result = explained(recommend((trial.sample.data or "").strip(),
+                                     list(trial.needs.data or [])), html=True)
     zones = list_all_zones()
     return render_template(
         "admin/routing.html", form=form, rule=None, rules=list_rules(zone_id), zone_id=zone_id,

@@ -3,6 +3,7 @@
 from app.booking.models import Appointment, Booking
 from app.booking.services import live_appointments
 from app.intake.models import Intake
+from app.intake.routing import explained
 from app.types import to_local
 from app.zones.availability import Slot
 from app.zones.models import Zone
@@ -26,7 +27,7 @@ def intake_json(intake: Intake, token: str, full: bool = False) -> dict:
     body = {
         "token": token,
         "stage": intake.stage,
-        "recommended_zones": intake.recommendation,
+        "recommended_zones": explained(intake.recommendation),  # reasons in Accept-Language
     }
     if full:
         body.update({

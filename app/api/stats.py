@@ -3,12 +3,12 @@
 from flask import g, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.admin.flow import funnel
-from app.admin.imports import ImportRejected, import_consultations, import_limit
-from app.admin.stats import StatsError, parse_period, zone_figures
 from app.api.auth import api_staff
 from app.api.errors import ApiError, bad_request, invalid
 from app.api.views import bp
+from app.stats.figures import StatsError, parse_period, zone_figures
+from app.stats.flow import funnel
+from app.stats.imports import ImportRejected, import_consultations, import_limit
 from app.types import local_today
 
 

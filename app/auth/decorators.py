@@ -32,6 +32,6 @@ def staff_required(*roles: str):
 
 def staff_home(user) -> str:
     """Where a staff user starts: the admin dashboard for admins, else the day's agenda."""
-    if user.is_admin and "admin.dashboard" in current_app.view_functions:
-        return url_for("admin.dashboard")
+    if user.is_admin and "stats.dashboard" in current_app.view_functions:
+        return url_for("stats.dashboard")
     return url_for("visits.agenda")

@@ -6,6 +6,7 @@ a fresh random one per reminder, kept as its SHA-256 on the booking.
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -26,7 +27,7 @@ def booking_for_reminder(token: str) -> Booking:
         .options(selectinload(Booking.appointments).selectinload(Appointment.zone),
                  selectinload(Booking.appointments).selectinload(Appointment.adviser)))
     if booking is None:
-        raise BookingNotFound("이 링크로 찾을 수 있는 예약이 없습니다. / No booking has this link.")
+        raise BookingNotFound(_("No booking has this link."))
     return booking
 
 
@@ -36,7 +37,7 @@ def confirm_attendance(token: str, now: datetime | None = None) -> Booking:
     with booking_transaction():
         booking = booking_for_reminder(token)
         if booking.status == BookingStatus.CANCELLED:
-            raise BookingConflict("이미 취소된 예약입니다. / This booking was cancelled.")
+            raise BookingConflict(_("This booking was cancelled."))
         if booking.attendance_confirmed_at is None:
             booking.attendance_confirmed_at = now
         db.session.commit()

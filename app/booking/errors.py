@@ -1,4 +1,5 @@
-"""Domain errors of booking; each message is readable by the applicant (Korean / English)."""
+"""Domain errors of booking; each message is readable by the applicant, in the language of
+the request that raised it (the page's, or the API call's Accept-Language)."""
 
 
 class BookingError(Exception):

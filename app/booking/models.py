@@ -122,7 +122,7 @@ class Appointment(Base):
             postgresql_where=text(OPEN),
         ),
         Index("ix_appointments_starts_at", "starts_at"),
-        # Covering indexes of the statistics (app/admin/stats.py, flow.py, rollup.py):
+        # Covering indexes of the statistics (app/stats/figures.py, flow.py, rollup.py):
         # completed visits of a date range with their zone and pre-screen, and the funnel and
         # lead times by start, status and booking moment.
         Index("ix_appointments_status_start", "status", "starts_at", "zone_id", "intake_id"),

@@ -12,7 +12,7 @@ from app.notify.ics import visit_calendar
 from app.states import BookingStatus
 from app.types import center_tz, local_today, utcnow
 from app.zones.availability import Slot, free_slots
-from app.zones.models import Zone
+from app.zones.models import Institution, Zone
 
 DAYS_SHOWN = 28
 
@@ -28,6 +28,11 @@ class DayPlan:
     slots: dict[str, list[Slot]] = field(default_factory=dict)
     itineraries: list[list[Slot]] = field(default_factory=list)
     full_zones: list[Zone] = field(default_factory=list)
+
+    @property
+    def institutions(self) -> dict[int, Institution]:
+        """The zones' institutions by id, for naming a slot's in the page's language."""
+        return {i.id: i for zone in self.all_zones for i in zone.institutions}
 
 
 def day_plan(zone_codes: list[str], day: date | None) -> DayPlan:

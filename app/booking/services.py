@@ -4,6 +4,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -21,6 +22,7 @@ from app.booking.waitlist import get_offer, offer_freed_slots
 from app.extensions import db
 from app.intake.models import Intake
 from app.intake.services import get_intake_with
+from app.main.i18n import localized
 from app.states import OPEN_APPOINTMENT, AppointmentStatus, BookingStatus, WaitlistStatus
 from app.tokens import hash_token, new_token
 from app.types import to_local, utcnow
@@ -46,24 +48,23 @@ def _invalid(message: str) -> InvalidBooking:
 def check_requests(requests: Sequence[Request]) -> dict[str, Zone]:
     """Shape rules: 1–3 appointments, one per zone, one day, no overlaps; returns the zones."""
     if not 1 <= len(requests) <= MAX_APPOINTMENTS:
-        raise _invalid("상담은 1~3개까지 한 번에 예약할 수 있습니다. "
-                       "/ Book one to three appointments at a time.")
+        raise _invalid(_("Book one to three appointments at a time."))
     codes = [r.zone for r in requests]
     if len(set(codes)) != len(codes):
-        raise _invalid("존마다 상담은 하나씩입니다. / One appointment per zone.")
+        raise _invalid(_("One appointment per zone."))
     zones = {z.code: z for z in db.session.scalars(
         select(Zone).where(Zone.code.in_(codes), Zone.active))}
     unknown = [code for code in codes if code not in zones]
     if unknown:
-        raise _invalid(f"없는 상담존입니다: {', '.join(unknown)} / Unknown zone.")
+        raise _invalid(_("Unknown zone: %(zone)s", zone=", ".join(unknown)))
     days = {to_local(r.start).date() for r in requests}
     if len(days) != 1:
-        raise _invalid("모든 상담은 같은 날이어야 합니다. / All appointments must be on one day.")
+        raise _invalid(_("All appointments must be on one day."))
     spans = sorted((r.start, r.start + timedelta(minutes=zones[r.zone].slot_minutes))
                    for r in requests)
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_first_start, end), (start, _next_end) in zip(spans, spans[1:], strict=False):
         if start < end:
-            raise _invalid("상담 시간이 서로 겹칩니다. / The appointments overlap.")
+            raise _invalid(_("The appointments overlap."))
     return zones
 
 
@@ -76,17 +77,12 @@ def _lock_slots(requests: Sequence[Request], zones: dict[str, Zone], now: dateti
                        ignore_appointment_ids=ignore, offer_holder=offer_holder)
         if slot is None:
             if _time_is_offered(request.adviser_id, request.start, now, offer_holder):
-                raise SlotTaken(
-                    "대기 중인 다른 기업에 잠시 제안된 시간입니다. 다른 시간을 골라 주세요. "
-                    "/ That time is being offered to a firm on the waitlist; please choose "
-                    "another.")
+                raise SlotTaken(_("That time is being offered to a firm on the waitlist; "
+                                  "please choose another."))
             if _time_is_held(request, now, ignore, offer_holder):
-                raise SlotTaken(
-                    "방금 다른 분이 예약한 시간입니다. 다른 시간을 골라 주세요. "
-                    "/ That time was just taken; please choose another.")
-            raise _invalid(
-                f"{to_local(request.start):%m-%d %H:%M}은(는) 예약할 수 있는 시간이 아닙니다. "
-                "/ That is not a bookable time for this adviser.")
+                raise SlotTaken(_("That time was just taken; please choose another."))
+            raise _invalid(_("%(time)s is not a bookable time for this adviser.",
+                             time=f"{to_local(request.start):%m-%d %H:%M}"))
         slots.append(slot)
     return slots
 
@@ -148,12 +144,9 @@ def flush_or_explain() -> None:
         db.session.rollback()
         text = str(error.orig)
         if "intake" in text:
-            raise BookingConflict(
-                "이미 이 존의 예약이 있습니다. 기존 예약을 변경해 주세요. "
-                "/ You already hold a booking in this zone; reschedule it instead.") from error
-        raise SlotTaken(
-            "방금 다른 분이 예약한 시간입니다. 다른 시간을 골라 주세요. "
-            "/ That time was just taken; please choose another.") from error
+            raise BookingConflict(_("You already hold a booking in this zone; "
+                                    "reschedule it instead.")) from error
+        raise SlotTaken(_("That time was just taken; please choose another.")) from error
 
 
 def _open_zone_codes(intake_id: int) -> set[str]:
@@ -199,7 +192,7 @@ def _book(intake: Intake, requests: Sequence[Request], zones: dict[str, Zone], n
     with the pre-screen; the unique index is the guarantee, this is the friendly message.
     """
     if held is None or held:
-        _refuse_held_zones(_open_zone_codes(intake.id) & set(zones))
+        _refuse_held_zones(_open_zone_codes(intake.id) & set(zones), zones)
     slots = _lock_slots(requests, zones, now, offer_holder=offer_holder)
     token, digest = new_token()
     booking = Booking(token_hash=digest, intake=intake, appointments=[],
@@ -210,11 +203,12 @@ def _book(intake: Intake, requests: Sequence[Request], zones: dict[str, Zone], n
     return booking, token
 
 
-def _refuse_held_zones(held: set[str]) -> None:
+def _refuse_held_zones(held: set[str], zones: dict[str, Zone]) -> None:
     if held:
-        raise BookingConflict(
-            f"이미 예약된 존입니다: {', '.join(sorted(held))}. 기존 예약을 변경해 주세요. "
-            "/ You already hold a booking in this zone; reschedule it instead.")
+        names = ", ".join(localized(zones[code].name, zones[code].name_en)
+                          for code in sorted(held))
+        raise BookingConflict(_("You already hold a booking in these zones: %(zones)s; "
+                                "reschedule it instead.", zones=names))
 
 
 def _holds_zone(intake_id, zones: Iterable[Zone], booking_id=None):
@@ -230,7 +224,7 @@ def _holds_zone(intake_id, zones: Iterable[Zone], booking_id=None):
 
 def get_booking(token: str) -> Booking:
     """The booking behind a private token; BookingNotFound if none."""
-    booking, _ = _get_booking_with(token, None)
+    booking, _nothing = _get_booking_with(token, None)
     return booking
 
 
@@ -246,7 +240,7 @@ def _get_booking_with(token: str, value) -> tuple[Booking, object]:
                  joinedload(Booking.appointments).joinedload(Appointment.institution))
     ).unique().first()
     if row is None:
-        raise BookingNotFound("예약을 찾을 수 없습니다. / No booking has this link.")
+        raise BookingNotFound(_("No booking has this link."))
     return row[0], row[1] if value is not None else None
 
 
@@ -269,8 +263,8 @@ def cancel_visit(booking: Booking, reason: str | None, now: datetime) -> Booking
     if booking.status == BookingStatus.CANCELLED:
         return booking
     if booking.has_started(now):
-        raise BookingConflict("이미 시작된 방문은 취소할 수 없습니다. 센터에 연락해 주세요. "
-                              "/ A visit that has begun cannot be cancelled; call the centre.")
+        raise BookingConflict(_("A visit that has begun cannot be cancelled; "
+                                "please call the centre."))
     freed = [a for a in booking.appointments if a.status == AppointmentStatus.BOOKED]
     for appointment in freed:
         appointment.status, appointment.cancelled_at = AppointmentStatus.CANCELLED, now
@@ -291,14 +285,12 @@ def reschedule_booking(token: str, requests: Sequence[Request],
         booking, held = _get_booking_with(token, _holds_zone(
             Booking.intake_id, zones.values(), booking_id=Booking.id))
         if booking.status == BookingStatus.CANCELLED:
-            raise BookingConflict("취소된 예약은 변경할 수 없습니다. 새로 예약해 주세요. "
-                                  "/ A cancelled booking cannot be rescheduled; book anew.")
+            raise BookingConflict(_("A cancelled booking cannot be rescheduled; "
+                                    "please book anew."))
         if booking.has_started(now):
-            raise BookingConflict("이미 시작된 방문은 변경할 수 없습니다. "
-                                  "/ A visit that has begun cannot be rescheduled.")
+            raise BookingConflict(_("A visit that has begun cannot be rescheduled."))
         if held:
-            raise BookingConflict(
-                "다른 예약에서 이미 그 존을 예약하셨습니다. / Another booking holds that zone.")
+            raise BookingConflict(_("Another booking of yours holds that zone."))
         old = [a for a in booking.appointments if a.status == AppointmentStatus.BOOKED]
         slots = _lock_slots(requests, zones, now, ignore=[a.id for a in old])
         for appointment in old:

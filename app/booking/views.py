@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 
 from app.booking.errors import BookingConflict, BookingError, BookingNotFound, SlotTaken
 from app.booking.planner import day_plan, visit_calendar_for
@@ -36,7 +37,7 @@ def _chosen_requests(zone_codes: list[str]) -> list[Request]:
     """The slot picked for each zone in the posted form ('<adviser id>|<ISO start>')."""
     requests = []
     for code in zone_codes:
-        adviser_id, _, start = request.form.get(f"slot_{code}", "").partition("|")
+        adviser_id, _bar, start = request.form.get(f"slot_{code}", "").partition("|")
         try:
             requests.append(Request(code, parse_id(adviser_id, "adviser_id"),
                                     parse_moment(start, "start")))
@@ -73,13 +74,12 @@ def new(intake_token: str):
             "action": url_for("booking.new", intake_token=intake_token)}
     if request.method == "POST":
         try:
-            _, token = book_visit(intake_token, _chosen_requests(zones) or [])
+            _booking, token = book_visit(intake_token, _chosen_requests(zones) or [])
         except BookingError as error:
             flash(error.message, "error")
             status = 409 if isinstance(error, SlotTaken | BookingConflict) else 422
             return _render_picker(args, zones, day, status)
-        flash("예약되었습니다. 이 페이지의 주소를 보관해 주세요. "
-              "/ Booked. Keep this page's address: it is your private link.", "success")
+        flash(_("Booked. Keep this page's address: it is your private link."), "success")
         return redirect(url_for("booking.manage", token=token), code=303)
     return _render_picker(args, zones, day)
 
@@ -97,8 +97,7 @@ def waitlist(intake_token: str):
     except BookingError as error:
         flash(error.message, "error")
     else:
-        flash("대기 명단에 올렸습니다. 자리가 나면 순서대로 이메일로 알려 드립니다. "
-              "/ You are on the waitlist; we e-mail you in turn when a slot frees.", "success")
+        flash(_("You are on the waitlist; we e-mail you in turn when a slot frees."), "success")
     return redirect(url_for("booking.new", intake_token=intake_token, day=day.isoformat(),
                             zones=zones), code=303)
 
@@ -134,7 +133,7 @@ def cancel(token: str):
     except BookingError as error:
         flash(error.message, "error")
     else:
-        flash("예약을 취소했습니다. / Your booking is cancelled.", "success")
+        flash(_("Your booking is cancelled."), "success")
     return redirect(url_for("booking.manage", token=token), code=303)
 
 
@@ -152,6 +151,6 @@ def reschedule(token: str):
             flash(error.message, "error")
             status = 409 if isinstance(error, SlotTaken | BookingConflict) else 422
             return _render_picker(args, zones, day, status)
-        flash("예약을 변경했습니다. / Your booking has been moved.", "success")
+        flash(_("Your booking has been moved."), "success")
         return redirect(url_for("booking.manage", token=token), code=303)
     return _render_picker(args, zones, day)

@@ -1,6 +1,7 @@
 """The reminder's "still coming?" page: the applicant confirms the visit or cancels it."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from app.booking.confirm import booking_for_reminder, cancel_from_reminder, confirm_attendance
 from app.booking.errors import BookingError, BookingNotFound
@@ -17,12 +18,11 @@ def confirm_visit(token: str):
         try:
             if answer == "confirm":
                 confirm_attendance(token)
-                flash("참석을 확인했습니다. 내일 뵙겠습니다. "
-                      "/ Thank you: we look forward to seeing you.", "success")
+                flash(_("Thank you: we look forward to seeing you."), "success")
             elif answer == "cancel":
                 cancel_from_reminder(token, parse_text(request.form.get("reason"), "reason",
                                                        max_length=1000) or None)
-                flash("예약을 취소했습니다. / Your booking is cancelled.", "success")
+                flash(_("Your booking is cancelled."), "success")
             else:
                 abort(400)
         except BookingNotFound:

@@ -1,6 +1,7 @@
 """The waitlist offer page: see the slot held for you and take it, or learn it has closed."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from app.booking.errors import BookingError
 from app.booking.services import accept_offer
@@ -21,13 +22,12 @@ def offer(token: str):
         return _closed()
     if request.method == "POST":
         try:
-            _, booking_token = accept_offer(token)
+            _booking, booking_token = accept_offer(token)
         except OfferNotFound:
             return _closed()
         except BookingError as error:
             flash(error.message, "error")
             return render_template("booking/offer.html", entry=entry, token=token), 409
-        flash("예약되었습니다. 이 페이지의 주소를 보관해 주세요. "
-              "/ Booked. Keep this page's address: it is your private link.", "success")
+        flash(_("Booked. Keep this page's address: it is your private link."), "success")
         return redirect(url_for("booking.manage", token=booking_token), code=303)
     return render_template("booking/offer.html", entry=entry, token=token)

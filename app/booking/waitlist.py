@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
 from app.booking.errors import BookingConflict, InvalidBooking
@@ -24,7 +25,8 @@ class OfferNotFound(LookupError):
 def _zone(code: str) -> Zone:
     zone = db.session.scalar(select(Zone).where(Zone.code == code, Zone.active))
     if zone is None:
-        raise InvalidBooking("없는 상담존입니다. / Unknown zone.", {"zone": ["Unknown zone."]})
+        message = _("Unknown zone: %(zone)s", zone=code)
+        raise InvalidBooking(message, {"zone": [message]})
     return zone
 
 
@@ -44,15 +46,13 @@ def join_waitlist(intake_token: str, zone_code: str, day: date,
         Appointment.intake_id == intake.id, Appointment.zone_id == zone.id,
         Appointment.status.in_(OPEN_APPOINTMENT)).limit(1))
     if open_in_zone:
-        raise BookingConflict("이미 이 존의 예약이 있습니다. / You already hold this zone.")
+        raise BookingConflict(_("You already hold a booking in this zone."))
     today = to_local(now).date()
     if not today <= day <= today + timedelta(days=zone.horizon_days):
-        message = ("대기는 오늘부터 예약 가능 기간 안의 날에만 걸 수 있습니다. "
-                   "/ A waitlist is for a day from today to the end of the booking horizon.")
+        message = _("A waitlist is for a day from today to the end of the booking horizon.")
         raise InvalidBooking(message, {"date": [message]})
     if free_slots(zone.code, day, day, now=now):
-        message = ("그날은 아직 빈 시간이 있습니다. 바로 예약해 주세요. "
-                   "/ That day still has free slots; book one directly.")
+        message = _("That day still has free slots; book one directly.")
         raise InvalidBooking(message, {"date": [message]})
     entry = WaitlistEntry(intake_id=intake.id, zone_id=zone.id, day=day, created_at=now)
     db.session.add(entry)
@@ -105,7 +105,7 @@ def get_offer(token: str, now: datetime | None = None) -> WaitlistEntry:
     entry = db.session.scalar(select(WaitlistEntry).where(
         WaitlistEntry.token_hash == hash_token(token)))
     if entry is None or entry.status != WaitlistStatus.OFFERED or entry.offer_expires_at <= now:
-        raise OfferNotFound("유효한 제안이 아닙니다. / This offer is no longer open.")
+        raise OfferNotFound(_("This offer is no longer open."))
     return entry
 
 

@@ -2,6 +2,8 @@
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+
 from app.booking.errors import InvalidBooking
 from app.booking.models import Appointment, Booking
 from app.booking.services import flush_or_explain
@@ -29,9 +31,9 @@ def register_walk_in(staff_id: int, values: dict, zone_code: str, adviser_id: in
     with booking_transaction():
         slot = is_free(zone_code, adviser_id, start, now=now - timedelta(days=2))
         if slot is None or slot.end <= now or to_local(start).date() != to_local(now).date():
-            message = "오늘 비어 있는 시간이 아닙니다. / Not a free slot today."
+            message = _("Not a free slot today.")
             raise InvalidBooking(message, {"slot": [message]})
-        intake, _ = add_intake(values, now, source="walk_in")
+        intake, _token = add_intake(values, now, source="walk_in")
         booking = Booking(token_hash=new_token()[1], intake_id=intake.id, created_at=now,
                           visit_date=to_local(start).date(), created_by_id=staff_id)
         db.session.add(booking)

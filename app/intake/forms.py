@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -22,18 +24,23 @@ from app.intake.rules import (
     is_valid_business_number,
     normalise_phone,
 )
+from app.main.i18n import localized
 from app.types import local_today
 
-REGIONS = ("서울특별시", "부산광역시", "대구광역시", "인천광역시", "광주광역시", "대전광역시",
-           "울산광역시", "세종특별자치시", "경기도", "강원특별자치도", "충청북도", "충청남도",
-           "전북특별자치도", "전라남도", "경상북도", "경상남도", "제주특별자치도", "해외 / Abroad")
+# The regions a firm may name: the value stored (the statistics split by it) and its name.
+REGION_NAMES = {
+    "서울특별시": _l("Seoul"), "부산광역시": _l("Busan"), "대구광역시": _l("Daegu"),
+    "인천광역시": _l("Incheon"), "광주광역시": _l("Gwangju"), "대전광역시": _l("Daejeon"),
+    "울산광역시": _l("Ulsan"), "세종특별자치시": _l("Sejong"), "경기도": _l("Gyeonggi-do"),
+    "강원특별자치도": _l("Gangwon"), "충청북도": _l("Chungcheongbuk-do"),
+    "충청남도": _l("Chungcheongnam-do"), "전북특별자치도": _l("Jeonbuk"),
+    "전라남도": _l("Jeollanam-do"), "경상북도": _l("Gyeongsangbuk-do"),
+    "경상남도": _l("Gyeongsangnam-do"), "제주특별자치도": _l("Jeju"),
+    "해외 / Abroad": _l("Abroad"),  # stored so since before the pages spoke one language
+}
+REGIONS = tuple(REGION_NAMES)
 DESCRIPTION_MAX = 4000
-
-REQUIRED = "필수 항목입니다. / This field is required."
-
-
-def required() -> Required:
-    return Required(message=REQUIRED)
+CHOOSE = _l("Choose")
 
 
 class NeedsField(SelectMultipleField):
@@ -43,10 +50,7 @@ class NeedsField(SelectMultipleField):
         known = {choice.value for choice in self.choices or ()}
         unknown = [value for value in self.data or () if value not in known]
         if unknown:
-            raise ValidationError(
-                f"알 수 없는 항목입니다: {', '.join(unknown)} / Unknown need codes: "
-                f"{', '.join(unknown)}"
-            )
+            raise ValidationError(_("Unknown need codes: %(codes)s", codes=", ".join(unknown)))
 
 
 class IndustrySelectField(SelectField):
@@ -56,9 +60,14 @@ class IndustrySelectField(SelectField):
     unknown = False
 
     def __init__(self, label=None, validators=None, **kwargs):
-        choices = [SelectChoice("", "선택 / Choose")] + [
-            SelectChoice(industry.code, industry.combined) for industry in INDUSTRIES]
-        super().__init__(label, validators, choices=choices, **kwargs)
+        super().__init__(label, validators, choices=self._choices, **kwargs)
+
+    @staticmethod
+    def _choices() -> list[SelectChoice]:
+        """The list in the page's language (a callable, so each form asks it anew)."""
+        return [SelectChoice("", CHOOSE)] + [
+            SelectChoice(industry.code, localized(industry.label, industry.label_en))
+            for industry in INDUSTRIES]
 
     def process_formdata(self, valuelist):
         given = valuelist[0] if valuelist else ""
@@ -67,55 +76,48 @@ class IndustrySelectField(SelectField):
 
     def pre_validate(self, form):
         if self.unknown:
-            raise ValidationError(
-                "목록에 없는 업종입니다. 목록에서 골라 주세요. "
-                "/ Not an industry of the list; choose one from it."
-            )
+            raise ValidationError(_("Not an industry of the list; choose one from it."))
 
 
 class IntakeForm(Form):
     """Company basics, contact, founding date, needs, description and consent."""
 
-    company_name = StringField("기업명 / Company name", [required(), Length(max=200)])
-    not_founded = BooleanField("아직 창업 전입니다 (예비창업자) / Not founded yet")
+    company_name = StringField(_l("Company name"), [Required(), Length(max=200)])
+    not_founded = BooleanField(_l("Not founded yet (pre-founder)"))
     business_number = StringField(
-        "사업자등록번호 / Business registration number", [Optional(), Length(max=20)]
+        _l("Business registration number"), [Optional(), Length(max=20)]
     )
-    founded_on = IsoDateField("창업일 (개업일) / Founding date", [Optional()])
-    representative_name = StringField("대표자명 / Representative", [Optional(), Length(max=100)])
-    contact_name = StringField("담당자명 / Contact person", [required(), Length(max=100)])
+    founded_on = IsoDateField(_l("Founding date (business start)"), [Optional()])
+    representative_name = StringField(_l("Representative"), [Optional(), Length(max=100)])
+    contact_name = StringField(_l("Contact person"), [Required(), Length(max=100)])
     email = EmailField(
-        "이메일 / E-mail",
-        [required(), Length(max=254),
-         Email(message="올바른 이메일 주소가 아닙니다. / Not a valid e-mail address.",
-               check_deliverability=False)],
+        _l("E-mail"),
+        [Required(), Length(max=254),
+         Email(message=_l("Not an e-mail address."), check_deliverability=False)],
     )
-    phone = TelField("연락처 / Phone", [required(), Length(max=30)])
-    industry = IndustrySelectField("업종 / Industry")
+    phone = TelField(_l("Phone"), [Required(), Length(max=30)])
+    industry = IndustrySelectField(_l("Industry"))
     employees = WholeNumberField(
-        "상시 근로자 수 / Employees",
-        [Optional(), NumberRange(min=0, max=1_000_000,
-                                 message="0 이상의 정수로 입력해 주세요. / Enter 0 or more.")],
+        _l("Employees"),
+        [Optional(), NumberRange(min=0, max=1_000_000, message=_l("Enter 0 or more."))],
     )
     region = SelectField(
-        "소재지 / Region", [Optional(), Length(max=100)],
-        choices=[SelectChoice("", "선택 / Choose")] + [SelectChoice(r) for r in REGIONS],
+        _l("Region"), [Optional(), Length(max=100)],
+        choices=[SelectChoice("", CHOOSE)]
+        + [SelectChoice(value, name) for value, name in REGION_NAMES.items()],
         validate_choice=False,
     )
-    needs = NeedsField("상담이 필요한 분야 / What you need help with", choices=[])
+    needs = NeedsField(_l("What you need help with"), choices=[])
     description = TextAreaField(
-        "상담 내용 / Describe your situation",
-        [Optional(), Length(max=DESCRIPTION_MAX, message=(
-            f"{DESCRIPTION_MAX:,}자 이내로 입력해 주세요. / {DESCRIPTION_MAX:,} characters at most."
-        ))],
+        _l("Describe your situation"),
+        [Optional(), Length(max=DESCRIPTION_MAX, message=_l(
+            "%(count)s characters at most.", count=f"{DESCRIPTION_MAX:,}"))],
     )
     consent_personal_info = BooleanField(
-        "개인정보 수집·이용에 동의합니다 (필수) / I agree to the collection and use of my "
-        "personal information (required)"
+        _l("I agree to the collection and use of my personal information (required)")
     )
     consent_marketing = BooleanField(
-        "센터 사업 안내 수신에 동의합니다 (선택) / Send me news of the centre's programmes "
-        "(optional)"
+        _l("Send me news of the centre's programmes (optional)")
     )
 
     def __init__(self, *args, need_choices=(), **kwargs):
@@ -127,64 +129,43 @@ class IntakeForm(Form):
             return
         digits = business_number_digits(field.data)
         if digits is None:
-            raise ValidationError(
-                "사업자등록번호는 숫자 10자리입니다 (예: 123-45-67890). "
-                "/ A business number has 10 digits (e.g. 123-45-67890)."
-            )
+            raise ValidationError(_("A business number has 10 digits (e.g. 123-45-67890)."))
         if not is_valid_business_number(digits):
-            raise ValidationError(
-                "사업자등록번호의 검증번호가 맞지 않습니다. 번호를 다시 확인해 주세요. "
-                "/ The check digit does not match; please check the number."
-            )
+            raise ValidationError(_("The check digit does not match; please check the number."))
 
     def validate_founded_on(self, field):
         if field.data is None:
             return
         if field.data > local_today():
-            raise ValidationError(
-                "창업일은 미래일 수 없습니다. / The founding date is in the future."
-            )
+            raise ValidationError(_("The founding date is in the future."))
         if field.data < date(1900, 1, 1):
-            raise ValidationError("1900년 이후 날짜를 입력해 주세요. / Enter a date after 1900.")
+            raise ValidationError(_("Enter a date after 1900."))
 
     def validate_phone(self, field):
         if field.data and normalise_phone(field.data) is None:
             raise ValidationError(
-                "국내 전화번호 형식이 아닙니다 (예: 010-1234-5678, 02-123-4567). "
-                "/ Not a Korean phone number (e.g. 010-1234-5678)."
-            )
+                _("Not a Korean phone number (e.g. 010-1234-5678, 02-123-4567)."))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         founded = self.founded_on.data is not None or bool(self.founded_on.errors)
         if self.not_founded.data and founded:
-            self.founded_on.errors.append(
-                "창업 전이면 창업일을 비워 두세요. / Leave the date empty if not founded yet."
-            )
+            self.founded_on.errors.append(_("Leave the date empty if not founded yet."))
             valid = False
         if not self.not_founded.data and not founded:
             self.founded_on.errors.append(
-                "창업일을 입력하거나 '아직 창업 전'을 선택해 주세요. "
-                "/ Enter the founding date or tick 'not founded yet'."
-            )
+                _("Enter the founding date or tick ‘not founded yet’."))
             valid = False
         if founded and not self.business_number.data and not self.business_number.errors:
             self.business_number.errors.append(
-                "창업한 기업은 사업자등록번호가 필요합니다. "
-                "/ A founded firm needs its business registration number."
-            )
+                _("A founded firm needs its business registration number."))
             valid = False
         if not self.needs.data and not (self.description.data or "").strip():
-            self.needs.errors.append(
-                "필요한 분야를 하나 이상 고르거나 상담 내용을 적어 주세요. "
-                "/ Choose at least one need or describe your situation."
-            )
+            self.needs.errors.append(_("Choose at least one need or describe your situation."))
             valid = False
         if not self.consent_personal_info.data:
             self.consent_personal_info.errors.append(
-                "개인정보 수집·이용에 동의해야 상담을 신청할 수 있습니다. "
-                "/ Consent to the use of personal information is required to apply."
-            )
+                _("Consent to the use of personal information is required to apply."))
             valid = False
         return valid
 
@@ -214,8 +195,8 @@ _JSON_TYPES = {
     "industry": (str,), "employees": (int,), "region": (str,), "needs": (list,),
     "description": (str,), "consent_personal_info": (bool,), "consent_marketing": (bool,),
 }
-_TYPE_NAMES = {str: ("문자열", "a string"), int: ("정수", "an integer"), list: ("목록", "a list"),
-               bool: ("true 또는 false", "true or false")}
+_TYPE_ERRORS = {str: _l("Must be a string."), int: _l("Must be an integer."),
+                list: _l("Must be a list."), bool: _l("Must be true or false.")}
 
 
 def intake_formdata(payload: dict) -> tuple[MultiDict, dict[str, list[str]]]:
@@ -227,12 +208,11 @@ def intake_formdata(payload: dict) -> tuple[MultiDict, dict[str, list[str]]]:
         if value is None:
             continue
         if isinstance(value, bool) and bool not in types or not isinstance(value, types):
-            korean, english = _TYPE_NAMES[types[0]]
-            errors[name] = [f"{korean} 값이어야 합니다. / Must be {english}."]
+            errors[name] = [str(_TYPE_ERRORS[types[0]])]
             continue
         if name == "needs":
             if not all(isinstance(code, str) for code in value):
-                errors[name] = ["항목 코드는 문자열입니다. / Need codes are strings."]
+                errors[name] = [_("Need codes are strings.")]
                 continue
             for code in value:
                 data.add(name, code)

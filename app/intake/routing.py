@@ -1,10 +1,20 @@
-"""Routing engine: scores a pre-screen's needs and description against zones, as pure code."""
+"""Routing engine: scores a pre-screen's needs and description against zones, as pure code.
+
+The reasons it gives are stored as data (what matched, and the names in both languages as
+they were then) and put into words where they are read, in the reader's language: `explain`.
+"""
 
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from flask_babel import gettext as _
+from flask_babel import pgettext
+from markupsafe import Markup
+
+from app.main.i18n import localized
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,7 @@ class ZoneScore:
     zone: str
     score: float
     raw: float
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[dict] = field(default_factory=list)  # see explain()
     institution: str | None = None
 
 
@@ -120,10 +130,9 @@ def _subject_particle(word: str) -> str:
     return "이(가)"
 
 
-def _institution_reason(code: str, names: Mapping[str, tuple[str, str]]) -> str:
+def _institution_reason(code: str, names: Mapping[str, tuple[str, str]]) -> dict:
     ko, en = names.get(code, (code, code))
-    label = ko if ko == en else f"{ko}({en})"
-    return f"{label}{_subject_particle(ko)} 적합합니다 / {en} fits"
+    return {"kind": "institution", "institution": ko, "institution_en": en}
 
 
 def route(
@@ -137,8 +146,8 @@ def route(
     text = normalise(description)
     compact = _compact(text)
     raw: dict[str, float] = {}
-    need_reasons: dict[str, list[str]] = {}
-    phrase_hits: dict[str, list[tuple[float, str]]] = {}
+    need_reasons: dict[str, list[dict]] = {}
+    phrase_hits: dict[str, list[tuple[float, dict]]] = {}
     by_institution: dict[str, dict[str, float]] = {}
     institution_order: dict[str, int] = {}
 
@@ -162,8 +171,8 @@ def route(
         credit(need.zone, need.institution, need.weight)
         ko, en = zone_name(need.zone)
         need_reasons.setdefault(need.zone, []).append(
-            f"선택한 항목 ‘{need.label}’ → {ko} / Selected need ‘{need.label_en}’ → {en}"
-        )
+            {"kind": "need", "need": need.label, "need_en": need.label_en,
+             "zone": ko, "zone_en": en})
 
     if text:
         for rule in rules:
@@ -171,12 +180,9 @@ def route(
                 continue
             credit(rule.zone, rule.institution, rule.weight)
             ko, en = zone_name(rule.zone)
-            phrase = rule.phrase.strip()
-            reason = (
-                f"‘{phrase}’ 표현이 {ko}에 해당합니다 / ‘{phrase}’ matched the {_lower_first(en)}"
-            )
+            reason = {"kind": "phrase", "phrase": rule.phrase.strip(), "zone": ko, "zone_en": en}
             hits = phrase_hits.setdefault(rule.zone, [])
-            if all(r != reason for _, r in hits):
+            if all(r != reason for _weight, r in hits):
                 hits.append((rule.weight, reason))
 
     total = sum(w for w in raw.values() if w > 0)
@@ -191,9 +197,53 @@ def route(
             institution = min(candidates, key=lambda c: (-candidates[c], institution_order[c]))
         # Strongest phrases first: that is the order a person reads the evidence in.
         hits = sorted(phrase_hits.get(zone, []), key=lambda hit: -hit[0])
-        reasons = need_reasons.get(zone, []) + [r for _, r in hits]
+        reasons = need_reasons.get(zone, []) + [r for _weight, r in hits]
         if institution:
             reasons.append(_institution_reason(institution, institution_names))
         results.append(ZoneScore(zone, round(weight / total, 2), weight, reasons, institution))
     results.sort(key=lambda s: (-s.raw, zone_order.get(s.zone, len(zone_order)), s.zone))
     return results
+
+
+def _fits(institution: str) -> str:
+    """'%(institution)s fits', its Korean with the particle the name takes (이, 가 or 이(가)):
+    one sentence, three translators' contexts."""
+    particle = _subject_particle(institution)
+    if particle == "이":
+        return pgettext("after a final consonant", "%(institution)s fits")
+    if particle == "가":
+        return pgettext("after a vowel", "%(institution)s fits")
+    return pgettext("after a name not ending in Hangul", "%(institution)s fits")
+
+
+def explain(reason: dict | str, html: bool = False) -> str:
+    """A stored reason in the reader's language. With html=True it is markup in which the
+    phrase quoted from the firm's description is marked translate="no" (it is their words).
+
+    A reason stored before reasons were data is a "한국어 / English" string: its half.
+    """
+    if isinstance(reason, str):
+        korean, sep, english = reason.partition(" / ")
+        return localized(korean, english) if sep else reason
+    kind = reason.get("kind")
+    zone = localized(reason.get("zone"), reason.get("zone_en"))
+    if kind == "need":
+        sentence = _("Selected need ‘%(need)s’ → %(zone)s")
+        values = {"need": localized(reason.get("need"), reason.get("need_en")), "zone": zone}
+    elif kind == "phrase":
+        sentence = _("‘%(phrase)s’ matched the %(zone)s")
+        phrase = reason.get("phrase", "")
+        values = {"zone": localized(reason.get("zone"), _lower_first(reason.get("zone_en") or "")),
+                  "phrase": Markup('<span translate="no">%s</span>') % phrase if html else phrase}
+    elif kind == "institution":
+        name = localized(reason.get("institution"), reason.get("institution_en"))
+        sentence, values = _fits(name), {"institution": name}
+    else:
+        return ""
+    return Markup(sentence) % values if html else sentence % values
+
+
+def explained(recommendation: list[dict], html: bool = False) -> list[dict]:
+    """A stored recommendation with its reasons in the reader's language (see explain)."""
+    return [{**rec, "reasons": [explain(reason, html) for reason in rec.get("reasons", ())]}
+            for rec in recommendation]

@@ -3,6 +3,8 @@
 import re
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 BUSINESS_NUMBER_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 
 
@@ -87,6 +89,22 @@ def growth_stage(founded_on: date | None, today: date) -> str:
     return "established"
 
 
+STAGE_NAMES = {
+    "pre_bi": _l("Not yet founded (PRE-BI)"),
+    "bi": _l("Under 3 years since founding (BI)"),
+    "post_bi": _l("3 to under 7 years (POST-BI)"),
+    "established": _l("7 years or more (established)"),
+}
+
+
+def stage_label(stage: str) -> str:
+    """A growth stage's name in the reader's language (an unknown code as it is)."""
+    name = STAGE_NAMES.get(stage)
+    return str(name) if name is not None else stage
+
+
+# The same names in both languages at once, for the staff pages and the advisers' agenda
+# mail that still show them side by side; they go when those speak one language (issue 12).
 STAGE_LABELS = {
     "pre_bi": ("예비창업 (PRE-BI)", "Not yet founded (PRE-BI)"),
     "bi": ("창업 3년 미만 (BI)", "Under 3 years since founding (BI)"),

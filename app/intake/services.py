@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
@@ -115,7 +116,7 @@ def add_intake(values: dict, now: datetime | None = None,
 
 def get_intake(token: str) -> Intake:
     """The pre-screen behind a private token; IntakeNotFound if none (or it was erased)."""
-    intake, _ = get_intake_with(token, None, needs=True)
+    intake, _nothing = get_intake_with(token, None, needs=True)
     return intake
 
 
@@ -129,7 +130,7 @@ def get_intake_with(token: str, value: ColumnElement | None, *,
         query = query.options(selectinload(Intake.needs))
     row = db.session.execute(query).first()
     if row is None or row[0].purged_at is not None:
-        raise IntakeNotFound("사전문진을 찾을 수 없습니다. / No pre-screen has this link.")
+        raise IntakeNotFound(_("No pre-screen has this link."))
     return row[0], row[1] if value is not None else None
 
 

@@ -4,15 +4,17 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 
 from app.extensions import limiter, public_write_limit
 from app.intake.errors import IntakeNotFound
-from app.intake.forms import IntakeForm
-from app.intake.rules import STAGE_LABELS, format_business_number
+from app.intake.forms import DESCRIPTION_MAX, IntakeForm
+from app.intake.routing import explained
+from app.intake.rules import format_business_number, stage_label
 from app.intake.services import get_intake, list_needs, list_zones, need_choices, submit_intake
 
 bp = Blueprint("intake", __name__)
 
 
 def _need_groups(needs) -> list:
-    """[(zone, [(code, label, label_en), ...]), ...] in display order."""
+    """[(zone, [(code, label, label_en), ...]), ...] in display order (the labels are data
+    kept in two columns, shown with `localized`)."""
     groups: dict = {}
     for need in needs:
         groups.setdefault(need.zone, []).append((need.code, need.label, need.label_en))
@@ -29,7 +31,8 @@ def start():
         return redirect(url_for("intake.result", token=token), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template(
-        "intake/form.html", form=form, need_groups=_need_groups(needs)
+        "intake/form.html", form=form, need_groups=_need_groups(needs),
+        description_max=DESCRIPTION_MAX
     ), status
 
 
@@ -45,7 +48,8 @@ def result(token: str):
         "intake/result.html",
         intake=intake,
         token=token,
-        stage_label=STAGE_LABELS[intake.stage],
+        recommendation=explained(intake.recommendation, html=True),
+        stage=stage_label(intake.stage),
         zones=zones,
         institutions=institutions,
         business_number=(format_business_number(intake.business_number)

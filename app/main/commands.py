@@ -9,7 +9,7 @@ from flask_migrate import upgrade
 def prepare_database() -> None:
     """Migrate to the newest schema, then build the statistics rollup if it is missing or
     was built for another time zone (CENTER_TIMEZONE)."""
-    from app.admin.rollup import ensure_built
+    from app.stats.rollup import ensure_built
 
     upgrade()
     ensure_built()

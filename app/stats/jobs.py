@@ -12,6 +12,7 @@ from app.extensions import db
 from app.intake.models import Intake
 from app.notify.outbox import enqueue, status_counts
 from app.notify.scheduler import ScheduledJob
+from app.states import AppointmentStatus, Role
 from app.types import local_datetime, to_local, utcnow
 from app.zones.models import Zone
 
@@ -40,15 +41,17 @@ def weekly_counts(first: date, last: date) -> tuple[dict, list[dict]]:
     by_status = dict(db.session.execute(
         select(Appointment.status, func.count()).where(in_week)
         .group_by(Appointment.status)).all())
+    ends = (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED)
     counts = {"intakes": count(Intake, Intake.created_at),
               "bookings": count(Booking, Booking.created_at),
-              "appointments": sum(n for s, n in by_status.items() if s != "cancelled"),
-              **{s: by_status.get(s, 0) for s in ("completed", "no_show", "cancelled")}}
+              "appointments": sum(n for s, n in by_status.items()
+                                  if s != AppointmentStatus.CANCELLED),
+              **{s: by_status.get(s, 0) for s in ends}}
     zones = [{"code": code, "name": name, "name_en": name_en, "completed": completed}
              for code, name, name_en, completed in db.session.execute(
                  select(Zone.code, Zone.name, Zone.name_en, func.count(Appointment.id))
                  .outerjoin(Appointment, and_(Appointment.zone_id == Zone.id, in_week,
-                                              Appointment.status == "completed"))
+                                              Appointment.status == AppointmentStatus.COMPLETED))
                  .group_by(Zone.id, Zone.code, Zone.name, Zone.name_en, Zone.sort_order)
                  .order_by(Zone.sort_order, Zone.id))]
     return counts, zones
@@ -64,7 +67,7 @@ def send_weekly_summary(now: datetime | None = None) -> int:
     first, last = previous_week(now)
     written = 0
     with booking_transaction():
-        admins = list(db.session.scalars(select(User).where(User.role == "admin", User.active)))
+        admins = list(db.session.scalars(select(User).where(User.role == Role.ADMIN, User.active)))
         if admins:
             counts, zones = weekly_counts(first, last)
             context = {"week_start": first, "week_end": last, "counts": counts, "zones": zones,

@@ -20,13 +20,13 @@ from flask.cli import with_appcontext
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from app.admin.models import ImportBatch, ImportedConsultation
-from app.admin.rollup import note_days
 from app.auth.audit import record_change
 from app.auth.models import User
 from app.extensions import db
 from app.inputs import MAX_AMOUNT_KRW, MAX_DATE, MIN_DATE, normalise_text
 from app.intake.rules import business_number_digits
+from app.stats.models import ImportBatch, ImportedConsultation
+from app.stats.rollup import note_days
 from app.zones.models import Zone
 
 HEADER = ("date", "zone", "company_name", "business_number", "finance_amount_krw",

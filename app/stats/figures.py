@@ -15,10 +15,11 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from app import inputs
-from app.admin.models import ImportedConsultation, RollupState, ZoneDay
 from app.booking.models import Appointment
 from app.extensions import db
 from app.intake.models import Intake
+from app.states import AppointmentStatus
+from app.stats.models import ImportedConsultation, RollupState, ZoneDay
 from app.types import center_tz
 from app.visits.models import Outcome
 from app.zones.models import Zone
@@ -147,12 +148,12 @@ _IMPORTED_SUMS = (ImportedConsultation.finance_amount_krw,
 _LIVE_SUMS = (Outcome.finance_amount_krw, Outcome.patent_transfers, Outcome.ip_applications)
 _ROLLUP_SUMS = (ZoneDay.consultations, ZoneDay.finance_amount_krw, ZoneDay.patent_transfers,
                 ZoneDay.ip_applications)
-COMPLETED = Appointment.status == "completed"
+COMPLETED = Appointment.status == AppointmentStatus.COMPLETED
 STATE_ID = 1  # the rollup's one state row
 
 
 def rollup_ready() -> bool:
-    """Whether the day-by-zone rollup (app/admin/rollup.py) is built for the centre's time
+    """Whether the day-by-zone rollup (app/stats/rollup.py) is built for the centre's time
     zone; if not, the statistics read the consultations themselves."""
     built_for = db.session.scalar(select(RollupState.timezone).where(RollupState.id == STATE_ID))
     return built_for == current_app.config["CENTER_TIMEZONE"]

@@ -5,11 +5,12 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy import case, func, select
 
-from app.admin.models import ImportedConsultation
-from app.admin.stats import COMPLETED, Period, epoch_seconds, in_period
 from app.booking.models import Appointment, Booking
 from app.extensions import db
 from app.intake.models import Intake
+from app.states import AppointmentStatus
+from app.stats.figures import COMPLETED, Period, epoch_seconds, in_period
+from app.stats.models import ImportedConsultation
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,8 @@ def funnel(period: Period) -> Funnel:
     row = db.session.execute(
         select(intakes, bookings, func.count(Appointment.id),
                *[func.coalesce(func.sum(case((status == s, 1), else_=0)), 0)
-                 for s in ("completed", "no_show", "cancelled")])
+                 for s in (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW,
+                           AppointmentStatus.CANCELLED)])
         .select_from(Appointment).where(in_period(Appointment.starts_at, period))).one()
     return Funnel(*(int(value or 0) for value in row))
 
@@ -69,7 +71,8 @@ def lead_time(period: Period) -> LeadTime:
             - epoch_seconds(Appointment.created_at)) / 86400.0
     limits = [limit for limit, _, _ in LEAD_BUCKETS if limit is not None]
     kept = (select(days.label("days")).select_from(Appointment)
-            .where(Appointment.status != "cancelled", in_period(Appointment.starts_at, period))
+            .where(Appointment.status != AppointmentStatus.CANCELLED,
+                   in_period(Appointment.starts_at, period))
             .subquery())
     total, mean, *below = db.session.execute(select(
         func.count(), func.avg(kept.c.days),

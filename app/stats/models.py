@@ -63,7 +63,7 @@ class ImportedConsultation(Base):
 
 class ZoneDay(Base):
     """The consultations of one zone on one centre-local day, imported and live together,
-    with their figures: the rollup the statistics read (see app/admin/rollup.py)."""
+    with their figures: the rollup the statistics read (see app/stats/rollup.py)."""
 
     __tablename__ = "zone_days"
 

@@ -13,6 +13,8 @@ from the consultations (GROUP BY, like the statistics) while the state row is lo
 that two transactions never recompute the same day at once on PostgreSQL. A recomputed day
 is right whatever happened on it: noting a day too many costs a query, never a double count.
 Writes that bypass the ORM (the import's bulk insert) note their days with `note_days`.
+The hooks are attached by `register_hooks`, a named step of create_app: importing this
+module attaches nothing, so the statistics never depend on what happened to be imported.
 
 `rebuild` recomputes everything: `init-db` runs it when the rollup is missing or was built
 for another time zone, and the scheduler runs it daily and logs any day that had drifted.
@@ -28,8 +30,12 @@ from flask import current_app
 from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from app.admin.models import ImportedConsultation, RollupState, ZoneDay
-from app.admin.stats import (
+from app.booking.models import Appointment
+from app.booking.transactions import booking_transaction
+from app.extensions import db
+from app.notify.scheduler import ScheduledJob
+from app.states import AppointmentStatus
+from app.stats.figures import (
     _IMPORTED_SUMS,
     _LIVE_SUMS,
     COMPLETED,
@@ -38,10 +44,7 @@ from app.admin.stats import (
     rollup_ready,
     safe_sum,
 )
-from app.booking.models import Appointment
-from app.booking.transactions import booking_transaction
-from app.extensions import db
-from app.notify.scheduler import ScheduledJob
+from app.stats.models import ImportedConsultation, RollupState, ZoneDay
 from app.types import to_local, utcnow
 from app.visits.models import Outcome
 
@@ -82,13 +85,12 @@ def _local_day(moment: datetime) -> date:
     return to_local(moment).date()
 
 
-@event.listens_for(Session, "before_flush")
 def _watch(session: Session, flush_context, instances) -> None:
     """Note the days of the flushed changes that the rollup counts."""
     with session.no_autoflush:
         for obj in chain(session.new, session.dirty, session.deleted):
             if isinstance(obj, Appointment):
-                if "completed" in {obj.status, *_values(obj, "status")}:
+                if AppointmentStatus.COMPLETED in {obj.status, *_values(obj, "status")}:
                     _notes(session).days.update(
                         _local_day(moment) for moment in {obj.starts_at,
                                                           *_values(obj, "starts_at")} if moment)
@@ -104,7 +106,6 @@ def _watch(session: Session, flush_context, instances) -> None:
                     day for day in {obj.day, *_values(obj, "day")} if day)
 
 
-@event.listens_for(Session, "before_commit")
 def _settle(session: Session) -> None:
     """Recompute the noted days in the transaction being committed."""
     session.flush()  # the changes not flushed yet note their days too
@@ -120,13 +121,31 @@ def _settle(session: Session) -> None:
         refresh(days, session)
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction) -> None:
     """Once the outermost transaction ends, its notes go: committed, they were settled;
     rolled back, it changed nothing. A savepoint rolled back (as the outbox does when a
     message exists already) leaves the transaction's other changes, so its notes stay."""
     if transaction.parent is None:
         session.info.pop(_NOTES, None)
+
+
+_HOOKS = (("before_flush", _watch), ("before_commit", _settle),
+          ("after_transaction_end", _forget))
+
+
+def register_hooks() -> None:
+    """Attach the session hooks that keep the rollup in step (create_app's register_rollup).
+
+    Session events are process-wide: a second app in the same process (the tests make many)
+    finds them attached already and attaches nothing twice."""
+    for name, hook in _HOOKS:
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
+
+
+def hooks_registered() -> bool:
+    """Whether every hook of the rollup is attached."""
+    return all(event.contains(Session, name, hook) for name, hook in _HOOKS)
 
 
 def timezone_name() -> str:

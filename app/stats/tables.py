@@ -4,8 +4,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.admin.flow import IMPORTED_GROUP, LeadTime, funnel, lead_time, splits
-from app.admin.stats import (
+from app.intake.industries import industry_label
+from app.intake.rules import STAGE_LABELS
+from app.stats.figures import (
     Period,
     Series,
     ZoneLabel,
@@ -13,9 +14,8 @@ from app.admin.stats import (
     series_buckets,
     tally,
 )
-from app.admin.utilisation import utilisation, utilisation_window
-from app.intake.industries import industry_label
-from app.intake.rules import STAGE_LABELS
+from app.stats.flow import IMPORTED_GROUP, LeadTime, funnel, lead_time, splits
+from app.stats.utilisation import utilisation, utilisation_window
 
 EOK = Decimal(100_000_000)  # 1억원 = 100,000,000 KRW
 # The figure each zone's column shows beside its consultations in the published table.

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from app.admin.tables import Percent, Table, display
+from app.stats.tables import Percent, Table, display
 
 FORMATS = ("csv", "xlsx")
 _RISKY_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas

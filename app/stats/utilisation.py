@@ -11,9 +11,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from app.admin.stats import Period, day_start, in_period, list_zone_labels
 from app.booking.models import Appointment
 from app.extensions import db
+from app.states import AppointmentStatus
+from app.stats.figures import Period, day_start, in_period, list_zone_labels
 from app.types import center_tz
 from app.zones.availability import free_slots
 from app.zones.models import Adviser, Institution, Zone
@@ -64,7 +65,8 @@ def utilisation(period: Period) -> list[UtilisationRow]:
     window = utilisation_window(period)
     booked = dict(db.session.execute(
         select(Appointment.adviser_id, func.count(Appointment.id))
-        .where(Appointment.status != "cancelled", in_period(Appointment.starts_at, window))
+        .where(Appointment.status != AppointmentStatus.CANCELLED,
+               in_period(Appointment.starts_at, window))
         .group_by(Appointment.adviser_id)).all())
     free: Counter = Counter()
     for zone in db.session.scalars(select(Zone).where(Zone.active)):

@@ -1,8 +1,9 @@
-"""Admin pages: the statistics dashboard, its exports, and the historical import."""
+"""The statistics pages (under /admin/): the dashboard, its exports, and the historical import."""
 
 from datetime import date, timedelta
 
 from flask import (
+    Blueprint,
     Response,
     abort,
     flash,
@@ -14,19 +15,21 @@ from flask import (
 )
 from flask_login import current_user
 
-from app.admin.blueprint import bp
-from app.admin.exports import FORMATS, table_csv, tables_xlsx
-from app.admin.imports import (
+from app.auth.decorators import staff_required
+from app.states import Role
+from app.stats.exports import FORMATS, table_csv, tables_xlsx
+from app.stats.figures import Period, StatsError, parse_date, parse_period
+from app.stats.imports import (
     HEADER,
     ImportRejected,
     import_consultations,
     import_limit,
     recent_batches,
 )
-from app.admin.stats import Period, StatsError, parse_date, parse_period
-from app.admin.tables import build_dashboard
-from app.auth.decorators import staff_required
+from app.stats.tables import build_dashboard
 from app.types import local_today
+
+bp = Blueprint("stats", __name__)
 
 MAX_AS_OF = 6
 
@@ -85,7 +88,7 @@ def dashboard():
     """The statistics of a period, the published table for chosen dates, charts, exports."""
     period, as_of, error = _resolve()
     board = build_dashboard(period, as_of)
-    page = render_template("admin/dashboard.html", board=board, error=error,
+    page = render_template("stats/dashboard.html", board=board, error=error,
                            query=_query(period, as_of), quick=_quick_periods(local_today()),
                            formats=FORMATS)
     return page, 400 if error else 200
@@ -93,7 +96,7 @@ def dashboard():
 
 @bp.get("/stats/<name>.<fmt>")
 @staff_required("admin")
-def stats_export(name: str, fmt: str):
+def export(name: str, fmt: str):
     """One dashboard table as CSV or XLSX, or every table (`all`) as one workbook."""
     period, as_of, error = _resolve()
     if error or fmt not in FORMATS or (name == "all" and fmt != "xlsx"):
@@ -115,7 +118,7 @@ def stats_export(name: str, fmt: str):
 
 
 def _imports_page(errors: dict | None = None, status: int = 200):
-    page = render_template("admin/imports.html", errors=errors or {}, header=HEADER,
+    page = render_template("stats/imports.html", errors=errors or {}, header=HEADER,
                            batches=recent_batches(), limit_mb=import_limit() // (1024 * 1024))
     return page, status
 
@@ -123,11 +126,11 @@ def _imports_page(errors: dict | None = None, status: int = 200):
 @bp.url_value_preprocessor
 def _import_size_limit(endpoint: str | None, values: dict | None) -> None:
     """Let the upload be larger than the app's 1 MB before CSRF protection reads the form."""
-    if endpoint != "admin.imports" or request.method != "POST":
+    if endpoint != "stats.imports" or request.method != "POST":
         return
     limit = import_limit()
     if request.content_length is not None and request.content_length > limit:
-        if not (current_user.is_authenticated and current_user.role == "admin"):
+        if not (current_user.is_authenticated and current_user.role == Role.ADMIN):
             abort(413)
         abort(make_response(_imports_page({"file": [
             f"파일이 너무 큽니다 (최대 {limit // (1024 * 1024)}MB). 나누어 올려 주세요. / The file "
@@ -155,4 +158,4 @@ def imports():
     else:
         flash(f"{result.imported:,}건을 가져왔습니다. / Imported {result.imported:,} "
               "consultations.", "success")
-    return redirect(url_for("admin.imports"))
+    return redirect(url_for("stats.imports"))

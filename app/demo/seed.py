@@ -10,8 +10,8 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from app.auth.models import User
+from app.demo.rules import INSTITUTIONS, NEEDS, RULES
 from app.extensions import db
-from app.intake.demo_rules import INSTITUTIONS, NEEDS, RULES
 from app.intake.models import Need, RoutingRule
 from app.types import local_today
 from app.zones.models import Adviser, Institution, RotationRule, Zone
