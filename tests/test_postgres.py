@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 from app.booking.errors import SlotTaken
 from app.booking.models import Appointment
 from app.booking.services import Request, book_visit, cancel_booking
-from app.demo.seed import seed_demo
 from app.extensions import db
 from app.types import local_today
 from app.zones.availability import free_slots
