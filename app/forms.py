@@ -68,7 +68,8 @@ class IsoDateField(DateField):
 
 
 class WholeNumberField(IntegerField):
-    """A whole number typed in ASCII digits within 64 bits (no '²', no '1_000')."""
+    """A whole number typed in ASCII digits that an `integer` column holds (no '²', no
+    '1_000')."""
 
     def process_formdata(self, valuelist):
         self.data = None

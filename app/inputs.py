@@ -15,7 +15,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-MAX_ID = 2**63 - 1
+# Ids and the other whole numbers people give are stored in `integer` columns: 32 bits on
+# PostgreSQL (SQLite's are wider). A number past that can name no row and fit no column, so it
+# is refused at the boundary, on both engines alike, instead of failing inside the database.
+MAX_ID = 2**31 - 1
 # Dates people and staff give: founding dates from 1900, agenda and statistics to 2100.
 MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
 # A bookable time lies within this much of now (each zone's own horizon is narrower).

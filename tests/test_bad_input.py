@@ -20,7 +20,7 @@ from app.main.security import safe_local_path
 from app.types import local_today
 from tests.conftest import STAFF, STAFF_PASSWORD, login
 
-BIG = str(2**63)
+BIG = str(2**31)
 
 
 def count_intakes(app) -> int:
@@ -48,10 +48,10 @@ def error_of(response) -> dict:
 
 
 @pytest.mark.parametrize("value", ["²", "①", "١", "-1", "1.0", " ", "", BIG, "1e3", True, 2**63])
-def test_an_id_is_ascii_digits_within_64_bits(value):
+def test_an_id_is_ascii_digits_within_an_integer_column(value):
     with pytest.raises(InputError):
         parse_id(value, "adviser_id")
-    assert parse_id(str(2**63 - 1), "x") == 2**63 - 1
+    assert parse_id(str(2**31 - 1), "x") == 2**31 - 1
 
 
 @pytest.mark.parametrize("value", ["2026-1-1", "20260101", "0001-01-01", "9999-12-31",
@@ -204,8 +204,8 @@ def _legal_slots(client) -> list[dict]:
         "to": (first + timedelta(days=14)).isoformat()}).get_json()["slots"]
 
 
-@pytest.mark.parametrize("adviser_id", [2**63, 2**64, -1, "²", 1.5, None])
-def test_a_booking_for_an_adviser_id_past_64_bits_is_422(client, intake_payload, adviser_id):
+@pytest.mark.parametrize("adviser_id", [2**31, 2**63, 2**64, -1, "²", 1.5, None])
+def test_a_booking_for_an_adviser_id_past_an_integer_column_is_422(client, intake_payload, adviser_id):
     token = _intake(client, intake_payload)
     slot = _legal_slots(client)[0]
     response = client.post("/api/v1/bookings", json={"intake_token": token, "appointments": [

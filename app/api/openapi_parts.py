@@ -1,14 +1,15 @@
 """Building blocks of the OpenAPI document: value types, the error shape, shared answers."""
 
+from app.inputs import MAX_ID
+
 # The codes of API.md's error shape ("Codes used").
 ERROR_CODES = ("invalid", "bad_request", "not_found", "slot_taken", "conflict", "unauthorized",
                "forbidden", "rate_limited", "too_large", "unavailable")
-INT64_MAX = 2**63 - 1
 
 DATE = {"type": "string", "format": "date", "description": "YYYY-MM-DD, centre-local"}
 DATE_TIME = {"type": "string", "format": "date-time",
              "description": "ISO 8601 with offset, e.g. 2026-12-01T10:00:00+09:00"}
-ID = {"type": "integer", "format": "int64", "minimum": 1, "maximum": INT64_MAX}
+ID = {"type": "integer", "format": "int32", "minimum": 1, "maximum": MAX_ID}
 COUNT = {"type": "integer", "format": "int64", "minimum": 0}
 TOKEN = {"type": "string", "minLength": 1, "maxLength": 200,
          "description": "A private token (URL-safe, as handed out)"}

@@ -10,9 +10,10 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class IdConverter(IntegerConverter):
-    """`<int:…>` in every route: ASCII digits within 64 bits, else the route does not match."""
+    """`<int:…>` in every route: ASCII digits within an id's range, else the route does not
+    match (404)."""
 
-    regex = r"[0-9]{1,19}"
+    regex = r"[0-9]{1,10}"
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
