@@ -205,7 +205,8 @@ def _legal_slots(client) -> list[dict]:
 
 
 @pytest.mark.parametrize("adviser_id", [2**31, 2**63, 2**64, -1, "²", 1.5, None])
-def test_a_booking_for_an_adviser_id_past_an_integer_column_is_422(client, intake_payload, adviser_id):
+def test_a_booking_for_an_adviser_id_past_an_integer_column_is_422(client, intake_payload,
+                                                                   adviser_id):
     token = _intake(client, intake_payload)
     slot = _legal_slots(client)[0]
     response = client.post("/api/v1/bookings", json={"intake_token": token, "appointments": [
