@@ -6,7 +6,9 @@ write path shows up here. A booking: BEGIN, the zones, the pre-screen (with whet
 a zone already), five availability reads (advisers, rotations, exceptions, closures, held
 time), the booking, the advisers it takes, the appointments, the outbox row. A reschedule
 reads the booking with everything it shows in one statement, cancels the old rows, updates
-the booking and looks for firms waiting on the freed day; a cancel needs no availability."""
+the booking and looks for firms waiting on the freed day; a cancel needs no availability.
+On PostgreSQL each is one fewer: the driver opens the transaction itself, where SQLite's
+`BEGIN IMMEDIATE` is a statement of ours."""
 
 from datetime import UTC, datetime, time, timedelta
 
@@ -15,9 +17,10 @@ from sqlalchemy import event
 from app.extensions import db
 from app.types import local_today
 from app.zones.models import Adviser, RotationRule, Zone
+from tests.databases import engine_name
 from tests.stats_helpers import make_visit
 
-BOOK, RESCHEDULE, CANCEL = 12, 14, 6
+BOOK, RESCHEDULE, CANCEL = (12, 14, 6) if engine_name() == "sqlite" else (11, 13, 5)
 
 
 class Counter:
