@@ -10,11 +10,14 @@ never sees another test's rows, and the copy costs milliseconds on both.
 import itertools
 import os
 import shutil
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import Pool
 
 ENGINES = ("sqlite", "postgres")
 
@@ -77,6 +80,14 @@ class PostgresDatabases:
         self.cluster = PostgresCluster()
         self.made: list[str] = []
         self._numbers = itertools.count(1)
+        # Every connection an engine of the suite opens, so that those to a test's databases
+        # are closed with them: an app a test made and never disposed would otherwise leave
+        # its connections to be collected in some later test (psycopg's ResourceWarning).
+        self.connections: weakref.WeakSet = weakref.WeakSet()
+        event.listen(Pool, "connect", self._opened)
+
+    def _opened(self, dbapi_connection, _record) -> None:
+        self.connections.add(dbapi_connection)
 
     def url(self, database: str) -> str:
         return str(make_url(self.cluster.url).set(database=database))
@@ -118,12 +129,16 @@ class PostgresDatabases:
         """Drop the copies a test made, closing any connection it left open."""
         if not self.made:
             return
+        for left_open in list(self.connections):
+            if not left_open.closed and left_open.info.dbname in self.made:
+                left_open.close()
         with self._admin() as connection:
             for database in self.made:
                 connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         self.made.clear()
 
     def stop(self) -> None:
+        event.remove(Pool, "connect", self._opened)
         self.cluster.stop()
 
 

@@ -5,7 +5,8 @@ import re
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.intake.models import Intake
+from app.intake.models import Intake, Need
+from app.zones.models import Zone
 
 
 def csrf_token(client, path="/intake/") -> str:
@@ -38,6 +39,29 @@ def test_home_page_explains_the_service(client):
     page = client.get("/").get_data(as_text=True)
     for text in ("법률존", "금융존", "특허존", "사전문진", "/intake/"):
         assert text in page
+
+
+def test_home_page_cards_are_the_centres_active_zones(app, client):
+    with app.app_context():
+        tax = Zone(code="tax", name="세무존", name_en="Tax zone", sort_order=9,
+                   description="세무사가 상담합니다.", description_en="A tax accountant advises.")
+        db.session.add(tax)
+        db.session.add(Need(code="vat", zone=tax, label="부가가치세", label_en="VAT"))
+        db.session.scalar(select(Zone).where(Zone.code == "patent")).active = False
+        db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "세무존" in page and "세무사가 상담합니다." in page and "부가가치세" in page
+    assert "특허존" not in page  # a closed zone is no card
+    assert page.index("법률존") < page.index("금융존") < page.index("세무존")
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert "Tax zone" in english and "A tax accountant advises." in english
+    assert "VAT" in english and "세무존" not in english
+
+
+def test_a_zone_card_names_four_needs_and_counts_the_rest(client):
+    page = client.get("/").get_data(as_text=True)
+    legal = page[page.index("법률존"):page.index("금융존")]
+    assert legal.count('class="tag"') == 5 and re.search(r"외 \d+개", legal)
 
 
 def test_form_shows_the_notice_and_unticked_consent(client):
