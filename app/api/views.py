@@ -1,6 +1,7 @@
 """Public endpoints of the JSON API v1."""
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 
 from app.api.booking import parse_requests
 from app.api.errors import ApiError, bad_request, invalid, not_found
@@ -68,7 +69,7 @@ def json_object() -> dict:
     except InputError as error:
         raise invalid({error.field: [error.message]}) from error
     if not isinstance(body, dict):
-        raise bad_request("본문은 JSON 객체여야 합니다. / The body must be a JSON object.")
+        raise bad_request(_("The body must be a JSON object."))
     return body
 
 
@@ -171,10 +172,9 @@ def show_intake(token: str):
 def slots():
     first, last = query_arg(parse_date, "from"), query_arg(parse_date, "to")
     if first > last:
-        raise bad_request("from이 to보다 늦습니다. / from is after to.")
+        raise bad_request(_("from is after to."))
     if (last - first).days + 1 > MAX_SLOT_RANGE_DAYS:
-        raise bad_request(f"한 번에 {MAX_SLOT_RANGE_DAYS}일까지 조회할 수 있습니다. "
-                          f"/ Ask for {MAX_SLOT_RANGE_DAYS} days at most.")
+        raise bad_request(_("Ask for %(days)s days at most.", days=MAX_SLOT_RANGE_DAYS))
     try:
         found = free_slots(request.args.get("zone", ""), first, last,
                            adviser_id=query_arg(parse_id, "adviser_id", optional=True),
