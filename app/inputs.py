@@ -113,6 +113,13 @@ def as_id(value: str) -> int:
     return parse_id(value, "id")
 
 
+def parse_choice(value: Any, field: str, *, choices: tuple[str, ...]) -> str:
+    """One of `choices`, exactly as written there ('en', never 'EN' or ' en')."""
+    if isinstance(value, str) and value in choices:
+        return value
+    raise InputError(field, _("Must be one of %(choices)s.", choices=", ".join(choices)))
+
+
 def parse_date(value: Any, field: str) -> date:
     """A date given strictly as YYYY-MM-DD, between 1900 and 2100."""
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):

@@ -73,6 +73,13 @@ class StrandedPolicy(StrEnum):
     CANCEL = "cancel"
 
 
+class Language(StrEnum):
+    """The language a firm's e-mails are written in: the one its pre-screen was made in."""
+
+    KO = "ko"
+    EN = "en"
+
+
 class State(TypeDecorator):
     """A StrEnum stored as its value in a VARCHAR; read back as the member.
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from flask_babel import force_locale
 from sqlalchemy import event, select
 
 from app import create_app
@@ -328,7 +329,10 @@ def test_filters_by_adviser_and_institution(demo):
 def test_unknown_and_inactive_zones_are_refused(demo):
     with pytest.raises(UnknownZone) as error:
         free_slots("nowhere", MONDAY, MONDAY)
-    assert " / " in str(error.value) and "nowhere" in str(error.value)
+    assert str(error.value) == "없거나 운영하지 않는 상담존입니다: 'nowhere'"
+    with force_locale("en"), pytest.raises(UnknownZone) as error:
+        free_slots("nowhere", MONDAY, MONDAY)
+    assert str(error.value) == "Unknown or inactive zone: 'nowhere'"  # in the reader's language
     db.session.scalar(select(Zone).where(Zone.code == "patent")).active = False
     db.session.commit()
     with pytest.raises(UnknownZone):

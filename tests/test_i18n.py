@@ -304,36 +304,3 @@ def test_numbers_and_statuses_follow_the_language(app):
     assert _in(app, "en", status_label, "no_show") == "No-show"
     assert _in(app, "en", status_label, "unheard_of") == "unheard_of"
     assert _in(app, "en", krw, None) == ""
-
-
-def test_a_mail_keeps_its_korean_dates_when_the_booking_was_made_in_english(
-        app, client, intake_payload):
-    """Until the e-mails follow the pre-screen's language they show both; the Korean half
-    keeps Korean dates whatever the language of the page or API call that booked."""
-    from datetime import timedelta
-
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from app.notify.models import OutboxMessage
-    from app.notify.outbox import render_stored
-    from app.types import local_today
-
-    english = {"Accept-Language": "en"}
-    token = client.post("/api/v1/intakes", json=intake_payload, headers=english
-                        ).get_json()["intake"]["token"]
-    with app.app_context():
-        first = local_today()
-    slot = client.get("/api/v1/slots", query_string={
-        "zone": "legal", "from": first.isoformat(),
-        "to": (first + timedelta(days=14)).isoformat()}).get_json()["slots"][0]
-    booked = client.post("/api/v1/bookings", headers=english, json={
-        "intake_token": token,
-        "appointments": [{"zone": "legal", "adviser_id": slot["adviser_id"],
-                          "start": slot["start"]}]})
-    assert booked.status_code == 201
-    # Rendered as the relay does, and even inside an English request.
-    with app.test_request_context("/", headers=english):
-        mail = render_stored(db.session.scalar(
-            select(OutboxMessage).where(OutboxMessage.kind == "booked")))
-    assert re.search(r"방문일: \d{4}년 \d{1,2}월 \d{1,2}일 \([월화수목금토일]\)", mail.text)

@@ -68,10 +68,10 @@ def test_a_booking_writes_one_confirmation_with_link_and_calendar(ctx):
     assert message.recipient == "firm1@example.com"
     assert message.dedupe_key == f"booking:{booking.id}:booked"
     subject = said(message).subject
-    assert "방문 예약 확정" in subject and "Your visit is booked" in subject
-    # Korean first, English below; the private link is absolute.
-    text = said(message).text
-    assert text.index("안녕하세요") < text.index("Dear 담당자1")
+    # In the pre-screen's language, Korean here (tests/test_mail_language.py: English too).
+    assert "방문 예약 확정" in subject and "Your visit" not in subject
+    text = said(message).text  # the private link is absolute
+    assert text.startswith("담당자1님, 안녕하세요.") and "Dear" not in text
     assert f"http://127.0.0.1:5000/booking/{token}" in text
     assert f'href="http://127.0.0.1:5000/booking/{token}"' in said(message).html
     [calendar] = calendars(message)

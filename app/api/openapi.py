@@ -27,8 +27,10 @@ from app.api.openapi_parts import (
     wrapped,
 )
 from app.intake.forms import DESCRIPTION_MAX
+from app.states import Language
 
 STAGES = ["pre_bi", "bi", "post_bi", "established"]
+LANGUAGES = [language.value for language in Language]
 RECOMMENDATION = obj(["code", "score", "reasons", "institution_id"], {
     "code": {"type": "string"},
     "score": {"type": "number", "minimum": 0, "maximum": 1},
@@ -52,6 +54,7 @@ SUBMITTED = obj(["company_name", "business_number", "contact_name", "email", "ph
     "employees": {**COUNT, "type": ["integer", "null"]},
     "needs": {"type": "array", "items": {"type": "string"}},
     "consent_personal_info": {"type": "boolean"}, "consent_marketing": {"type": "boolean"},
+    "language": {"type": "string", "enum": LANGUAGES},
     "created_at": DATE_TIME,
 })
 INTAKE_FULL = {"allOf": [{"$ref": "#/components/schemas/Intake"}, SUBMITTED]}
@@ -80,6 +83,9 @@ INTAKE_BODY = obj(["company_name", "contact_name", "email", "phone", "consent_pe
     "description": text(DESCRIPTION_MAX),
     "consent_personal_info": {"type": "boolean", "const": True},
     "consent_marketing": {"type": "boolean"},
+    "language": {"type": ["string", "null"], "enum": [*LANGUAGES, None],
+                 "description": "The language of the firm's e-mails; default: the best of "
+                                "Accept-Language, else ko"},
 })
 
 FIGURE_NAMES = ("finance_amount_krw", "patent_transfers", "ip_applications")

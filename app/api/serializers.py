@@ -45,6 +45,7 @@ def intake_json(intake: Intake, token: str, full: bool = False) -> dict:
             "description": intake.description,
             "consent_personal_info": True,
             "consent_marketing": intake.consent_marketing,
+            "language": intake.language,
             "created_at": intake.created_at.isoformat(),
         })
     return body

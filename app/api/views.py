@@ -1,6 +1,7 @@
 """Public endpoints of the JSON API v1."""
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 
 from app.api.booking import parse_requests
 from app.api.errors import ApiError, bad_request, invalid, not_found
@@ -10,11 +11,21 @@ from app.booking.errors import BookingConflict, BookingNotFound, InvalidBooking,
 from app.booking.services import book_visit, cancel_booking, get_booking, reschedule_booking
 from app.booking.waitlist import join_waitlist, queue_position
 from app.extensions import limiter, public_read_limit, public_write_limit
-from app.inputs import InputError, MalformedBody, load_json, parse_date, parse_id, parse_text
+from app.inputs import (
+    InputError,
+    MalformedBody,
+    load_json,
+    parse_choice,
+    parse_date,
+    parse_id,
+    parse_text,
+)
 from app.intake.errors import IntakeNotFound
 from app.intake.forms import IntakeForm, intake_formdata
 from app.intake.industries import INDUSTRIES
 from app.intake.services import get_intake, list_needs, list_zones, need_choices, submit_intake
+from app.main.i18n import current_language
+from app.states import Language
 from app.zones.availability import free_slots
 from app.zones.errors import UnknownZone
 
@@ -58,7 +69,7 @@ def json_object() -> dict:
     except InputError as error:
         raise invalid({error.field: [error.message]}) from error
     if not isinstance(body, dict):
-        raise bad_request("본문은 JSON 객체여야 합니다. / The body must be a JSON object.")
+        raise bad_request(_("The body must be a JSON object."))
     return body
 
 
@@ -118,19 +129,31 @@ def industries():
     ]})
 
 
+def mail_language(value) -> str:
+    """The body's `language`, else the best of Accept-Language, else Korean (API.md)."""
+    if value is None:
+        return current_language()
+    return parse_choice(value, "language", choices=tuple(Language))
+
+
 @bp.post("/intakes")
 @limiter.limit(public_write_limit)
 def create_intake():
-    formdata, type_errors = intake_formdata(json_object())
+    body = json_object()
+    formdata, type_errors = intake_formdata(body)
     form = IntakeForm(formdata=formdata, need_choices=need_choices(list_needs()),
                       meta={"csrf": False})
     valid = form.validate()
+    try:
+        language = mail_language(body.get("language"))
+    except InputError as error:
+        type_errors[error.field] = [error.message]
     if type_errors or not valid:
         fields = {name: list(errors) for name, errors in form.errors.items()
                   if name != "not_founded"}
         fields.update(type_errors)
         raise invalid(fields)
-    intake, token = submit_intake(form.values())
+    intake, token = submit_intake({**form.values(), "language": language})
     return jsonify({"intake": intake_json(intake, token)}), 201
 
 
@@ -149,10 +172,9 @@ def show_intake(token: str):
 def slots():
     first, last = query_arg(parse_date, "from"), query_arg(parse_date, "to")
     if first > last:
-        raise bad_request("from이 to보다 늦습니다. / from is after to.")
+        raise bad_request(_("from is after to."))
     if (last - first).days + 1 > MAX_SLOT_RANGE_DAYS:
-        raise bad_request(f"한 번에 {MAX_SLOT_RANGE_DAYS}일까지 조회할 수 있습니다. "
-                          f"/ Ask for {MAX_SLOT_RANGE_DAYS} days at most.")
+        raise bad_request(_("Ask for %(days)s days at most.", days=MAX_SLOT_RANGE_DAYS))
     try:
         found = free_slots(request.args.get("zone", ""), first, last,
                            adviser_id=query_arg(parse_id, "adviser_id", optional=True),

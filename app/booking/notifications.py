@@ -5,15 +5,22 @@ appointment's time never changes (a reschedule makes new appointments), so an ev
 published once with SEQUENCE 0 and can only be cancelled, with METHOD:CANCEL, the same UID
 and SEQUENCE 1. The change notice of a reschedule therefore carries two calendars: the
 cancellation of the old events and the new events (see app/notify/relay.py: one file each).
+
+Every message to a firm, and its calendar entries, speak the language of its pre-screen
+(`Intake.language`): the outbox renders the message under it, and the entries' summary,
+place and description are written in it here.
 """
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from app.booking.models import Appointment, Booking, WaitlistEntry
 from app.extensions import db
+from app.main.i18n import localized
 from app.notify.ics import CalendarEvent
 from app.notify.outbox import CalendarFile, enqueue, public_url
 from app.states import BookingStatus
@@ -37,25 +44,31 @@ def appointment_values(appointment: Appointment) -> dict:
             "bring": appointment.zone.what_to_bring, "bring_en": appointment.zone.what_to_bring_en}
 
 
-def calendar_events(appointments: Sequence[Appointment]) -> list[CalendarEvent]:
-    """One calendar entry per appointment, with its lifelong UID."""
-    config = current_app.config
-    return [
-        CalendarEvent(
-            uid=f"appointment-{a.id}@onestop",
-            start=to_local(a.starts_at), end=to_local(a.ends_at),
-            summary=f"{a.zone.name} 상담 / {a.zone.name_en} consultation",
-            location=f"{config['CENTER_NAME']} · {config['CENTER_ADDRESS']}",
-            description=(f"{a.adviser.name}"
-                         f"{' (' + a.institution.name + ')' if a.institution else ''}\n"
-                         f"준비물 / Bring: {a.zone.what_to_bring} / {a.zone.what_to_bring_en}"))
-        for a in appointments
-    ]
+def _event(appointment: Appointment) -> CalendarEvent:
+    """One appointment as a calendar entry, in the locale in force."""
+    config, zone, institution = current_app.config, appointment.zone, appointment.institution
+    who = appointment.adviser.name
+    if institution:
+        who += f" ({localized(institution.name, institution.name_en)})"
+    return CalendarEvent(
+        uid=f"appointment-{appointment.id}@onestop",
+        start=to_local(appointment.starts_at), end=to_local(appointment.ends_at),
+        summary=_("%(zone)s consultation", zone=localized(zone.name, zone.name_en)),
+        location=(f"{localized(config['CENTER_NAME'], config.get('CENTER_NAME_EN'))}"
+                  f" · {config['CENTER_ADDRESS']}"),
+        description=who + "\n" + _("What to bring: %(items)s", items=localized(
+            zone.what_to_bring, zone.what_to_bring_en)))
 
 
-def _calendar(appointments: Sequence[Appointment], cancelled: bool,
+def calendar_events(appointments: Sequence[Appointment], language: str) -> list[CalendarEvent]:
+    """One calendar entry per appointment, with its lifelong UID, in the firm's language."""
+    with force_locale(language):
+        return [_event(a) for a in appointments]
+
+
+def _calendar(appointments: Sequence[Appointment], cancelled: bool, language: str,
               now: datetime) -> CalendarFile:
-    return CalendarFile(calendar_events(appointments), cancelled=cancelled,
+    return CalendarFile(calendar_events(appointments, language), cancelled=cancelled,
                         sequence=1 if cancelled else 0, stamp=now)
 
 
@@ -72,12 +85,12 @@ def _visit(booking: Booking, appointments: Sequence[Appointment]) -> dict:
 
 def notify_booked(booking: Booking, token: str, now: datetime | None = None) -> None:
     """The confirmation of a new booking: the private link and the calendar file."""
-    now = now or utcnow()
+    now, language = now or utcnow(), booking.intake.language
     live = _live(booking)
     enqueue(f"booking:{booking.id}:booked", booking.intake.email, "booked",
             {**_visit(booking, live), "manage_url": public_url("booking.manage", token=token),
              "calendar_url": public_url("booking.calendar", token=token)},
-            calendars=[_calendar(live, False, now)], now=now)
+            calendars=[_calendar(live, False, language, now)], language=language, now=now)
 
 
 def notify_cancelled(booking: Booking, cancelled: Sequence[Appointment],
@@ -85,24 +98,25 @@ def notify_cancelled(booking: Booking, cancelled: Sequence[Appointment],
     """The notice that appointments (the whole visit, or some of it) were cancelled."""
     if not cancelled:
         return
-    now = now or utcnow()
+    now, language = now or utcnow(), booking.intake.language
     enqueue(f"booking:{booking.id}:cancelled:{_ids(cancelled)}", booking.intake.email,
             "cancelled", {**_visit(booking, cancelled), "reason": booking.cancel_reason or "",
                           "whole_visit": booking.status == BookingStatus.CANCELLED,
                           "restart_url": public_url("intake.start")},
-            calendars=[_calendar(cancelled, True, now)], now=now)
+            calendars=[_calendar(cancelled, True, language, now)], language=language, now=now)
 
 
 def notify_rescheduled(booking: Booking, token: str, old: Sequence[Appointment],
                        now: datetime | None = None) -> None:
     """The change notice: old times cancelled, new times published, in one message."""
-    now = now or utcnow()
+    now, language = now or utcnow(), booking.intake.language
     live = _live(booking)
     enqueue(f"booking:{booking.id}:moved:{_ids(live)}", booking.intake.email, "changed",
             {**_visit(booking, live), "old": [appointment_values(a) for a in old],
              "manage_url": public_url("booking.manage", token=token),
              "calendar_url": public_url("booking.calendar", token=token)},
-            calendars=[_calendar(old, True, now), _calendar(live, False, now)], now=now)
+            calendars=[_calendar(old, True, language, now), _calendar(live, False, language, now)],
+            language=language, now=now)
 
 
 def notify_reassigned(appointment: Appointment, old_adviser: Adviser,
@@ -114,7 +128,8 @@ def notify_reassigned(appointment: Appointment, old_adviser: Adviser,
             booking.intake.email, "reassigned",
             {**_visit(booking, [appointment]), "old_adviser": old_adviser.name,
              "old_institution": institution.name if institution else "",
-             "old_institution_en": institution.name_en if institution else ""}, now=now)
+             "old_institution_en": institution.name_en if institution else ""},
+            language=booking.intake.language, now=now)
 
 
 def notify_reminder(booking: Booking, confirm_token: str, appointments: Sequence[Appointment],
@@ -124,7 +139,7 @@ def notify_reminder(booking: Booking, confirm_token: str, appointments: Sequence
         f"booking:{booking.id}:reminder:{_ids(appointments)}", booking.intake.email,
         "reminder", {**_visit(booking, appointments),
                      "confirm_url": public_url("booking.confirm_visit", token=confirm_token)},
-        now=now) is not None
+        language=booking.intake.language, now=now) is not None
 
 
 def notify_offer(entry: WaitlistEntry, token: str, now: datetime | None = None) -> None:
@@ -139,4 +154,5 @@ def notify_offer(entry: WaitlistEntry, token: str, now: datetime | None = None) 
                       "start": entry.offered_start,
                       "end": entry.offered_start + timedelta(minutes=zone.slot_minutes),
                       "expires": entry.offer_expires_at,
-                      "offer_url": public_url("booking.offer", token=token)}, now=now)
+                      "offer_url": public_url("booking.offer", token=token)},
+            language=entry.intake.language, now=now)

@@ -63,7 +63,11 @@ def day_plan(zone_codes: list[str], day: date | None) -> DayPlan:
 
 
 def visit_calendar_for(booking: Booking) -> bytes:
-    """The booking as a calendar file: one event per appointment, cancelled ones as CANCEL."""
+    """The booking as a calendar file: one event per appointment, cancelled ones as CANCEL.
+
+    In the pre-screen's language, as the files the e-mails carry, whatever the page's: the
+    same UID keeps the same words however often it is imported."""
     cancelled = booking.status == BookingStatus.CANCELLED
-    return visit_calendar(calendar_events(live_appointments(booking)), cancelled=cancelled,
+    events = calendar_events(live_appointments(booking), booking.intake.language)
+    return visit_calendar(events, cancelled=cancelled,
                           sequence=1 if cancelled else 0, stamp=booking.updated_at)

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models import Base
+from app.states import Language, State, one_of
 from app.types import UTCDateTime, utcnow
 from app.zones.models import Institution, Zone
 
@@ -96,6 +97,9 @@ class Intake(Base):
     employees: Mapped[int | None] = mapped_column(Integer)
     region: Mapped[str | None] = mapped_column(String(100))
     recommendation: Mapped[list] = mapped_column(JSON, default=list)
+    # The language of the pre-screen, and so of every e-mail the firm gets (API.md).
+    language: Mapped[Language] = mapped_column(State(Language, 2), default=Language.KO,
+                                               server_default=Language.KO.value)
 
     consent_personal_info_at: Mapped[datetime] = mapped_column(UTCDateTime)
     consent_notice_version: Mapped[str] = mapped_column(String(32))
@@ -111,6 +115,7 @@ class Intake(Base):
             "stage IN ('pre_bi', 'bi', 'post_bi', 'established')", name="stage_known"
         ),
         CheckConstraint("employees IS NULL OR employees >= 0", name="employees_not_negative"),
+        one_of("language", Language, name="language_known"),
         # The statistics' splits by stage, industry and region of a period's pre-screens.
         Index("ix_intakes_created_profile", "created_at", "stage", "industry", "region"),
     )

@@ -13,6 +13,7 @@ from app.intake.errors import IntakeNotFound
 from app.intake.models import Intake, Need, RoutingRule
 from app.intake.routing import NeedRule, Rule, route
 from app.intake.rules import growth_stage
+from app.states import Language
 from app.tokens import hash_token, new_token
 from app.types import local_today, utcnow
 from app.zones.models import Institution, Zone
@@ -80,7 +81,10 @@ def submit_intake(values: dict, now: datetime | None = None) -> tuple[Intake, st
 
 def add_intake(values: dict, now: datetime | None = None,
                source: str = "online") -> tuple[Intake, str]:
-    """Add a pre-screen to the current transaction (flushed, not committed)."""
+    """Add a pre-screen to the current transaction (flushed, not committed).
+
+    `values["language"]` is the language of the firm's e-mails; Korean when not given (a
+    walk-in registered at the desk)."""
     now = now or utcnow()
     token, digest = new_token()
     needs = (list(db.session.scalars(select(Need).where(Need.code.in_(values["need_codes"]))))
@@ -102,6 +106,7 @@ def add_intake(values: dict, now: datetime | None = None,
         employees=values["employees"],
         region=values["region"],
         recommendation=recommend(values["description"], values["need_codes"]),
+        language=values.get("language", Language.KO),
         consent_personal_info_at=now,
         consent_notice_version=current_app.config["CONSENT_NOTICE_VERSION"],
         consent_marketing=values["consent_marketing"],

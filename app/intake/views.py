@@ -8,6 +8,7 @@ from app.intake.forms import DESCRIPTION_MAX, IntakeForm
 from app.intake.routing import explained
 from app.intake.rules import format_business_number, stage_label
 from app.intake.services import get_intake, list_needs, list_zones, need_choices, submit_intake
+from app.main.i18n import current_language
 
 bp = Blueprint("intake", __name__)
 
@@ -27,7 +28,8 @@ def start():
     needs = list_needs()
     form = IntakeForm(need_choices=need_choices(needs))
     if form.validate_on_submit():
-        _, token = submit_intake(form.values())
+        # The firm's e-mails will speak the language this page was read in.
+        _, token = submit_intake({**form.values(), "language": current_language()})
         return redirect(url_for("intake.result", token=token), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template(

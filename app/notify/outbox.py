@@ -5,9 +5,11 @@ The row records what to say (the template, its values and the calendar entries, 
 write transaction, and keeps what it rendered on the row. So a booking holds the write lock
 for one INSERT, not for template rendering and iCalendar serialisation.
 
-Templates come in pairs, `templates/notify/<name>.txt` and `.html`; the first line of the
-text template is the subject, then one blank line, then the body. Links in a message are
-absolute, made from PUBLIC_BASE_URL by `public_url`, because a mail is read far from here.
+Templates come in pairs, `templates/notify/<name>.txt` and `.html`, written once with
+`_()`/`{% trans %}` and rendered under the message's language (recorded with its content:
+the pre-screen's for a firm, Korean for staff); the first line of the text template is the
+subject, then one blank line, then the body. Links in a message are absolute, made from
+PUBLIC_BASE_URL by `public_url`, because a mail is read far from here.
 """
 
 import json
@@ -25,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.extensions import db
 from app.notify.ics import CalendarEvent, visit_calendar
 from app.notify.models import OutboxMessage
-from app.states import OutboxStatus
+from app.states import Language, OutboxStatus
 from app.types import utcnow
 
 STATUSES = tuple(OutboxStatus)
@@ -46,16 +48,22 @@ def _message_values(context: dict) -> dict:
             "home_url": current_app.config["PUBLIC_BASE_URL"], **context}
 
 
-def render_message(template: str, context: dict) -> tuple[str, str, str]:
-    """Subject, text body and HTML body of `templates/notify/<template>.txt|.html`."""
+def _text(template: str, values: dict) -> tuple[str, str]:
+    """Subject and text body of a message, rendered under the locale in force."""
+    text = render_template(f"notify/{template}.txt", **values)
+    subject, _, body = text.lstrip("\n").partition("\n")
+    return subject.strip(), body.strip("\n") + "\n"
+
+
+def render_message(template: str, context: dict,
+                   language: str = Language.KO) -> tuple[str, str, str]:
+    """Subject, text body and HTML body of `templates/notify/<template>.txt|.html`, in one
+    language (whatever the language of the request or job that renders it)."""
     values = _message_values(context)
-    # The messages still show both languages side by side, the Korean half with the default
-    # locale's dates, whatever language the page that caused them was in.
-    with force_locale("ko"):
-        text = render_template(f"notify/{template}.txt", **values)
-        subject, _, body = text.lstrip("\n").partition("\n")
-        html = render_template(f"notify/{template}.html", subject=subject.strip(), **values)
-    return subject.strip(), body.strip("\n") + "\n", html
+    with force_locale(language):
+        subject, body = _text(template, values)
+        html = render_template(f"notify/{template}.html", subject=subject, **values)
+    return subject, body, html
 
 
 @dataclass(frozen=True)
@@ -104,9 +112,15 @@ def _untagged(item: dict):
     return item
 
 
-def _content(context: dict, calendars: Sequence[CalendarFile]) -> str:
-    return json.dumps({"context": context, "calendars": [asdict(c) for c in calendars]},
+def _content(context: dict, calendars: Sequence[CalendarFile], language: str) -> str:
+    return json.dumps({"context": context, "calendars": [asdict(c) for c in calendars],
+                       "language": language},
                       default=_tagged, ensure_ascii=False, separators=(",", ":"))
+
+
+def _language(stored: dict) -> str:
+    # A row written before messages had one language was meant for Korean readers first.
+    return stored.get("language", Language.KO)
 
 
 def render_stored(message: OutboxMessage) -> Rendered:
@@ -122,18 +136,18 @@ def subject_of(message: OutboxMessage) -> str | None:
     if message.content is None:
         return message.subject
     try:
-        values = _message_values(json.loads(message.content, object_hook=_untagged)["context"])
-        with force_locale("ko"):
-            text = render_template(f"notify/{message.kind}.txt", **values)
+        stored = json.loads(message.content, object_hook=_untagged)
+        with force_locale(_language(stored)):
+            subject, _body = _text(message.kind, _message_values(stored["context"]))
     except Exception:  # shown on the outbox page, which must list a broken message too
         return None
-    return text.lstrip("\n").partition("\n")[0].strip()[:300]
+    return subject[:300]
 
 
 def render_content(template: str, content: str) -> Rendered:
     """Subject, bodies and calendar files from a row's recorded content."""
     stored = json.loads(content, object_hook=_untagged)
-    subject, text, html = render_message(template, stored["context"])
+    subject, text, html = render_message(template, stored["context"], _language(stored))
     files = [CalendarFile(events=[CalendarEvent(**event) for event in c.pop("events")], **c)
              for c in stored["calendars"]]
     ics = b"".join(f.to_ical() for f in files).decode("utf-8") if files else None
@@ -141,8 +155,12 @@ def render_content(template: str, content: str) -> Rendered:
 
 
 def enqueue(dedupe_key: str, recipient: str | None, template: str, context: dict, *,
-            calendars: Sequence[CalendarFile] = (), now: datetime | None = None) -> int | None:
+            calendars: Sequence[CalendarFile] = (), language: str = Language.KO,
+            now: datetime | None = None) -> int | None:
     """Write one message to the outbox in the caller's transaction (never commits).
+
+    `language` is the one the message will be rendered in: the applicant's (the pre-screen's)
+    for a firm, Korean, the centre's language, for staff.
 
     Returns the new row's id, or None when there is nobody to write to or a message with
     this dedupe key exists already (so a job that runs twice writes once; another process
@@ -155,7 +173,7 @@ def enqueue(dedupe_key: str, recipient: str | None, template: str, context: dict
     dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.session.get_bind().dialect.name]
     statement = dialect.insert(OutboxMessage).values(
         dedupe_key=dedupe_key, kind=template, recipient=recipient, subject="", body_text="",
-        content=_content(context, calendars), status=OutboxStatus.PENDING, attempts=0,
+        content=_content(context, calendars, language), status=OutboxStatus.PENDING, attempts=0,
         next_attempt_at=now, created_at=now,
     ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxMessage.id)
     return db.session.execute(statement).scalar()
