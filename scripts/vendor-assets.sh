@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Refresh static/vendor/krds and static/vendor/chartjs from their npm packages.
+# Refresh static/vendor/krds and static/vendor/chartjs from their npm packages, and the
+# accessibility engine the browser tests run (tests/vendor/axe-core, never served).
 #
 # Usage: scripts/vendor-assets.sh          (needs node/npm and network, once)
 #
@@ -10,10 +11,12 @@ set -euo pipefail
 
 KRDS_VERSION="1.1.0"
 CHARTJS_VERSION="4.6.1"
+AXE_VERSION="4.14.1"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 krds_out="$root/static/vendor/krds"
 chart_out="$root/static/vendor/chartjs"
+axe_out="$root/tests/vendor/axe-core"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -24,6 +27,7 @@ fetch() {  # fetch <package@version> <dir>: npm pack and unpack into <dir>/packa
 
 fetch "krds-uiux@$KRDS_VERSION" "$work/krds"
 fetch "chart.js@$CHARTJS_VERSION" "$work/chartjs"
+fetch "axe-core@$AXE_VERSION" "$work/axe"
 krds="$work/krds/package/resources"
 chart="$work/chartjs/package"
 
@@ -125,4 +129,27 @@ cat > "$chart_out/VENDOR.md" <<MD
 Load it with \`<script src=".../chart.umd.min.js"></script>\`; it defines \`window.Chart\`.
 MD
 
-echo "vendored krds-uiux@$KRDS_VERSION ($icon_count icons) and chart.js@$CHARTJS_VERSION into static/vendor/"
+# ---------------------------------------------------------------- axe-core (tests only)
+rm -rf "$axe_out"
+mkdir -p "$axe_out"
+cp "$work/axe/package/axe.min.js" "$work/axe/package/LICENSE" "$axe_out/"
+
+cat > "$axe_out/VENDOR.md" <<MD
+# axe-core (vendored for the browser tests)
+
+- Package: \`axe-core\` version **$AXE_VERSION** (npm, https://www.npmjs.com/package/axe-core)
+- Source: https://github.com/dequelabs/axe-core (Deque Systems)
+- Licence: **MPL-2.0** (\`LICENSE\`, copied from the package); the file is unchanged
+- Refreshed by: \`scripts/vendor-assets.sh\`
+- Used by: \`tests/browser.py\` (\`serious_violations\`), which loads it into each page the
+  browser walks open. The app never serves it.
+
+## Files taken
+
+| here | from the package | change |
+|---|---|---|
+| \`axe.min.js\` | \`axe.min.js\` | none |
+| \`LICENSE\` | \`LICENSE\` | none |
+MD
+
+echo "vendored krds-uiux@$KRDS_VERSION ($icon_count icons) and chart.js@$CHARTJS_VERSION into static/vendor/, axe-core@$AXE_VERSION into tests/vendor/"

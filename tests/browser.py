@@ -1,4 +1,5 @@
-"""A live server in a thread and Debian's Chromium driven by Playwright."""
+"""A live server in a thread, Debian's Chromium driven by Playwright, and axe-core's verdict
+on the page it shows."""
 
 import threading
 from pathlib import Path
@@ -12,6 +13,15 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# axe-core, vendored by scripts/vendor-assets.sh (tests/vendor/axe-core/VENDOR.md).
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+_SERIOUS = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} -> ` +
+                v.nodes.map((n) => n.target.join(" ")).join(", "));
+}"""
 
 
 class LiveServer:
@@ -39,3 +49,14 @@ def launch(playwright):
             "Debian's Chromium is not installed at /usr/bin/chromium; run "
             "scripts/ensure-system-packages.sh (make test does) or apt-get install chromium")
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def with_axe(context) -> None:
+    """Give every page the context opens axe-core, before the page's own scripts. Injected
+    through the browser's protocol, it is not a script of the page (the CSP stays as it is)."""
+    context.add_init_script(path=str(AXE))
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now (none, we want)."""
+    return page.evaluate(_SERIOUS)

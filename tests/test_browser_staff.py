@@ -1,6 +1,8 @@
-"""An adviser's path in Debian's Chromium: sign in -> agenda -> check-in -> outcome -> the
-firm's case file; and the search and a case file that keeps another zone's notes back.
-Screenshots land in tests/artifacts/."""
+"""An adviser's path in Debian's Chromium, in Korean and in English (chosen from the header's
+language selector): sign in -> agenda -> check-in -> outcome -> the firm's case file; and
+the search and a case file that keeps another zone's notes back. Every page speaks one
+language and axe-core finds nothing serious or critical on it. Screenshots land in
+tests/artifacts/, named per language."""
 
 import re
 from datetime import timedelta
@@ -8,70 +10,107 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from tests.browser import ARTIFACTS, LiveServer, launch
+from tests.browser import ARTIFACTS, LiveServer, launch, serious_violations, with_axe
 from tests.conftest import STAFF_PASSWORD
+from tests.language_helpers import english_words, hangul
 
 pytestmark = pytest.mark.browser
+LANGUAGES = ("ko", "en")
+WORDS = {
+    "ko": {"sign_in": "로그인", "check_in": "도착", "checked_in": "도착 처리했습니다",
+           "status_checked_in": "도착", "record": "결과 기록", "save": "저장",
+           "saved": "상담 결과를 저장했습니다", "status_completed": "완료", "search": "찾기",
+           "withheld": "다른 존의 상담 기록", "amount": "3억 원"},
+    "en": {"sign_in": "Sign in", "check_in": "Check in", "checked_in": "Checked in.",
+           "status_checked_in": "Checked in", "record": "Record the outcome", "save": "Save",
+           "saved": "Outcome saved.", "status_completed": "Completed", "search": "Search",
+           "withheld": "Another zone's notes", "amount": "KRW 300 million"},
+}
 
 
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"staff-{name}.png"), full_page=True)
+def check(page, language: str, name: str, phone: bool = False) -> None:
+    """One language, nothing serious for axe-core, a screenshot (and one at 390 px)."""
+    html = page.content()
+    assert page.get_attribute("html", "lang") == language
+    assert (hangul(html) if language == "en" else english_words(html)) == [], name
+    assert serious_violations(page) == [], name
+    page.screenshot(path=str(ARTIFACTS / f"staff-{language}-{name}.png"), full_page=True)
+    if phone:
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert serious_violations(page) == [], f"{name} at 390 px"
+        page.screenshot(path=str(ARTIFACTS / f"staff-{language}-{name}-phone.png"),
+                        full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def _signed_in(browser, live, email: str, screenshot: str | None = None):
-    """A desktop-sized page signed in through the login form, and its console errors."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+def _signed_in(browser, live, email: str, language: str, screenshot: str | None = None):
+    """A desktop-sized page signed in through the login form in `language` (English is
+    chosen from the header, the browser asking for Korean), and its console errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    with_axe(context)
+    page = context.new_page()
     errors = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.goto(live.url + "/auth/login")
+    if language == "en":
+        page.locator(".ons-languages").get_by_role("link", name="English").click()
+        page.wait_for_function("document.documentElement.lang === 'en'")
+    if screenshot:
+        check(page, language, screenshot)
     page.fill("#email", email)
     page.fill("#password", STAFF_PASSWORD)
-    if screenshot:
-        shot(page, screenshot)
-    page.get_by_role("button", name=re.compile("로그인")).click()
+    page.get_by_role("button", name=re.compile(WORDS[language]["sign_in"])).click()
     page.wait_for_url(re.compile(r"/adviser/"))
     return page, errors
 
 
-def test_adviser_checks_in_records_an_outcome_and_reads_the_case_file(app, staff, booked):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_adviser_checks_in_records_an_outcome_and_reads_the_case_file(
+        app, staff, booked, language):
     from playwright.sync_api import sync_playwright
 
+    words = WORDS[language]
     _, start = booked
     ARTIFACTS.mkdir(exist_ok=True)
     with time_machine.travel(start - timedelta(minutes=15), tick=True), LiveServer(app) as live, \
             sync_playwright() as playwright:
         browser = launch(playwright)
-        page, errors = _signed_in(browser, live, staff["adviser_a"], screenshot="01-login")
+        page, errors = _signed_in(browser, live, staff["adviser_a"], language,
+                                  screenshot="01-login")
         page.goto(f"{live.url}/adviser/?date={start.date().isoformat()}")
-        assert "주식회사 한빛테크" in page.inner_text("main")
-        shot(page, "02-agenda")
-        page.get_by_role("button", name=re.compile("도착")).click()
-        page.wait_for_selector("text=도착 처리했습니다")
-        assert page.locator(".ons-status-checked_in").inner_text() == "도착"
-        page.get_by_role("link", name=re.compile("결과 기록")).click()
+        assert "주식회사 한빛테크" in page.inner_text("main")  # a name, in both languages
+        check(page, language, "02-agenda", phone=True)
+        page.get_by_role("button", name=re.compile(words["check_in"])).click()
+        page.wait_for_selector(f"text={words['checked_in']}")
+        assert page.locator(".ons-status-checked_in").inner_text() == words["status_checked_in"]
+        check(page, language, "02-agenda-checked-in")
+        page.get_by_role("link", name=re.compile(words["record"])).click()
+        check(page, language, "03-outcome-empty")
         page.fill("#summary", "납품 계약서의 손해배상 조항을 수정하도록 안내함")
         page.fill("#follow_up", "수정본 검토 후 재방문")
         page.fill("#ip_applications", "1")
-        shot(page, "03-outcome")
-        page.get_by_role("button", name=re.compile("저장")).click()
-        page.wait_for_selector("text=상담 결과를 저장했습니다")
-        assert page.locator(".ons-status-completed").first.inner_text() == "완료"
+        page.screenshot(path=str(ARTIFACTS / f"staff-{language}-03-outcome.png"),
+                        full_page=True)
+        page.get_by_role("button", name=re.compile(words["save"])).click()
+        page.wait_for_selector(f"text={words['saved']}")
+        assert page.locator(".ons-status-completed").first.inner_text() == \
+            words["status_completed"]
         page.get_by_role("link", name="124-81-00998").click()
         page.wait_for_url(re.compile(r"/adviser/company/"))
         body = page.inner_text("main")
         assert "납품 계약서의 손해배상 조항" in body
-        shot(page, "04-case-file")
-        page.set_viewport_size({"width": 390, "height": 844})
-        shot(page, "04-case-file-phone")
+        check(page, language, "04-case-file", phone=True)
         browser.close()
     assert errors == []
 
 
-def test_adviser_finds_a_firm_and_reads_only_their_zones_notes(app, staff):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_adviser_finds_a_firm_and_reads_only_their_zones_notes(app, staff, language):
     from playwright.sync_api import sync_playwright
 
     from tests.firm_helpers import business_number, make_firm
 
+    words = WORDS[language]
     number = business_number("220818888")
     with app.app_context():
         make_firm("주식회사 두존_100%", number, [
@@ -84,22 +123,19 @@ def test_adviser_finds_a_firm_and_reads_only_their_zones_notes(app, staff):
     ARTIFACTS.mkdir(exist_ok=True)
     with LiveServer(app) as live, sync_playwright() as playwright:
         browser = launch(playwright)
-        page, errors = _signed_in(browser, live, staff["adviser_a"])
+        page, errors = _signed_in(browser, live, staff["adviser_a"], language)
         page.goto(live.url + "/adviser/companies")
         page.fill("#q", "주식회사")
-        page.get_by_role("button", name=re.compile("찾기")).click()
+        page.get_by_role("button", name=re.compile(words["search"])).click()
+        page.wait_for_selector("table")
         results = page.inner_text("main")
         assert "주식회사 두존_100%" in results and "주식회사 특허만" not in results
-        shot(page, "05-search")
-        page.set_viewport_size({"width": 390, "height": 844})
-        shot(page, "05-search-phone")
+        check(page, language, "05-search", phone=True)
         page.get_by_role("link", name="주식회사 두존_100%").click()
         page.wait_for_url(re.compile(r"/adviser/company/"))
         body = page.inner_text("main")
-        assert "주주간 계약서 초안" in body and "300,000,000" in body
-        assert "보증 한도 상담" not in body and "다른 존의 상담 기록" in body
-        shot(page, "06-case-file-phone")
-        page.set_viewport_size({"width": 1280, "height": 900})
-        shot(page, "06-case-file")
+        assert "주주간 계약서 초안" in body and words["amount"] in body
+        assert "보증 한도 상담" not in body and words["withheld"] in body
+        check(page, language, "06-case-file", phone=True)
         browser.close()
     assert errors == []

@@ -1,13 +1,36 @@
-"""The applicant's whole path in Debian's Chromium: home -> pre-screen -> zones -> a two-zone
-visit on one day -> the private page -> cancel. Screenshots land in tests/artifacts/."""
+"""The applicant's whole path in Debian's Chromium, in Korean and in English: home -> (the
+header's language selector) -> pre-screen -> zones -> a two-zone visit on one day -> the
+private page -> cancel. Every page speaks one language and axe-core finds nothing serious
+or critical on it. Screenshots land in tests/artifacts/, named per language."""
 
 import re
 
 import pytest
 
-from tests.browser import ARTIFACTS, LiveServer, launch
+from tests.browser import ARTIFACTS, LiveServer, launch, serious_violations, with_axe
+from tests.language_helpers import english_words, hangul
 
 pytestmark = pytest.mark.browser
+# A file format named as it is in both languages.
+ALLOWED = ("ics",)
+
+# What the applicant reads and types, per language. A foreign founder types English data.
+WORDS = {
+    "ko": {"start": "사전문진 시작하기", "submit": "결과 보기", "legal": "법률존",
+           "finance": "금융존", "kdb": "한국산업은행", "book": "방문 예약하기",
+           "show": "빈 시간 보기", "booked": "방문 예약 확인", "cancel": "예약 취소",
+           "cancelled": "취소된 예약", "company": "주식회사 한빛테크", "contact": "김담당",
+           "description": "공장 증설을 위한 시설자금 대출과 납품 계약서 검토가 필요합니다.",
+           "reason": "일정이 바뀌었습니다"},
+    "en": {"start": "Start the pre-screen", "submit": "See my zones", "legal": "Legal zone",
+           "finance": "Finance zone", "kdb": "KDB", "book": "Book a visit",
+           "show": "Show free times", "booked": "Your visit", "cancel": "Cancel the visit",
+           "cancelled": "Cancelled booking", "company": "Hanbit Tech Co., Ltd.",
+           "contact": "Jane Doe",
+           "description": "We need a facility loan to extend the plant and a review of a "
+                          "supply contract.",
+           "reason": "Our plans changed"},
+}
 
 
 @pytest.fixture
@@ -24,6 +47,7 @@ def page(live):
     with sync_playwright() as playwright:
         browser = launch(playwright)
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+        with_axe(context)
         page = context.new_page()
         page.console_errors = []
         page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
@@ -38,57 +62,74 @@ def tick(page, input_id: str) -> None:
     assert page.is_checked(f"#{input_id}")
 
 
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"walk-{name}.png"), full_page=True)
+def check(page, language: str, name: str, phone: bool = False) -> None:
+    """The page speaks one language, axe-core is content with it; then its screenshot (and
+    one at 390 px when `phone`)."""
+    html = page.content()
+    assert page.get_attribute("html", "lang") == language
+    assert (hangul(html) if language == "en" else english_words(html, allowed=ALLOWED)) == [], name
+    assert serious_violations(page) == [], name
+    page.screenshot(path=str(ARTIFACTS / f"walk-{language}-{name}.png"), full_page=True)
+    if phone:
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert serious_violations(page) == [], f"{name} at 390 px"
+        page.screenshot(path=str(ARTIFACTS / f"walk-{language}-{name}-phone.png"),
+                        full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_applicant_books_a_two_zone_visit_and_cancels_it(live, page):
-    page.goto(live.url + "/")
-    shot(page, "01-home")
-    page.get_by_role("link", name=re.compile("사전문진 시작하기")).first.click()
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_applicant_books_a_two_zone_visit_and_cancels_it(live, page, language):
+    words = WORDS[language]
+    page.goto(live.url + "/")  # the browser asks for Korean; English is chosen on the page
+    assert page.get_attribute("html", "lang") == "ko"
+    if language == "en":
+        page.locator(".ons-languages").get_by_role("link", name="English").click()
+        page.wait_for_function("document.documentElement.lang === 'en'")
+    check(page, language, "01-home")
+    page.get_by_role("link", name=re.compile(words["start"])).first.click()
     page.wait_for_url(re.compile(r"/intake/$"))
+    check(page, language, "02-prescreen-empty", phone=True)
 
-    page.fill("#company_name", "주식회사 한빛테크")
+    page.fill("#company_name", words["company"])
     page.fill("#founded_on", "2022-03-15")
     page.fill("#business_number", "124-81-00998")
-    page.fill("#contact_name", "김담당")
+    page.fill("#contact_name", words["contact"])
     page.fill("#email", "contact@hanbit.example")
     page.fill("#phone", "010 1234 5678")
     tick(page, "needs-contract_review")
     tick(page, "needs-facility_loan")
-    page.fill("#description", "공장 증설을 위한 시설자금 대출과 납품 계약서 검토가 필요합니다.")
+    page.fill("#description", words["description"])
     tick(page, "consent_personal_info")
-    shot(page, "02-prescreen")
-    page.get_by_role("button", name=re.compile("결과 보기")).click()
+    page.screenshot(path=str(ARTIFACTS / f"walk-{language}-02-prescreen.png"), full_page=True)
+    page.get_by_role("button", name=re.compile(words["submit"])).click()
 
     page.wait_for_url(re.compile(r"/intake/[A-Za-z0-9_-]{40,}$"))
     body = page.inner_text("main")
-    assert "법률존" in body and "금융존" in body
-    assert "한국산업은행" in body  # the facility loan points at KDB
-    shot(page, "03-zones")
-    page.get_by_role("link", name=re.compile("방문 예약하기")).click()
+    assert words["legal"] in body and words["finance"] in body
+    assert words["kdb"] in body  # the facility loan points at KDB
+    check(page, language, "03-zones")
+    page.get_by_role("link", name=re.compile(words["book"])).click()
 
     page.wait_for_url(re.compile(r"/booking/new/"))
     assert page.is_checked("#zone-legal") and page.is_checked("#zone-finance")
+    check(page, language, "04-booking", phone=True)
     # The third day both zones are free: early days may have only late slots left today.
     page.locator(".ons-day.is-complete label").nth(2).click()
-    page.get_by_role("button", name=re.compile("빈 시간 보기")).click()
+    page.get_by_role("button", name=re.compile(words["show"])).click()
     page.wait_for_selector(".ons-plan")
-    shot(page, "04-day")
+    check(page, language, "04-day", phone=True)
     page.locator(".ons-plan").first.get_by_role("button").click()
 
     page.wait_for_url(re.compile(r"/booking/[A-Za-z0-9_-]{40,}$"))
     body = page.inner_text("main")
-    assert "방문 예약 확인" in body
+    assert words["booked"] in body
     assert page.locator(".ons-itinerary-item").count() == 2
-    shot(page, "05-booked")
-    page.set_viewport_size({"width": 390, "height": 844})
-    shot(page, "05-booked-phone")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    check(page, language, "05-booked", phone=True)
 
-    page.fill("#reason", "일정이 바뀌었습니다")
-    page.get_by_role("button", name=re.compile("예약 취소")).click()
-    page.wait_for_selector("text=취소된 예약")
-    assert "일정이 바뀌었습니다" in page.inner_text("main")
-    shot(page, "06-cancelled")
+    page.fill("#reason", words["reason"])
+    page.get_by_role("button", name=re.compile(words["cancel"])).click()
+    page.wait_for_selector(f"text={words['cancelled']}")
+    assert words["reason"] in page.inner_text("main")
+    check(page, language, "06-cancelled")
     assert page.console_errors == []

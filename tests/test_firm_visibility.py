@@ -53,8 +53,11 @@ def test_another_zones_notes_stay_with_that_zone(app, client, staff, two_zone_fi
         page = reader.get(f"/adviser/company/{two_zone_firm}").get_data(as_text=True)
         assert {text for text in every if text in page} == set(shown), role
         # Both visits, their zones and the figures are there for everyone who sees the firm.
-        assert "법률존" in page and "금융존" in page and "50,000,000" in page
-        assert ("Another zone's notes stay with that zone" in page) == (role != "admin")
+        assert "법률존" in page and "금융존" in page and "5,000만 원" in page
+        assert ("다른 존의 상담 기록은 그 존에서만 봅니다" in page) == (role != "admin")
+        english = reader.get(f"/adviser/company/{two_zone_firm}?lang=en").get_data(as_text=True)
+        assert "Legal" in english and "Finance" in english and "KRW 50 million" in english
+        assert ("Another zone's notes stay with that zone" in english) == (role != "admin")
 
 
 def test_a_returning_firm_is_recognised_with_all_its_pre_screens(ctx):

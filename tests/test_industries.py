@@ -158,5 +158,8 @@ def test_the_advisers_briefing_shows_the_label(client, staff, booked):
     _, start = booked
     html = client.get("/adviser/", query_string={"date": start.date().isoformat()}).get_data(
         as_text=True)
-    assert "제조업 Manufacturing" in html
+    assert "<dd>제조업" in html and "Manufacturing" not in html
     assert ">manufacturing" not in html
+    english = client.get("/adviser/", query_string={"date": start.date().isoformat(),
+                                                     "lang": "en"}).get_data(as_text=True)
+    assert "<dd>Manufacturing" in english and "제조업" not in english

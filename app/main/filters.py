@@ -3,13 +3,14 @@
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_day_names
 from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from app.intake.industries import industry_label
-from app.main.i18n import current_locale
+from app.intake.industries import BY_CODE, industry_label
+from app.intake.rules import stage_label
+from app.main.i18n import current_locale, localized
 from app.types import to_local
 
 # '2026년 12월 1일 (화)' and 'Tue 1 Dec 2026'; a language without its own takes the English.
@@ -43,6 +44,17 @@ def local_date_en(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return format_date(_day(value), DATE_PATTERNS["en"], locale="en")
+
+
+def weekday_name(weekday: int) -> str:
+    """Monday (0) to Sunday (6), abbreviated in the page's language: '월', 'Mon'."""
+    return get_day_names("abbreviated", locale=current_locale())[weekday]
+
+
+def industry_name(code: str | None) -> str | None:
+    """An industry's name in the page's language (제조업, Manufacturing); others as they are."""
+    industry = BY_CODE.get(code) if code else None
+    return localized(industry.label, industry.label_en) if industry else code
 
 
 def local_iso_date(moment: datetime) -> str:
@@ -105,3 +117,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(local_iso_date)
     app.add_template_filter(status_label)
     app.add_template_filter(industry_label)
+    app.add_template_filter(industry_name)
+    app.add_template_filter(stage_label)
+    app.add_template_filter(weekday_name)

@@ -2,7 +2,8 @@
 
 
 class VisitError(Exception):
-    """Base: a readable message (Korean / English) and optional field errors."""
+    """Base: a readable message, in the language of the request that raised it, and optional
+    field errors."""
 
     def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
         super().__init__(message)

@@ -1,5 +1,7 @@
 """Forms of the adviser's workspace: outcome, availability, walk-in."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     RadioField,
@@ -14,26 +16,29 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from app.forms import Form, IsoDateField, Required, WholeNumberField
 from app.intake.rules import business_number_digits, is_valid_business_number, normalise_phone
+from app.main.filters import weekday_name
 from app.states import ExceptionKind
 
-REQUIRED = "필수 항목입니다. / This field is required."
-NOT_NEGATIVE = "0 이상의 정수입니다. / A whole number, 0 or more."
-WEEKDAYS = [SelectChoice(str(n), label) for n, label in enumerate(
-    ("월 Mon", "화 Tue", "수 Wed", "목 Thu", "금 Fri", "토 Sat", "일 Sun"))]
+NOT_NEGATIVE = _l("A whole number, 0 or more.")
+
+
+def _weekdays() -> list[SelectChoice]:
+    """Monday (0) to Sunday (6), named in the page's language (a callable: asked anew)."""
+    return [SelectChoice(str(n), weekday_name(n)) for n in range(7)]
 
 
 class OutcomeForm(Form):
     """What came of a consultation, with the figures the centre reports."""
 
-    summary = TextAreaField("상담 요약 / Summary", [Required(REQUIRED), Length(max=10000)])
-    follow_up = TextAreaField("후속 조치 / Follow-up", [Optional(), Length(max=10000)])
-    finance_amount_krw = WholeNumberField("정책금융 집행액 (원) / Policy finance executed (KRW)",
+    summary = TextAreaField(_l("Summary"), [Required(), Length(max=10000)])
+    follow_up = TextAreaField(_l("Follow-up"), [Optional(), Length(max=10000)])
+    finance_amount_krw = WholeNumberField(_l("Policy finance executed (KRW)"),
                                       [Optional(), NumberRange(min=0, message=NOT_NEGATIVE)],
                                       default=0)
-    patent_transfers = WholeNumberField("특허 이전 건수 / Patents transferred",
+    patent_transfers = WholeNumberField(_l("Patents transferred"),
                                     [Optional(), NumberRange(min=0, message=NOT_NEGATIVE)],
                                     default=0)
-    ip_applications = WholeNumberField("IP 출원 지원 건수 / IP applications helped",
+    ip_applications = WholeNumberField(_l("IP applications helped"),
                                    [Optional(), NumberRange(min=0, message=NOT_NEGATIVE)],
                                    default=0)
 
@@ -47,59 +52,57 @@ class OutcomeForm(Form):
 class RuleForm(Form):
     """A weekly duty rule."""
 
-    weekday = SelectField("요일 / Weekday", choices=WEEKDAYS)
-    start_time = TimeField("시작 / From", [Required(REQUIRED)])
-    end_time = TimeField("끝 / Until", [Required(REQUIRED)])
-    valid_from = IsoDateField("적용 시작일 / Valid from", [Required(REQUIRED)])
-    valid_until = IsoDateField("적용 종료일 / Valid until", [Optional()])
-    every_n_weeks = WholeNumberField("몇 주마다 / Every n weeks", [Required(REQUIRED),
+    weekday = SelectField(_l("Weekday"), choices=_weekdays)
+    start_time = TimeField(_l("From"), [Required()])
+    end_time = TimeField(_l("Until"), [Required()])
+    valid_from = IsoDateField(_l("Valid from"), [Required()])
+    valid_until = IsoDateField(_l("Valid until"), [Optional()])
+    every_n_weeks = WholeNumberField(_l("Every n weeks"), [Required(),
                                  NumberRange(min=1, max=8)], default=1)
-    week_offset = WholeNumberField("주 순서 (0부터) / Week offset",
+    week_offset = WholeNumberField(_l("Week offset (from 0)"),
                                    [Optional(), NumberRange(min=0)], default=0)
 
 
 class ExceptionForm(Form):
     """A day or hours off, or extra hours."""
 
-    day = IsoDateField("날짜 / Day", [Required(REQUIRED)])
-    kind = RadioField("종류 / Kind", default=ExceptionKind.OFF, choices=[
-        SelectChoice(ExceptionKind.OFF, "휴무 Time off"),
-        SelectChoice(ExceptionKind.EXTRA, "추가 근무 Extra hours")])
-    start_time = TimeField("시작 (비우면 하루 종일) / From (empty: all day)", [Optional()])
-    end_time = TimeField("끝 / Until", [Optional()])
-    note = StringField("메모 / Note", [Optional(), Length(max=200)])
+    day = IsoDateField(_l("Day"), [Required()])
+    kind = RadioField(_l("Kind"), default=ExceptionKind.OFF, choices=[
+        SelectChoice(ExceptionKind.OFF, _l("Time off")),
+        SelectChoice(ExceptionKind.EXTRA, _l("Extra hours"))])
+    start_time = TimeField(_l("From (empty: all day)"), [Optional()])
+    end_time = TimeField(_l("Until"), [Optional()])
+    note = StringField(_l("Note"), [Optional(), Length(max=200)])
 
 
 class WalkInForm(Form):
     """A short pre-screen filled by staff for a visitor without a booking."""
 
-    company_name = StringField("기업명 / Company name", [Required(REQUIRED), Length(max=200)])
-    business_number = StringField("사업자등록번호 (있으면) / Business number (if any)",
+    company_name = StringField(_l("Company name"), [Required(), Length(max=200)])
+    business_number = StringField(_l("Business number (if any)"),
                                   [Optional(), Length(max=20)])
-    founded_on = IsoDateField("창업일 (사업자가 있으면) / Founding date (if founded)", [Optional()])
-    contact_name = StringField("방문자 이름 / Visitor", [Required(REQUIRED), Length(max=100)])
-    phone = TelField("연락처 / Phone", [Required(REQUIRED), Length(max=30)])
-    email = StringField("이메일 (선택) / E-mail (optional)", [Optional(), Length(max=254)])
-    description = TextAreaField("상담 내용 / What they need", [Optional(), Length(max=4000)])
-    slot = RadioField("오늘 빈 시간 / Free slot today", [Required(REQUIRED)], choices=[])
-    consent = BooleanField("방문자가 개인정보 수집·이용에 동의했습니다 "
-                           "/ The visitor consented to the personal information notice")
+    founded_on = IsoDateField(_l("Founding date (if founded)"), [Optional()])
+    contact_name = StringField(_l("Visitor"), [Required(), Length(max=100)])
+    phone = TelField(_l("Phone"), [Required(), Length(max=30)])
+    email = StringField(_l("E-mail (optional)"), [Optional(), Length(max=254)])
+    description = TextAreaField(_l("What they need"), [Optional(), Length(max=4000)])
+    slot = RadioField(_l("Free slot today"), [Required()], choices=[])
+    consent = BooleanField(_l("The visitor consented to the personal information notice"))
 
     def validate_business_number(self, field):
         digits = business_number_digits(field.data or "")
         if field.data and (digits is None or not is_valid_business_number(digits)):
-            raise ValidationError("사업자등록번호가 올바르지 않습니다. "
-                                  "/ Not a valid business number.")
+            raise ValidationError(_("Not a valid business number."))
         if field.data and self.founded_on.data is None:
-            raise ValidationError("창업일도 적어 주세요. / Give the founding date too.")
+            raise ValidationError(_("Give the founding date too."))
 
     def validate_phone(self, field):
         if normalise_phone(field.data or "") is None:
-            raise ValidationError("국내 전화번호 형식이 아닙니다. / Not a Korean phone number.")
+            raise ValidationError(_("Not a Korean phone number."))
 
     def validate_consent(self, field):
         if not field.data:
-            raise ValidationError("동의 없이는 등록할 수 없습니다. / Consent is required.")
+            raise ValidationError(_("Consent is required."))
 
     def values(self) -> dict:
         digits = business_number_digits(self.business_number.data or "")

@@ -4,6 +4,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.auth.audit import record_change
@@ -17,11 +19,14 @@ from app.zones.availability import Slot, free_slots
 from app.zones.models import Adviser, AvailabilityException, RotationRule
 
 STRANDED_POLICIES = tuple(StrandedPolicy)
-END_AFTER_START = "끝 시각이 시작보다 늦어야 합니다. / The end must be after the start."
+
+
+def _end_after_start() -> str:
+    return _("The end must be after the start.")
 
 
 class ScheduleError(ValueError):
-    """A rule or exception that cannot be saved; the message says why (Korean / English)."""
+    """A rule or exception that cannot be saved; the message says why, in the reader's language."""
 
     def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
         super().__init__(message)
@@ -32,16 +37,18 @@ class StrandedAppointments(ScheduleError):
     """The change would leave booked appointments outside the adviser's hours."""
 
     def __init__(self, appointments: list[Appointment]):
-        super().__init__(
-            f"이 변경으로 예약된 상담 {len(appointments)}건이 근무 시간 밖에 놓입니다. 유지할지 "
-            "취소할지 골라 주세요. / This change strands booked appointments; keep or cancel them.")
+        super().__init__(ngettext(
+            "This change leaves %(num)d booked consultation outside the adviser's hours; "
+            "keep or cancel it.",
+            "This change leaves %(num)d booked consultations outside the adviser's hours; "
+            "keep or cancel them.", len(appointments)))
         self.appointments = appointments
 
 
 def _adviser(adviser_id: int) -> Adviser:
     adviser = db.session.get(Adviser, adviser_id)
     if adviser is None:
-        raise ScheduleError("없는 상담위원입니다. / No such adviser.")
+        raise ScheduleError(_("No such adviser."))
     return adviser
 
 
@@ -70,17 +77,16 @@ def check_rule(adviser_id: int, weekday: int, start_time: time, end_time: time,
     """Raise ScheduleError naming every problem with a rule, overlaps with others included."""
     fields: dict[str, list[str]] = {}
     if not 0 <= weekday <= 6:
-        fields["weekday"] = ["요일은 월(0)~일(6)입니다. / Weekday is 0 (Mon) to 6 (Sun)."]
+        fields["weekday"] = [_("The weekday is 0 (Monday) to 6 (Sunday).")]
     if start_time >= end_time:
-        fields["end_time"] = [END_AFTER_START]
+        fields["end_time"] = [_end_after_start()]
     if valid_until is not None and valid_until < valid_from:
-        fields["valid_until"] = ["종료일이 시작일보다 빠릅니다. "
-                                 "/ Valid-until is before valid-from."]
+        fields["valid_until"] = [_("The last day is before the first.")]
     if every_n_weeks < 1 or not 0 <= week_offset < max(every_n_weeks, 1):
-        fields["every_n_weeks"] = ["격주 설정이 맞지 않습니다. / Every n weeks needs n ≥ 1 and "
-                                   "an offset below n."]
+        fields["every_n_weeks"] = [
+            _("Every n weeks needs n of 1 or more and a week offset below n.")]
     if fields:
-        raise ScheduleError("규칙을 확인해 주세요. / Please check the rule.", fields)
+        raise ScheduleError(_("Please check the rule."), fields)
     others = db.session.scalars(select(RotationRule).where(
         RotationRule.adviser_id == adviser_id, RotationRule.weekday == weekday,
         RotationRule.id != (ignore_rule_id or 0)))
@@ -90,8 +96,9 @@ def check_rule(adviser_id: int, weekday: int, start_time: time, end_time: time,
         hours_meet = start_time < other.end_time and other.start_time < end_time
         if dates_meet and hours_meet and _weeks_collide(other, every_n_weeks, week_offset):
             raise ScheduleError(
-                f"기존 규칙({other.start_time:%H:%M}–{other.end_time:%H:%M})과 겹칩니다. "
-                "/ This overlaps an existing rule.", {"start_time": ["겹침 / Overlap"]})
+                _("This overlaps an existing rule (%(start)s–%(end)s).",
+                  start=f"{other.start_time:%H:%M}", end=f"{other.end_time:%H:%M}"),
+                {"start_time": [_("Overlaps another rule")]})
 
 
 def _future_booked(adviser_id: int, now: datetime) -> list[Appointment]:
@@ -128,7 +135,7 @@ def _settle_stranded(adviser_id: int, before: set[int], stranded: str, actor: Us
                      now: datetime) -> list[Appointment]:
     """After a flushed change: the appointments it strands, handled as the policy says."""
     if stranded not in STRANDED_POLICIES:
-        raise ScheduleError("알 수 없는 처리 방법입니다. / Unknown policy for stranded bookings.")
+        raise ScheduleError(_("Unknown policy for stranded bookings."))
     lost = _off_duty([a for a in _future_booked(adviser_id, now) if a.id in before])
     if lost and stranded == StrandedPolicy.REFUSE:
         db.session.rollback()
@@ -181,14 +188,14 @@ def delete_rotation_rule(actor: User, rule_id: int, *, stranded: str = StrandedP
     """Remove a duty rule; booked appointments it strands are refused, kept or cancelled."""
     rule = db.session.get(RotationRule, rule_id)
     if rule is None:
-        raise ScheduleError("없는 규칙입니다. / No such rule.")
+        raise ScheduleError(_("No such rule."))
     snapshot, adviser_id = _rule_dict(rule), rule.adviser_id
 
     def apply():
         db.session.delete(rule)
         record_change(actor, "delete", "rotation_rule", rule_id, before=snapshot)
 
-    _, lost = _change(actor, adviser_id, apply, stranded, now)
+    _result, lost = _change(actor, adviser_id, apply, stranded, now)
     return lost
 
 
@@ -200,17 +207,17 @@ def add_exception(actor: User, adviser_id: int, *, day: date, kind: str,
     _adviser(adviser_id)
     fields: dict[str, list[str]] = {}
     if kind not in tuple(ExceptionKind):
-        fields["kind"] = ["휴무(off) 또는 추가 근무(extra)입니다. / Kind is off or extra."]
+        fields["kind"] = [_("The kind is off or extra.")]
     if (start_time is None) != (end_time is None):
-        fields["end_time"] = ["시작과 끝을 함께 적어 주세요. / Give both start and end."]
+        fields["end_time"] = [_("Give both the start and the end.")]
     elif start_time is not None and start_time >= end_time:
-        fields["end_time"] = [END_AFTER_START]
+        fields["end_time"] = [_end_after_start()]
     elif start_time is None and kind == ExceptionKind.EXTRA:
-        fields["start_time"] = ["추가 근무는 시간이 필요합니다. / Extra hours need times."]
+        fields["start_time"] = [_("Extra hours need a start and an end.")]
     if day < (now or utcnow()).date() - timedelta(days=1):
-        fields["day"] = ["지난 날짜입니다. / That day has passed."]
+        fields["day"] = [_("That day has passed.")]
     if fields:
-        raise ScheduleError("입력 내용을 확인해 주세요. / Please check the exception.", fields)
+        raise ScheduleError(_("Please check the time off or extra hours."), fields)
     item = AvailabilityException(adviser_id=adviser_id, day=day, kind=kind, start_time=start_time,
                                  end_time=end_time, note=(note or "").strip()[:200])
 
@@ -221,7 +228,7 @@ def add_exception(actor: User, adviser_id: int, *, day: date, kind: str,
                       after=_exception_dict(item))
         return item
 
-    result, _ = _change(actor, adviser_id, apply, stranded, now)
+    result, _lost = _change(actor, adviser_id, apply, stranded, now)
     return result
 
 
@@ -230,14 +237,14 @@ def delete_exception(actor: User, exception_id: int, *, stranded: str = Stranded
     """Remove an exception (removing extra hours may strand bookings: asks first)."""
     item = db.session.get(AvailabilityException, exception_id)
     if item is None:
-        raise ScheduleError("없는 예외입니다. / No such exception.")
+        raise ScheduleError(_("No such time off or extra hours."))
     snapshot, adviser_id = _exception_dict(item), item.adviser_id
 
     def apply():
         db.session.delete(item)
         record_change(actor, "delete", "availability_exception", exception_id, before=snapshot)
 
-    _, lost = _change(actor, adviser_id, apply, stranded, now)
+    _result, lost = _change(actor, adviser_id, apply, stranded, now)
     return lost
 
 

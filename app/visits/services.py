@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -49,18 +50,18 @@ def appointment_for_staff(actor: User, appointment_id: int) -> Appointment:
     """The appointment a staff user may act on: 404, 403 (another adviser's) or 409 if cancelled."""
     appointment = db.session.get(Appointment, appointment_id, options=_load())
     if appointment is None:
-        raise AppointmentNotFound("없는 상담입니다. / No such appointment.")
+        raise AppointmentNotFound(_("No such appointment."))
     if not actor.is_admin and (actor.adviser is None
                                or actor.adviser.id != appointment.adviser_id):
-        raise NotYours("본인 상담만 처리할 수 있습니다. / Only your own appointments.")
+        raise NotYours(_("You can act only on your own appointments."))
     if appointment.status == AppointmentStatus.CANCELLED:
-        raise WrongState("취소된 상담입니다. / This appointment was cancelled.")
+        raise WrongState(_("This appointment was cancelled."))
     return appointment
 
 
 def _from_its_day(appointment: Appointment, now: datetime) -> None:
     if to_local(now).date() < to_local(appointment.starts_at).date():
-        raise NotYetDue("상담 당일부터 처리할 수 있습니다. / Only from the appointment's day on.")
+        raise NotYetDue(_("This can be done from the appointment's day on."))
 
 
 def check_in(actor: User, appointment_id: int, now: datetime | None = None) -> Appointment:
@@ -71,7 +72,7 @@ def check_in(actor: User, appointment_id: int, now: datetime | None = None) -> A
     if appointment.status == AppointmentStatus.CHECKED_IN:
         return appointment
     if appointment.status == AppointmentStatus.COMPLETED:
-        raise WrongState("이미 완료된 상담입니다. / This consultation is already completed.")
+        raise WrongState(_("This consultation is already completed."))
     before = appointment.status
     appointment.status, appointment.checked_in_at = AppointmentStatus.CHECKED_IN, now
     record_change(actor, "check_in", "appointment", appointment.id,
@@ -85,12 +86,11 @@ def mark_no_show(actor: User, appointment_id: int, now: datetime | None = None) 
     now = now or utcnow()
     appointment = appointment_for_staff(actor, appointment_id)
     if now < appointment.starts_at:
-        raise NotYetDue("시작 시각 이후에 불참 처리할 수 있습니다. "
-                        "/ A no-show only after the start time.")
+        raise NotYetDue(_("A no-show can be marked only after the start time."))
     if appointment.status == AppointmentStatus.NO_SHOW:
         return appointment
     if appointment.status != AppointmentStatus.BOOKED:
-        raise WrongState("도착했거나 완료된 상담입니다. / The visitor came already.")
+        raise WrongState(_("The visitor came already."))
     appointment.status = AppointmentStatus.NO_SHOW
     record_change(actor, "no_show", "appointment", appointment.id,
                   before={"status": "booked"}, after={"status": "no_show"})
@@ -104,11 +104,11 @@ def check_outcome(values: dict) -> dict[str, list[str]]:
     for name, bound in FIGURE_BOUNDS.items():
         value = values.get(name, 0)
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= bound:
-            errors[name] = [f"0부터 {bound:,}까지의 정수여야 합니다. "
-                            f"/ Must be a whole number from 0 to {bound:,}."]
+            errors[name] = [_("Must be a whole number from 0 to %(bound)s.",
+                              bound=f"{bound:,}")]
     for name in ("summary", "follow_up"):
         if not isinstance(values.get(name, ""), str) or len(values.get(name) or "") > 10000:
-            errors[name] = ["10,000자 이내의 글이어야 합니다. / Text of 10,000 characters at most."]
+            errors[name] = [_("Text of %(count)s characters at most.", count="10,000")]
     return errors
 
 
@@ -118,7 +118,7 @@ def record_outcome(actor: User, appointment_id: int, values: dict,
     now = now or utcnow()
     errors = check_outcome(values)
     if errors:
-        raise InvalidOutcome("입력 내용을 확인해 주세요. / Please check the outcome.", errors)
+        raise InvalidOutcome(_("Please check the outcome."), errors)
     appointment = appointment_for_staff(actor, appointment_id)
     _from_its_day(appointment, now)
     outcome = outcome_of(appointment.id)

@@ -3,11 +3,12 @@
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import staff_required
 from app.inputs import parse_date
-from app.intake.rules import STAGE_LABELS, business_number_digits
+from app.intake.rules import business_number_digits
 from app.main.errors import error_response
 from app.main.security import safe_local_path
 from app.types import to_local
@@ -45,7 +46,7 @@ def agenda():
     return render_template(
         "visits/agenda.html", day=day, appointments=day_agenda(day, adviser_id),
         adviser_id=adviser_id, advisers=advisers_for_picker(current_user),
-        stage_labels=STAGE_LABELS, today=today_at_centre())
+        today=today_at_centre())
 
 
 @bp.errorhandler(AppointmentNotFound)
@@ -75,13 +76,13 @@ def _act(action, appointment_id: int, done: str):
 @bp.post("/appointments/<int:appointment_id>/check-in")
 @staff_required()
 def do_check_in(appointment_id: int):
-    return _act(check_in, appointment_id, "도착 처리했습니다. / Checked in.")
+    return _act(check_in, appointment_id, _("Checked in."))
 
 
 @bp.post("/appointments/<int:appointment_id>/no-show")
 @staff_required()
 def do_no_show(appointment_id: int):
-    return _act(mark_no_show, appointment_id, "불참 처리했습니다. / Marked as a no-show.")
+    return _act(mark_no_show, appointment_id, _("Marked as a no-show."))
 
 
 @bp.route("/appointments/<int:appointment_id>/outcome", methods=["GET", "POST"])
@@ -102,13 +103,12 @@ def outcome(appointment_id: int):
         except VisitError as error:
             flash(error.message, "error")
         else:
-            flash("상담 결과를 저장했습니다. / Outcome saved.", "success")
+            flash(_("Outcome saved."), "success")
             return redirect(url_for("visits.agenda",
                                     date=to_local(appointment.starts_at).date().isoformat()),
                             code=303)
     status = 422 if form.is_submitted() else 200
-    return render_template("visits/outcome.html", form=form, appointment=appointment,
-                           stage_labels=STAGE_LABELS), status
+    return render_template("visits/outcome.html", form=form, appointment=appointment), status
 
 
 @bp.get("/companies")
@@ -128,5 +128,4 @@ def company(number: str):
     record = case_file(current_user, digits)
     if not record["intakes"]:  # none, or none this user may see: the same 404
         abort(404)
-    return render_template("visits/case.html", number=digits, stage_labels=STAGE_LABELS,
-                           **record)
+    return render_template("visits/case.html", number=digits, **record)

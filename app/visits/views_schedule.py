@@ -3,7 +3,10 @@
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -12,6 +15,7 @@ from app.booking.errors import BookingError
 from app.booking.walkin import register_walk_in, walk_in_slots
 from app.extensions import db
 from app.inputs import parse_id, parse_moment
+from app.intake.services import list_zones
 from app.states import StrandedPolicy
 from app.types import to_local
 from app.visits.forms import ExceptionForm, RuleForm, WalkInForm
@@ -99,7 +103,7 @@ def add_rule():
                 getattr(form, name).errors = list(messages)
             flash(error.message, "error")
         else:
-            flash("근무 규칙을 추가했습니다. / Rule added.", "success")
+            flash(_("Rule added."), "success")
             return _back(adviser)
     return _page(adviser, rule_form=form, status=422)
 
@@ -116,10 +120,11 @@ def _stranded_choice(action, *args):
         flash(error.message, "error")
         return None
     if lost and policy == StrandedPolicy.CANCEL:
-        flash(f"예약 {len(lost)}건을 취소했습니다. / Cancelled {len(lost)} bookings.", "info")
+        flash(ngettext("Cancelled %(num)d booking.", "Cancelled %(num)d bookings.", len(lost)),
+              "info")
     elif lost:
-        flash(f"예약 {len(lost)}건은 그대로 둡니다. / Kept {len(lost)} bookings.", "info")
-    flash("변경했습니다. / Saved.", "success")
+        flash(ngettext("Kept %(num)d booking.", "Kept %(num)d bookings.", len(lost)), "info")
+    flash(_("Saved."), "success")
     return None
 
 
@@ -179,11 +184,10 @@ def walk_in():
         current_user.adviser.zone.code if current_user.adviser else "legal")
     slots = walk_in_slots(zone_code)
     form = WalkInForm()
-    form.slot.choices = [SelectChoice(f"{s.adviser_id}|{s.start.isoformat()}",
-                                      f"{to_local(s.start):%H:%M} · {s.adviser_name}")
+    form.slot.choices = [SelectChoice(f"{s.adviser_id}|{s.start.isoformat()}", _slot_label(s))
                          for s in slots]
     if form.validate_on_submit():
-        adviser_id, _, start = form.slot.data.partition("|")
+        adviser_id, _sep, start = form.slot.data.partition("|")
         try:
             booking = register_walk_in(current_user.id, form.values(), zone_code,
                                        parse_id(adviser_id, "adviser_id"),
@@ -191,10 +195,15 @@ def walk_in():
         except BookingError as error:
             flash(error.message, "error")
         else:
-            flash("현장 접수하고 도착 처리했습니다. / Walk-in registered and checked in.",
-                  "success")
+            flash(_("Walk-in registered and checked in."), "success")
             return redirect(url_for("visits.agenda", date=booking.visit_date.isoformat()),
                             code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("visits/walkin.html", form=form, zone_code=zone_code,
-                           slots=slots), status
+                           zones=list_zones(), slots=slots), status
+
+
+def _slot_label(slot) -> Markup:
+    """'14:00 · 김정의': the adviser's name is data, not the page's language."""
+    return Markup('{} · <span translate="no">{}</span>').format(
+        f"{to_local(slot.start):%H:%M}", slot.adviser_name)
