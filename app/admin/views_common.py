@@ -1,8 +1,9 @@
 """What the management views share: the acting admin, form handling, zone menus."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
-from flask import abort, flash
+from flask import abort, flash, redirect, render_template
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -45,6 +46,32 @@ def submitted(form: FlaskForm, run: Callable[[FlaskForm], object]) -> tuple[obje
     except ManageError as error:
         show_error(form, error)
         return None, 422
+
+
+class Saved(NamedTuple):
+    """Where a management form goes once its service has run, and what it says there."""
+
+    back: str  # the page to return to
+    message: str
+    kept: Sequence = ()  # booked appointments a deactivation or closure leaves booked
+    about: str = ""  # what `kept` is about (a zone's name, a day)
+    notes: Sequence[str] = ()  # warnings to show after the message
+
+
+def form_page(form: FlaskForm, run: Callable[[FlaskForm], object],
+              saved: Callable[[object], Saved], template: str, **context):
+    """The create and edit flow every management screen shares: a valid post runs the
+    service (`run(form)`), flashes what `saved(result)` says and goes back (303); otherwise
+    the template shows the form, its errors (422 after a failed post) and `context`."""
+    result, status = submitted(form, run)
+    if status is None:
+        done = saved(result)
+        flash(str(done.message), "success")
+        flash_kept(done.kept, done.about)
+        for note in done.notes:
+            flash(str(note), "info")
+        return redirect(done.back, code=303)
+    return render_template(template, form=form, **context), status
 
 
 def zone_choices(active_only: bool = False) -> list[tuple[int, str]]:

@@ -15,7 +15,14 @@ from app.admin.manage import (
     update_zone,
 )
 from app.admin.manage_closures import add_closure, remove_closure, upcoming_closures
-from app.admin.views_common import actor, flash_kept, row_or_404, submitted, zone_choices
+from app.admin.views_common import (
+    Saved,
+    actor,
+    flash_kept,
+    form_page,
+    row_or_404,
+    zone_choices,
+)
 from app.auth.decorators import staff_required
 from app.inputs import as_id
 from app.main.security import safe_local_path
@@ -38,12 +45,9 @@ def zones():
 @staff_required("admin")
 def zone_new():
     """Create a zone."""
-    form = ZoneForm()
-    zone, status = submitted(form, lambda f: create_zone(actor(), f.values()))
-    if status is None:
-        flash(f"상담존 '{zone.name}'을(를) 만들었습니다. / Zone created.", "success")
-        return redirect(url_for("admin.zones"), code=303)
-    return render_template("admin/zones.html", form=form, zone=None), status
+    return form_page(ZoneForm(), lambda f: create_zone(actor(), f.values()), lambda zone: Saved(
+        url_for("admin.zones"), f"상담존 '{zone.name}'을(를) 만들었습니다. / Zone created."),
+        "admin/zones.html", zone=None)
 
 
 @bp.route("/zones/<int:zone_id>", methods=["GET", "POST"])
@@ -51,13 +55,9 @@ def zone_new():
 def zone_edit(zone_id: int):
     """Change a zone's names, rules, hours or state."""
     zone = row_or_404(Zone, zone_id)
-    form = ZoneForm(obj=zone)
-    kept, status = submitted(form, lambda f: update_zone(actor(), zone_id, f.values()))
-    if status is None:
-        flash(SAVED, "success")
-        flash_kept(kept, zone.name)
-        return redirect(url_for("admin.zones"), code=303)
-    return render_template("admin/zones.html", form=form, zone=zone), status
+    return form_page(ZoneForm(obj=zone), lambda f: update_zone(actor(), zone_id, f.values()),
+                     lambda kept: Saved(url_for("admin.zones"), SAVED, kept, zone.name),
+                     "admin/zones.html", zone=zone)
 
 
 @bp.route("/institutions", methods=["GET", "POST"])
@@ -68,13 +68,11 @@ def institutions():
     form = InstitutionForm(zones=zone_choices(active_only=True))
     if request.method == "GET" and zone_id:
         form.zone_id.data = zone_id
-    done, status = submitted(form, lambda f: create_institution(actor(), f.values()))
-    if status is None:
-        flash(f"기관 '{done.name}'을(를) 추가했습니다. / Institution added.", "success")
-        return redirect(url_for("admin.institutions", zone=done.zone_id), code=303)
-    return render_template("admin/institutions.html", form=form, institution=None,
-                           institutions=list_institutions(zone_id), zones=list_all_zones(),
-                           zone_id=zone_id), status
+    return form_page(form, lambda f: create_institution(actor(), f.values()), lambda done: Saved(
+        url_for("admin.institutions", zone=done.zone_id),
+        f"기관 '{done.name}'을(를) 추가했습니다. / Institution added."),
+        "admin/institutions.html", institution=None, institutions=list_institutions(zone_id),
+        zones=list_all_zones(), zone_id=zone_id)
 
 
 @bp.route("/institutions/<int:institution_id>", methods=["GET", "POST"])
@@ -82,32 +80,29 @@ def institutions():
 def institution_edit(institution_id: int):
     """Change an institution."""
     institution = row_or_404(Institution, institution_id)
-    form = InstitutionForm(obj=institution, zones=zone_choices())
-    kept, status = submitted(
-        form, lambda f: update_institution(actor(), institution_id, f.values()))
-    if status is None:
-        flash(SAVED, "success")
-        flash_kept(kept, institution.name)
-        return redirect(url_for("admin.institutions", zone=institution.zone_id), code=303)
-    return render_template("admin/institutions.html", form=form, institution=institution,
-                           institutions=None), status
+    return form_page(
+        InstitutionForm(obj=institution, zones=zone_choices()),
+        lambda f: update_institution(actor(), institution_id, f.values()),
+        lambda kept: Saved(url_for("admin.institutions", zone=institution.zone_id), SAVED, kept,
+                           institution.name),
+        "admin/institutions.html", institution=institution, institutions=None)
 
 
 @bp.route("/closures", methods=["GET", "POST"])
 @staff_required("admin")
 def closures():
     """Upcoming closures and a form to add one."""
-    form = ClosureForm(zones=zone_choices())
-    done, status = submitted(form, lambda f: add_closure(
-        actor(), f.day.data, f.zone_id.data, f.reason.data or ""))
-    if status is None:
+
+    def saved(done) -> Saved:
         closure, on_day = done
-        flash(f"{closure.day:%Y-%m-%d}을(를) 휴무로 지정했습니다. / Closure added.", "success")
-        flash_kept(on_day, f"{closure.day:%Y-%m-%d}")
-        return redirect(url_for("admin.closures"), code=303)
-    zones = {z.id: z for z in list_all_zones()}
-    return render_template("admin/closures.html", form=form, closures=upcoming_closures(),
-                           zones=zones), status
+        return Saved(url_for("admin.closures"),
+                     f"{closure.day:%Y-%m-%d}을(를) 휴무로 지정했습니다. / Closure added.", on_day,
+                     f"{closure.day:%Y-%m-%d}")
+
+    return form_page(ClosureForm(zones=zone_choices()), lambda f: add_closure(
+        actor(), f.day.data, f.zone_id.data, f.reason.data or ""), saved,
+        "admin/closures.html", closures=upcoming_closures(),
+        zones={z.id: z for z in list_all_zones()})
 
 
 @bp.post("/closures/<int:closure_id>/delete")

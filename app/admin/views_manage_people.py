@@ -14,7 +14,9 @@ from app.admin.manage_people import (
     update_adviser,
 )
 from app.admin.views_common import (
+    Saved,
     actor,
+    form_page,
     institution_choices,
     row_or_404,
     submitted,
@@ -61,11 +63,9 @@ def adviser_edit(adviser_id: int):
     """Change an adviser's name, title, zone or institution."""
     adviser = _adviser_or_404(adviser_id)
     form = AdviserForm(obj=adviser, zones=zone_choices(), institutions=institution_choices())
-    _, status = submitted(form, lambda f: update_adviser(actor(), adviser_id, f.values()))
-    if status is None:
-        flash("저장했습니다. / Saved.", "success")
-        return redirect(url_for("admin.advisers"), code=303)
-    return render_template("admin/advisers.html", form=form, adviser=adviser), status
+    return form_page(form, lambda f: update_adviser(actor(), adviser_id, f.values()),
+                     lambda _: Saved(url_for("admin.advisers"), "저장했습니다. / Saved."),
+                     "admin/advisers.html", adviser=adviser)
 
 
 def _deactivation_page(adviser_id: int, error: str | None = None):
