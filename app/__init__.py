@@ -179,8 +179,10 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.template_global()
     def admin_sections() -> list[tuple[str, str, str]]:
-        """The admin menu: the sections whose views exist."""
-        return [section for section in SECTIONS if section[0] in app.view_functions]
+        """The admin menu: (endpoint, label, '') of the sections whose view exists. The empty
+        third item is there only for templates that still unpack three (visits/_layout.html)."""
+        return [(endpoint, label, "") for endpoint, label in SECTIONS
+                if endpoint in app.view_functions]
 
 
 def register_commands(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Admin pages for zones, institutions and closures (and the deactivate buttons of lists)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from app.admin.blueprint import bp
 from app.admin.errors import ManageError
@@ -16,6 +17,7 @@ from app.admin.manage import (
 )
 from app.admin.manage_closures import add_closure, remove_closure, upcoming_closures
 from app.admin.views_common import (
+    SAVED,
     Saved,
     actor,
     flash_kept,
@@ -25,10 +27,11 @@ from app.admin.views_common import (
 )
 from app.auth.decorators import staff_required
 from app.inputs import as_id
+from app.main.filters import local_date
+from app.main.i18n import localized
 from app.main.security import safe_local_path
 from app.zones.models import Institution, Zone
 
-SAVED = "저장했습니다. / Saved."
 # entity -> the list page its deactivate / reactivate button returns to
 LIST_OF = {"zone": "admin.zones", "institution": "admin.institutions", "need": "admin.needs",
            "routing_rule": "admin.routing"}
@@ -45,9 +48,12 @@ def zones():
 @staff_required("admin")
 def zone_new():
     """Create a zone."""
-    return form_page(ZoneForm(), lambda f: create_zone(actor(), f.values()), lambda zone: Saved(
-        url_for("admin.zones"), f"상담존 '{zone.name}'을(를) 만들었습니다. / Zone created."),
-        "admin/zones.html", zone=None)
+    def saved(zone: Zone) -> Saved:
+        name = localized(zone.name, zone.name_en)
+        return Saved(url_for("admin.zones"), _("Zone ‘%(name)s’ created.", name=name))
+
+    return form_page(ZoneForm(), lambda f: create_zone(actor(), f.values()), saved,
+                     "admin/zones.html", zone=None)
 
 
 @bp.route("/zones/<int:zone_id>", methods=["GET", "POST"])
@@ -56,7 +62,8 @@ def zone_edit(zone_id: int):
     """Change a zone's names, rules, hours or state."""
     zone = row_or_404(Zone, zone_id)
     return form_page(ZoneForm(obj=zone), lambda f: update_zone(actor(), zone_id, f.values()),
-                     lambda kept: Saved(url_for("admin.zones"), SAVED, kept, zone.name),
+                     lambda kept: Saved(url_for("admin.zones"), SAVED, kept,
+                                        localized(zone.name, zone.name_en)),
                      "admin/zones.html", zone=zone)
 
 
@@ -70,7 +77,7 @@ def institutions():
         form.zone_id.data = zone_id
     return form_page(form, lambda f: create_institution(actor(), f.values()), lambda done: Saved(
         url_for("admin.institutions", zone=done.zone_id),
-        f"기관 '{done.name}'을(를) 추가했습니다. / Institution added."),
+        _("Institution ‘%(name)s’ added.", name=localized(done.name, done.name_en))),
         "admin/institutions.html", institution=None, institutions=list_institutions(zone_id),
         zones=list_all_zones(), zone_id=zone_id)
 
@@ -84,7 +91,7 @@ def institution_edit(institution_id: int):
         InstitutionForm(obj=institution, zones=zone_choices()),
         lambda f: update_institution(actor(), institution_id, f.values()),
         lambda kept: Saved(url_for("admin.institutions", zone=institution.zone_id), SAVED, kept,
-                           institution.name),
+                           localized(institution.name, institution.name_en)),
         "admin/institutions.html", institution=institution, institutions=None)
 
 
@@ -95,9 +102,8 @@ def closures():
 
     def saved(done) -> Saved:
         closure, on_day = done
-        return Saved(url_for("admin.closures"),
-                     f"{closure.day:%Y-%m-%d}을(를) 휴무로 지정했습니다. / Closure added.", on_day,
-                     f"{closure.day:%Y-%m-%d}")
+        day = local_date(closure.day)
+        return Saved(url_for("admin.closures"), _("%(day)s is closed now.", day=day), on_day, day)
 
     return form_page(ClosureForm(zones=zone_choices()), lambda f: add_closure(
         actor(), f.day.data, f.zone_id.data, f.reason.data or ""), saved,
@@ -114,7 +120,7 @@ def closure_delete(closure_id: int):
     except ManageError as error:
         flash(error.message, "error")
         return redirect(url_for("admin.closures"), code=303)
-    flash("휴무를 지웠습니다. / Closure removed.", "success")
+    flash(_("Closure removed."), "success")
     return redirect(url_for("admin.closures"), code=303)
 
 
@@ -129,9 +135,8 @@ def switch_active(entity: str, row_id: int):
         kept = set_active(actor(), entity, row_id, active)
     except ManageError:
         abort(404)
-    flash("다시 사용합니다. / Reactivated." if active else "비활성화했습니다. / Deactivated.",
-          "success")
-    flash_kept(kept, "비활성화 Deactivated")
+    flash(_("Reactivated.") if active else _("Deactivated."), "success")
+    flash_kept(kept, _("Deactivated"))
     back = safe_local_path(request.form.get("back"))
     if not back or not back.startswith("/admin/"):
         back = url_for(LIST_OF[entity])

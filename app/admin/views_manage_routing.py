@@ -1,6 +1,7 @@
 """Admin pages for needs, routing rules (with the "try it" box) and the audit log."""
 
 from flask import render_template, request, url_for
+from flask_babel import gettext as _
 
 from app.admin.audit_log import audit_filter_choices, changes, read_audit_log
 from app.admin.blueprint import bp
@@ -15,6 +16,7 @@ from app.admin.manage_routing import (
     update_rule,
 )
 from app.admin.views_common import (
+    SAVED,
     Saved,
     actor,
     form_page,
@@ -27,8 +29,7 @@ from app.inputs import as_id
 from app.intake.models import Need, RoutingRule
 from app.intake.routing import explained
 from app.intake.services import recommend
-
-SAVED = "저장했습니다. / Saved."
+from app.main.i18n import localized
 
 
 def _need_form(**kwargs) -> NeedForm:
@@ -46,9 +47,12 @@ def needs():
 @staff_required("admin")
 def need_new():
     """Create a need."""
-    return form_page(_need_form(), lambda f: create_need(actor(), f.values()), lambda need: Saved(
-        url_for("admin.needs"), f"필요 항목 '{need.label}'을(를) 만들었습니다. / Need created."),
-        "admin/needs.html", need=None)
+    def saved(need: Need) -> Saved:
+        name = localized(need.label, need.label_en)
+        return Saved(url_for("admin.needs"), _("Need ‘%(name)s’ created.", name=name))
+
+    return form_page(_need_form(), lambda f: create_need(actor(), f.values()), saved,
+                     "admin/needs.html", need=None)
 
 
 @bp.route("/needs/<int:need_id>", methods=["GET", "POST"])
@@ -111,10 +115,10 @@ def audit():
     """The audit log, filtered and paged, newest first."""
     form = AuditFilterForm(formdata=request.args)
     actors, entities, actions = audit_filter_choices()
-    form.actor_id.choices = [("", "전체 / All")] + [
-        (u.id, f"{u.name} ({u.email})") for u in actors]
-    form.entity.choices = [("", "전체 / All")] + [(e, e) for e in entities]
-    form.action.choices = [("", "전체 / All")] + [(a, a) for a in actions]
+    everything = [("", _("All"))]
+    form.actor_id.choices = everything + [(u.id, f"{u.name} ({u.email})") for u in actors]
+    form.entity.choices = everything + [(e, e) for e in entities]
+    form.action.choices = everything + [(a, a) for a in actions]
     if not form.validate():
         return render_template("admin/audit.html", form=form, page=None, rows=[]), 422
     page = read_audit_log(
