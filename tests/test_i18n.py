@@ -26,7 +26,9 @@ def _catalogue(language: str):
 
 
 def _ids(catalogue) -> set:
-    return {(message.context, message.id) for message in catalogue if message.id}
+    """(context, msgid) of each message; a plural one by its singular, as extraction names it."""
+    return {(message.context, message.id[0] if isinstance(message.id, tuple) else message.id)
+            for message in catalogue if message.id}
 
 
 def _extracted() -> set:
@@ -84,9 +86,17 @@ def test_the_compiled_catalogue_is_the_po_compiled(language):
     mo_path = ROOT / f"translations/{language}/LC_MESSAGES/messages.mo"
     assert mo_path.exists(), "run `make compile-translations`"
     with mo_path.open("rb") as file:
-        compiled = {message.id: message.string for message in read_mo(file) if message.id}
-    source = {message.id: message.string for message in _catalogue(language) if message.id}
-    assert compiled == source, "run `make compile-translations`"
+        compiled = _texts(read_mo(file))
+    assert compiled == _texts(_catalogue(language)), "run `make compile-translations`"
+
+
+def _texts(catalogue) -> dict:
+    """(context, msgid) -> translation; a plural message's ids and forms as tuples."""
+    def plain(value):
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    return {(message.context, plain(message.id)): plain(message.string)
+            for message in catalogue if message.id}
 
 
 # ---------------------------------------------------------------- choosing the language
