@@ -11,13 +11,20 @@ from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from tests.admin_helpers import admin_client
 from tests.conftest import login
 from tests.language_helpers import english_words, hangul, html_lang, visible_text
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("ko", "en")
 # The pages converted to the catalogues so far; every page that is converted joins this list.
-CONVERTED_PAGES = ("/", "/auth/login", "/no-such-page", "/intake/")
+# Pages under /admin/ are read signed in as an admin (tests/test_i18n_admin.py reads each with
+# its rows, errors and messages).
+CONVERTED_PAGES = ("/", "/auth/login", "/no-such-page", "/intake/",
+                   "/admin/", "/admin/zones", "/admin/zones/new", "/admin/institutions",
+                   "/admin/advisers", "/admin/advisers/new", "/admin/closures", "/admin/needs",
+                   "/admin/needs/new", "/admin/routing", "/admin/outbox", "/admin/audit",
+                   "/admin/imports")
 
 
 def _catalogue(language: str):
@@ -166,7 +173,9 @@ def test_the_language_selector_keeps_the_page_and_its_query(client):
 # ---------------------------------------------------------------- one language per page
 
 @pytest.mark.parametrize("path", CONVERTED_PAGES)
-def test_converted_pages_speak_one_language(client, path):
+def test_converted_pages_speak_one_language(app, client, path):
+    if path.startswith("/admin/"):
+        admin_client(app, client)
     korean = client.get(path).get_data(as_text=True)
     english = client.get(path, query_string={"lang": "en"}).get_data(as_text=True)
     assert html_lang(korean) == "ko" and html_lang(english) == "en"
