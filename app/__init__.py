@@ -178,9 +178,10 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(staff_home)
 
     @app.template_global()
-    def admin_sections() -> list[tuple[str, str, str]]:
-        """The admin menu: the sections whose views exist."""
-        return [section for section in SECTIONS if section[0] in app.view_functions]
+    def admin_sections() -> list[tuple[str, str]]:
+        """The admin menu: (endpoint, label) of the sections whose view exists."""
+        return [(endpoint, label) for endpoint, label in SECTIONS
+                if endpoint in app.view_functions]
 
 
 def register_commands(app: Flask) -> None:

@@ -11,6 +11,7 @@ from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from tests.admin_helpers import admin_client
 from tests.conftest import login
 from tests.language_helpers import english_words, hangul, html_lang, visible_text
 
@@ -23,7 +24,13 @@ STAFF_PAGES = ("/adviser/?date={day}", "/adviser/availability?adviser_id={advise
                "/adviser/companies?q={number}", "/adviser/company/{number}",
                "/adviser/appointments/{appointment}/outcome", "/adviser/walk-in")
 # The pages converted to the catalogues so far; every page that is converted joins this list.
-CONVERTED_PAGES = ("/", "/auth/login", "/no-such-page", "/intake/", *STAFF_PAGES)
+# Pages under /admin/ are read signed in as an admin (tests/test_i18n_admin.py reads each with
+# its rows, errors and messages).
+CONVERTED_PAGES = ("/", "/auth/login", "/no-such-page", "/intake/", *STAFF_PAGES,
+                   "/admin/", "/admin/zones", "/admin/zones/new", "/admin/institutions",
+                   "/admin/advisers", "/admin/advisers/new", "/admin/closures", "/admin/needs",
+                   "/admin/needs/new", "/admin/routing", "/admin/outbox", "/admin/audit",
+                   "/admin/imports")
 
 
 def _catalogue(language: str):
@@ -37,6 +44,7 @@ def _singular(msgid):
 
 
 def _ids(catalogue) -> set:
+    """(context, msgid) of each message; a plural one by its singular, as extraction names it."""
     return {(message.context, _singular(message.id)) for message in catalogue if message.id}
 
 
@@ -95,11 +103,17 @@ def test_the_compiled_catalogue_is_the_po_compiled(language):
     mo_path = ROOT / f"translations/{language}/LC_MESSAGES/messages.mo"
     assert mo_path.exists(), "run `make compile-translations`"
     with mo_path.open("rb") as file:
-        compiled = {_singular(message.id): tuple(message.string) if isinstance(
-            message.string, list) else message.string for message in read_mo(file) if message.id}
-    source = {_singular(message.id): message.string
-              for message in _catalogue(language) if message.id}
-    assert compiled == source, "run `make compile-translations`"
+        compiled = _texts(read_mo(file))
+    assert compiled == _texts(_catalogue(language)), "run `make compile-translations`"
+
+
+def _texts(catalogue) -> dict:
+    """(context, msgid) -> translation; a plural message's ids and forms as tuples."""
+    def plain(value):
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    return {(message.context, plain(message.id)): plain(message.string)
+            for message in catalogue if message.id}
 
 
 # ---------------------------------------------------------------- choosing the language
@@ -186,9 +200,11 @@ def staff_visit(app, client, staff, booked) -> dict:
 
 
 @pytest.mark.parametrize("path", CONVERTED_PAGES)
-def test_converted_pages_speak_one_language(request, client, path):
+def test_converted_pages_speak_one_language(request, app, client, path):
     if path in STAFF_PAGES:
         path = path.format(**request.getfixturevalue("staff_visit"))
+    elif path.startswith("/admin/"):
+        admin_client(app, client)
     korean_response = client.get(path)
     assert korean_response.status_code in (200, 404)
     korean = korean_response.get_data(as_text=True)

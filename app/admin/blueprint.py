@@ -1,20 +1,22 @@
 """The admin blueprint; its views live in views_*.py modules of this package."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 bp = Blueprint("admin", __name__)
 
-# (endpoint, Korean, English) of the admin sections, in menu order; the menu shows the ones
-# whose view exists.
+# (endpoint, label) of the admin sections, in menu order; the menu shows the ones whose view
+# exists.
 SECTIONS = [
-    ("stats.dashboard", "통계", "Statistics"),
-    ("admin.zones", "상담존", "Zones"),
-    ("admin.institutions", "기관", "Institutions"),
-    ("admin.advisers", "상담위원", "Advisers"),
-    ("admin.closures", "휴무일", "Closures"),
-    ("admin.needs", "필요 항목", "Needs"),
-    ("admin.routing", "분류 규칙", "Routing rules"),
-    ("stats.imports", "과거 실적", "Import"),
-    ("admin.outbox", "발송함", "Outbox"),
-    ("admin.audit", "감사 기록", "Audit log"),
+    ("stats.dashboard", _l("Statistics")),
+    ("admin.zones", _l("Zones")),
+    ("admin.institutions", _l("Institutions")),
+    ("admin.advisers", _l("Advisers")),
+    ("admin.closures", _l("Closures")),
+    ("admin.needs", _l("Needs")),
+    ("admin.routing", _l("Routing rules")),
+    ("stats.imports", lazy_pgettext("the admin menu's section", "Import")),
+    ("admin.outbox", _l("Outbox")),
+    ("admin.audit", _l("Audit log")),
 ]

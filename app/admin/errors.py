@@ -1,4 +1,5 @@
-"""Domain errors of the admin's management screens; messages read "한국어 / English"."""
+"""Domain errors of the admin's management screens; each message is in the language of the
+request that raised it (the page's)."""
 
 
 class ManageError(ValueError):

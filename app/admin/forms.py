@@ -1,5 +1,7 @@
 """Forms of the admin's management screens: shape only; the services own the rules."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -17,17 +19,15 @@ from app.admin.manage import code_problem, zone_number_problem
 from app.admin.manage_routing import weight_problem
 from app.forms import Form, IsoDateField, Required, WholeNumberField
 
-REQUIRED = "필수 항목입니다. / This field is required."
-
 
 def required() -> Required:
-    """A field that must be filled in."""
-    return Required(message=REQUIRED)
+    """A field that must be filled in (WTForms' own message, in the page's language)."""
+    return Required()
 
 
 def most(n: int) -> Length:
-    """At most n characters."""
-    return Length(max=n, message=f"{n:,}자 이내로 입력해 주세요. / {n:,} characters at most.")
+    """At most n characters (WTForms' own message)."""
+    return Length(max=n)
 
 
 def rule(check):
@@ -59,21 +59,20 @@ def zone_number(label: str, name: str) -> WholeNumberField:
 
 
 class DecimalNumberField(FloatField):
-    """A number (decimals allowed) whose parse error is bilingual."""
+    """A number (decimals allowed) whose parse error says what to type."""
 
     def process_formdata(self, valuelist):
-        _parse_error(self, valuelist, float, "숫자로 입력해 주세요. / Enter a number.")
+        _parse_error(self, valuelist, float, _("Enter a number."))
 
 
 class ClockField(TimeField):
-    """HH:MM whose parse error is bilingual."""
+    """HH:MM whose parse error shows an example."""
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError("시각은 HH:MM 형식입니다 (예: 09:30). "
-                             "/ Enter a time as HH:MM.") from error
+            raise ValueError(_("Enter a time as HH:MM (e.g. 09:30).")) from error
 
 
 def optional_int(value):
@@ -84,7 +83,8 @@ def optional_int(value):
 
 
 class ChoiceField(SelectField):
-    """A select whose errors are bilingual; a value that is not offered is refused."""
+    """A select of (value, label) choices set after construction; a value that is not
+    offered is refused, '' (nothing chosen) is left to a required() validator."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,24 +96,24 @@ class ChoiceField(SelectField):
                 self.data = self.coerce(valuelist[0])
             except (ValueError, TypeError) as error:
                 self.data = None
-                raise ValueError("목록에 없는 값입니다. / Not one of the choices.") from error
+                raise ValueError(_("Not one of the choices.")) from error
 
     def pre_validate(self, form):
         values = [value for value, *_ in self.choices or ()]
         if self.data is None and "" in values:
             return  # nothing chosen: a required() validator decides whether that is allowed
         if self.data not in {self.coerce(value) for value in values}:
-            raise ValidationError("목록에 없는 값입니다. / Not one of the choices.")
+            raise ValidationError(_("Not one of the choices."))
 
 
-def zone_field(label="상담존 / Zone") -> ChoiceField:
+def zone_field() -> ChoiceField:
     """A required zone menu (choices filled in by the form)."""
-    return ChoiceField(label, [required()], coerce=optional_int, choices=[])
+    return ChoiceField(_l("Zone"), [required()], coerce=optional_int, choices=[])
 
 
 def institution_field() -> ChoiceField:
     """An optional institution menu (choices filled in by the form)."""
-    return ChoiceField("기관 / Institution", coerce=optional_int, choices=[])
+    return ChoiceField(_l("Institution"), coerce=optional_int, choices=[])
 
 
 class _ZoneChoices:
@@ -122,11 +122,10 @@ class _ZoneChoices:
     def __init__(self, *args, zones=(), institutions=(), **kwargs):
         super().__init__(*args, **kwargs)
         if hasattr(self, "zone_id"):
-            blank = [("", "상담존 전체 / Whole centre")] if self._whole_centre else [
-                ("", "선택 / Choose")]
+            blank = [("", _("Whole centre"))] if self._whole_centre else [("", _("Choose"))]
             self.zone_id.choices = blank + list(zones)
         if hasattr(self, "institution_id"):
-            self.institution_id.choices = [("", "없음 / None")] + list(institutions)
+            self.institution_id.choices = [("", _("None"))] + list(institutions)
 
     _whole_centre = False
 
@@ -134,23 +133,23 @@ class _ZoneChoices:
 class ZoneForm(Form):
     """A zone: names, descriptions, booking rules and hours."""
 
-    code = StringField("코드 / Code", [Optional(), most(32), CODE_RULE])
-    name = StringField("이름 / Name (Korean)", [required(), most(100)])
-    name_en = StringField("영문 이름 / Name (English)", [required(), most(100)])
-    description = TextAreaField("소개 / Description (Korean)", [Optional(), most(2000)])
-    description_en = TextAreaField("영문 소개 / Description (English)", [Optional(), most(2000)])
-    what_to_bring = TextAreaField("준비물 / What to bring (Korean)", [Optional(), most(2000)])
-    what_to_bring_en = TextAreaField("영문 준비물 / What to bring (English)",
+    code = StringField(_l("Code"), [Optional(), most(32), CODE_RULE])
+    name = StringField(_l("Name (Korean)"), [required(), most(100)])
+    name_en = StringField(_l("Name (English)"), [required(), most(100)])
+    description = TextAreaField(_l("Description (Korean)"), [Optional(), most(2000)])
+    description_en = TextAreaField(_l("Description (English)"), [Optional(), most(2000)])
+    what_to_bring = TextAreaField(_l("What to bring (Korean)"), [Optional(), most(2000)])
+    what_to_bring_en = TextAreaField(_l("What to bring (English)"),
                                      [Optional(), most(2000)])
-    slot_minutes = zone_number("상담 시간(분) / Slot length (minutes)", "slot_minutes")
-    buffer_minutes = zone_number("상담 간 여유(분) / Buffer (minutes)", "buffer_minutes")
-    min_notice_hours = zone_number("최소 예약 시한(시간) / Minimum notice (hours)",
+    slot_minutes = zone_number(_l("Slot length (minutes)"), "slot_minutes")
+    buffer_minutes = zone_number(_l("Buffer (minutes)"), "buffer_minutes")
+    min_notice_hours = zone_number(_l("Minimum notice (hours)"),
                                    "min_notice_hours")
-    horizon_days = zone_number("예약 가능 기간(일) / Booking horizon (days)", "horizon_days")
-    opens_at = ClockField("운영 시작 / Opens at", [required()])
-    closes_at = ClockField("운영 마감 / Closes at", [required()])
-    sort_order = WholeNumberField("표시 순서 / Display order", [Optional()], default=0)
-    active = BooleanField("운영 중 / Active", default=True)
+    horizon_days = zone_number(_l("Booking horizon (days)"), "horizon_days")
+    opens_at = ClockField(_l("Opens at"), [required()])
+    closes_at = ClockField(_l("Closes at"), [required()])
+    sort_order = WholeNumberField(_l("Display order"), [Optional()], default=0)
+    active = BooleanField(_l("In operation"), default=True)
 
     def values(self) -> dict:
         """The cleaned values the zone services take."""
@@ -166,12 +165,12 @@ class ZoneForm(Form):
 class InstitutionForm(_ZoneChoices, Form):
     """An institution and the zone it serves."""
 
-    code = StringField("코드 / Code", [Optional(), most(32), CODE_RULE])
+    code = StringField(_l("Code"), [Optional(), most(32), CODE_RULE])
     zone_id = zone_field()
-    name = StringField("이름 / Name (Korean)", [required(), most(100)])
-    name_en = StringField("영문 이름 / Name (English)", [required(), most(100)])
-    sort_order = WholeNumberField("표시 순서 / Display order", [Optional()], default=0)
-    active = BooleanField("운영 중 / Active", default=True)
+    name = StringField(_l("Name (Korean)"), [required(), most(100)])
+    name_en = StringField(_l("Name (English)"), [required(), most(100)])
+    sort_order = WholeNumberField(_l("Display order"), [Optional()], default=0)
+    active = BooleanField(_l("In operation"), default=True)
 
     def values(self) -> dict:
         """The cleaned values the institution services take."""
@@ -183,10 +182,10 @@ class InstitutionForm(_ZoneChoices, Form):
 class AdviserForm(_ZoneChoices, Form):
     """An adviser's name, title, zone and institution (and, when new, the login)."""
 
-    email = EmailField("로그인 이메일 / Sign-in e-mail", [Optional(), most(254)])
-    password = PasswordField("첫 비밀번호 / First password", [Optional(), most(200)])
-    name = StringField("이름 / Name", [required(), most(100)])
-    title = StringField("직함 / Title", [Optional(), most(100)])
+    email = EmailField(_l("Sign-in e-mail"), [Optional(), most(254)])
+    password = PasswordField(_l("First password"), [Optional(), most(200)])
+    name = StringField(_l("Name"), [required(), most(100)])
+    title = StringField(_l("Title"), [Optional(), most(100)])
     zone_id = zone_field()
     institution_id = institution_field()
 
@@ -202,22 +201,22 @@ class ClosureForm(_ZoneChoices, Form):
     """A closed day, for the whole centre or one zone."""
 
     _whole_centre = True
-    day = IsoDateField("날짜 / Date", [required()])
-    zone_id = ChoiceField("범위 / Scope", coerce=optional_int, choices=[])
-    reason = StringField("사유 / Reason", [Optional(), most(200)])
+    day = IsoDateField(_l("Date"), [required()])
+    zone_id = ChoiceField(_l("Scope"), coerce=optional_int, choices=[])
+    reason = StringField(_l("Reason"), [Optional(), most(200)])
 
 
 class NeedForm(_ZoneChoices, Form):
     """A need applicants can tick, its zone, institution, labels and weight."""
 
-    code = StringField("코드 / Code", [Optional(), most(64), CODE_RULE])
+    code = StringField(_l("Code"), [Optional(), most(64), CODE_RULE])
     zone_id = zone_field()
     institution_id = institution_field()
-    label = StringField("이름 / Label (Korean)", [required(), most(100)])
-    label_en = StringField("영문 이름 / Label (English)", [required(), most(100)])
-    weight = DecimalNumberField("가중치 / Weight", [required(), rule(weight_problem)], default=3.0)
-    sort_order = WholeNumberField("표시 순서 / Display order", [Optional()], default=0)
-    active = BooleanField("사용 중 / Active", default=True)
+    label = StringField(_l("Label (Korean)"), [required(), most(100)])
+    label_en = StringField(_l("Label (English)"), [required(), most(100)])
+    weight = DecimalNumberField(_l("Weight"), [required(), rule(weight_problem)], default=3.0)
+    sort_order = WholeNumberField(_l("Display order"), [Optional()], default=0)
+    active = BooleanField(_l("Active"), default=True)
 
     def values(self) -> dict:
         """The cleaned values the need services take."""
@@ -232,9 +231,9 @@ class RoutingRuleForm(_ZoneChoices, Form):
 
     zone_id = zone_field()
     institution_id = institution_field()
-    phrase = StringField("문구 / Phrase", [required(), most(100)])
-    weight = DecimalNumberField("가중치 / Weight", [required(), rule(weight_problem)], default=1.0)
-    active = BooleanField("사용 중 / Active", default=True)
+    phrase = StringField(_l("Phrase"), [required(), most(100)])
+    weight = DecimalNumberField(_l("Weight"), [required(), rule(weight_problem)], default=1.0)
+    active = BooleanField(_l("Active"), default=True)
 
     def values(self) -> dict:
         """The cleaned values the routing rule services take."""
@@ -249,8 +248,8 @@ class TryRoutingForm(Form):
     class Meta:
         csrf = False
 
-    sample = TextAreaField("설명 예시 / Sample description", [Optional(), most(4000)])
-    needs = SelectMultipleField("필요 항목 / Needs", choices=[], validate_choice=False)
+    sample = TextAreaField(_l("Sample description"), [Optional(), most(4000)])
+    needs = SelectMultipleField(_l("Needs"), choices=[], validate_choice=False)
 
 
 class AuditFilterForm(Form):
@@ -259,12 +258,12 @@ class AuditFilterForm(Form):
     class Meta:
         csrf = False
 
-    actor_id = ChoiceField("직원 / Staff member", coerce=optional_int, choices=[])
-    entity = ChoiceField("대상 / Entity", choices=[])
-    action = ChoiceField("동작 / Action", choices=[])
-    date_from = IsoDateField("시작일 / From", [Optional()])
-    date_to = IsoDateField("종료일 / To", [Optional()])
+    actor_id = ChoiceField(_l("Staff member"), coerce=optional_int, choices=[])
+    entity = ChoiceField(_l("Entity"), choices=[])
+    action = ChoiceField(_l("Action"), choices=[])
+    date_from = IsoDateField(_l("From"), [Optional()])
+    date_to = IsoDateField(_l("To"), [Optional()])
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("종료일이 시작일보다 빠릅니다. / 'To' is before 'from'.")
+            raise ValidationError(_("‘To’ is before ‘from’."))

@@ -3,6 +3,8 @@
 import re
 from datetime import date, datetime, time
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.admin.errors import ManageError
@@ -15,20 +17,21 @@ from app.types import utcnow
 from app.zones.models import Adviser, Institution, Zone
 
 SLUG = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
-SLUG_MESSAGE = ("영문 소문자로 시작하는 소문자·숫자·밑줄 2~32자입니다 (예: legal, ip_desk). "
-                "/ 2–32 lowercase letters, digits or underscores, starting with a letter.")
-CHECK = "입력 내용을 확인해 주세요. / Please check the form."
+SLUG_MESSAGE = _l("2–32 lowercase letters, digits or underscores, starting with a letter "
+                 "(e.g. legal, ip_desk).")
+CHECK = _l("Please check the form.")
+REQUIRED = _l("This field is required.")  # WTForms' own message, in its catalogue
 
 ZONE_FIELDS = ("name", "name_en", "description", "description_en", "what_to_bring",
                "what_to_bring_en", "slot_minutes", "buffer_minutes", "min_notice_hours",
                "horizon_days", "opens_at", "closes_at", "sort_order", "active")
 INSTITUTION_FIELDS = ("zone_id", "name", "name_en", "sort_order", "active")
-# name -> (lowest, highest, Korean, English) of the zone's numbers.
+# name -> (lowest, highest, what it is) of the zone's numbers.
 ZONE_LIMITS = {
-    "slot_minutes": (5, 480, "상담 시간", "Slot length"),
-    "buffer_minutes": (0, 240, "상담 간 여유", "Buffer"),
-    "min_notice_hours": (0, 720, "최소 예약 시한", "Minimum notice"),
-    "horizon_days": (1, 730, "예약 가능 기간", "Booking horizon"),
+    "slot_minutes": (5, 480, _l("Slot length")),
+    "buffer_minutes": (0, 240, _l("Buffer")),
+    "min_notice_hours": (0, 720, _l("Minimum notice")),
+    "horizon_days": (1, 730, _l("Booking horizon")),
 }
 # Columns that point at another row appear in the audit log by that row's code.
 _REFERENCES = {"zone_id": ("zone", Zone), "institution_id": ("institution", Institution)}
@@ -106,42 +109,41 @@ def add_problem(problems: dict, field: str, message: str) -> None:
 def raise_problems(problems: dict) -> None:
     """A ManageError naming every collected problem, if there is one."""
     if problems:
-        raise ManageError(CHECK, problems)
+        raise ManageError(str(CHECK), problems)
 
 
 def get_row(model, row_id: int):
     """A row by id, or a ManageError that says it does not exist."""
     row = db.session.get(model, row_id) if row_id is not None else None
     if row is None:
-        raise ManageError("찾을 수 없는 항목입니다. / No such item.")
+        raise ManageError(_("No such item."))
     return row
 
 
 def code_problem(code: str | None) -> str | None:
     """What is wrong with the shape of a new code (None when nothing is)."""
-    return None if SLUG.match(code or "") else SLUG_MESSAGE
+    return None if SLUG.match(code or "") else str(SLUG_MESSAGE)
 
 
 def check_code(model, code: str, problems: dict, field: str = "code") -> None:
     """A new code must be a lowercase slug no other row of `model` uses."""
     if code_problem(code):
-        add_problem(problems, field, SLUG_MESSAGE)
+        add_problem(problems, field, str(SLUG_MESSAGE))
     elif db.session.scalar(select(model.id).where(model.code == code)) is not None:
-        add_problem(problems, field, f"이미 쓰는 코드입니다: {code} / This code is taken.")
+        add_problem(problems, field, _("This code is taken: %(code)s", code=code))
 
 
 def zone_and_institution(zone_id, institution_id, problems: dict) -> tuple:
     """The zone and optional institution values name, checking that the one is of the other."""
     zone = db.session.get(Zone, zone_id) if zone_id is not None else None
     if zone is None:
-        add_problem(problems, "zone_id", "없는 상담존입니다. / Unknown zone.")
+        add_problem(problems, "zone_id", _("Unknown zone."))
         return None, None
     if institution_id is None:
         return zone, None
     institution = db.session.get(Institution, institution_id)
     if institution is None or institution.zone_id != zone.id:
-        add_problem(problems, "institution_id",
-                    "이 상담존의 기관이 아닙니다. / This institution is not of that zone.")
+        add_problem(problems, "institution_id", _("This institution is not of that zone."))
         return zone, None
     return zone, institution
 
@@ -164,9 +166,9 @@ def list_all_zones() -> list[Zone]:
 
 def zone_number_problem(name: str, value: int | None) -> str | None:
     """What is wrong with one of a zone's numbers (None when nothing is)."""
-    low, high, korean, english = ZONE_LIMITS[name]
+    low, high, what = ZONE_LIMITS[name]
     if value is None or not low <= value <= high:
-        return f"{korean}은(는) {low}~{high} 사이입니다. / {english} must be {low} to {high}."
+        return _("%(what)s must be %(low)s to %(high)s.", what=what, low=low, high=high)
     return None
 
 
@@ -177,16 +179,14 @@ def _check_zone(values: dict, problems: dict) -> None:
             add_problem(problems, name, message)
     for name in ("name", "name_en"):
         if not (values.get(name) or "").strip():
-            add_problem(problems, name, "필수 항목입니다. / This field is required.")
+            add_problem(problems, name, str(REQUIRED))
     opens, closes = values.get("opens_at"), values.get("closes_at")
     if opens is None or closes is None or opens >= closes:
-        add_problem(problems, "closes_at", "마감 시각은 시작 시각보다 늦어야 합니다. "
-                                           "/ Closing time must be after opening time.")
+        add_problem(problems, "closes_at", _("Closing time must be after opening time."))
     elif "slot_minutes" not in problems:
         open_minutes = (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)
         if values["slot_minutes"] > open_minutes:
-            add_problem(problems, "slot_minutes", "상담 시간이 운영 시간보다 깁니다. "
-                                                  "/ A slot is longer than the opening hours.")
+            add_problem(problems, "slot_minutes", _("A slot is longer than the opening hours."))
 
 
 def create_zone(actor: User, values: dict) -> Zone:
@@ -221,7 +221,7 @@ def _check_institution(values: dict, problems: dict) -> None:
     zone_and_institution(values.get("zone_id"), None, problems)
     for name in ("name", "name_en"):
         if not (values.get(name) or "").strip():
-            add_problem(problems, name, "필수 항목입니다. / This field is required.")
+            add_problem(problems, name, str(REQUIRED))
 
 
 def create_institution(actor: User, values: dict) -> Institution:
@@ -243,9 +243,8 @@ def update_institution(actor: User, institution_id: int, values: dict) -> list[A
     problems: dict = {}
     _check_institution(values, problems)
     if values.get("zone_id") != institution.zone_id and _references(institution.id):
-        add_problem(problems, "zone_id", "상담위원·필요 항목·규칙이 연결된 기관은 상담존을 바꿀 수 "
-                                         "없습니다. / Advisers, needs or rules use this "
-                                         "institution; its zone cannot change.")
+        add_problem(problems, "zone_id", _("Advisers, needs or rules use this institution; its "
+                                           "zone cannot change."))
     raise_problems(problems)
     apply_changes(actor, "institution", institution, values, INSTITUTION_FIELDS)
     db.session.commit()
@@ -269,7 +268,7 @@ SWITCHABLE = {"zone": Zone, "institution": Institution, "need": Need, "routing_r
 def set_active(actor: User, entity: str, row_id: int, active: bool) -> list[Appointment]:
     """Deactivate or reactivate a row; returns the booked appointments a deactivation keeps."""
     if entity not in SWITCHABLE:
-        raise ManageError("바꿀 수 없는 항목입니다. / This cannot be switched.")
+        raise ManageError(_("This cannot be switched."))
     row = get_row(SWITCHABLE[entity], row_id)
     apply_changes(actor, entity, row, {"active": bool(active)}, ("active",))
     db.session.commit()

@@ -2,6 +2,7 @@
 
 from datetime import date, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.admin.errors import ManageError
@@ -33,8 +34,7 @@ def add_closure(actor: User, day: date, zone_id: int | None, reason: str,
     """Close the centre (or one zone) on a day; returns the booked appointments on it, kept."""
     problems: dict = {}
     if day is None or day < (today or local_today()):
-        add_problem(problems, "day", "지난 날짜에는 휴무를 넣을 수 없습니다. "
-                                     "/ A closure cannot be in the past.")
+        add_problem(problems, "day", _("A closure cannot be in the past."))
     if zone_id is not None:
         zone_and_institution(zone_id, None, problems)
     raise_problems(problems)
@@ -43,8 +43,7 @@ def add_closure(actor: User, day: date, zone_id: int | None, reason: str,
     if zone_id is not None:
         scope = scope | (Closure.zone_id == zone_id)
     if db.session.scalar(select(Closure.id).where(Closure.day == day, scope)) is not None:
-        raise ManageError("이미 휴무로 지정된 날입니다. / That day is closed already.",
-                          {"day": ["이미 휴무 / Closed already"]})
+        raise ManageError(_("That day is closed already."), {"day": [_("Closed already.")]})
     closure = Closure(day=day, zone_id=zone_id, reason=(reason or "").strip())
     record_creation(actor, "closure", closure, ("day", "zone_id", "reason"))
     db.session.commit()
@@ -59,7 +58,7 @@ def remove_closure(actor: User, closure_id: int, today: date | None = None) -> N
     """Open a closed day again (past closures stay as the record of what happened)."""
     closure = get_row(Closure, closure_id)
     if closure.day < (today or local_today()):
-        raise ManageError("지난 휴무는 지울 수 없습니다. / A past closure cannot be removed.")
+        raise ManageError(_("A past closure cannot be removed."))
     record_change(actor, "delete", "closure", closure.id,
                   before=snapshot(closure, ("day", "zone_id", "reason")))
     db.session.delete(closure)

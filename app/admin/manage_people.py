@@ -4,12 +4,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.admin.errors import ManageError
 from app.admin.manage import (
+    REQUIRED,
     add_problem,
     apply_changes,
     code_of,
@@ -31,7 +34,6 @@ from app.zones.availability import is_free
 from app.zones.models import Adviser, Institution, Zone
 
 ADVISER_FIELDS = ("name", "title", "zone_id", "institution_id")
-REQUIRED = "필수 항목입니다. / This field is required."
 
 
 @dataclass(frozen=True)
@@ -63,15 +65,14 @@ def generate_password() -> str:
 def _check_names(values: dict, problems: dict, current: Adviser | None = None) -> None:
     """Name given; zone and institution exist, match, and (when newly chosen) are active."""
     if not (values.get("name") or "").strip():
-        add_problem(problems, "name", REQUIRED)
+        add_problem(problems, "name", str(REQUIRED))
     zone, institution = zone_and_institution(values.get("zone_id"), values.get("institution_id"),
                                              problems)
     if zone is not None and not zone.active and (current is None or current.zone_id != zone.id):
-        add_problem(problems, "zone_id", "운영하지 않는 상담존입니다. / This zone is inactive.")
+        add_problem(problems, "zone_id", _("This zone is inactive."))
     if institution is not None and not institution.active and (
             current is None or current.institution_id != institution.id):
-        add_problem(problems, "institution_id",
-                    "운영하지 않는 기관입니다. / This institution is inactive.")
+        add_problem(problems, "institution_id", _("This institution is inactive."))
 
 
 def create_adviser(actor: User, values: dict) -> tuple[Adviser, str]:
@@ -79,13 +80,13 @@ def create_adviser(actor: User, values: dict) -> tuple[Adviser, str]:
     problems: dict = {}
     email = (values.get("email") or "").strip().lower()
     if "@" not in email:
-        add_problem(problems, "email", "올바른 이메일 주소가 아닙니다. / Not an e-mail address.")
+        add_problem(problems, "email", _("Not an e-mail address."))
     elif find_user(email) is not None:
-        add_problem(problems, "email", "이미 등록된 이메일입니다. / This e-mail is taken.")
+        add_problem(problems, "email", _("This e-mail is taken."))
     password = values.get("password") or generate_password()
     if len(password) < MIN_PASSWORD_LENGTH:
-        add_problem(problems, "password", f"비밀번호는 {MIN_PASSWORD_LENGTH}자 이상입니다. "
-                                          f"/ At least {MIN_PASSWORD_LENGTH} characters.")
+        add_problem(problems, "password", _("The password needs at least %(count)s characters.",
+                                            count=MIN_PASSWORD_LENGTH))
     _check_names(values, problems)
     raise_problems(problems)
     zone = db.session.get(Zone, values["zone_id"])
@@ -100,8 +101,7 @@ def create_adviser(actor: User, values: dict) -> tuple[Adviser, str]:
     except (AccountError, IntegrityError) as error:
         db.session.rollback()
         raise ManageError(str(error) if isinstance(error, AccountError) else
-                          "이미 등록된 이메일입니다. / This e-mail is taken.",
-                          {"email": ["확인 필요 / Please check"]}) from error
+                          _("This e-mail is taken."), {"email": [_("Please check.")]}) from error
     adviser = user.adviser
     adviser.title, entry.entity_id = title, str(adviser.id)
     db.session.commit()
@@ -115,9 +115,8 @@ def update_adviser(actor: User, adviser_id: int, values: dict) -> Adviser:
     _check_names(values, problems, current=adviser)
     if values.get("zone_id") != adviser.zone_id and future_booked(
             Appointment.adviser_id == adviser.id):
-        add_problem(problems, "zone_id",
-                    "예약된 상담이 남아 있어 상담존을 바꿀 수 없습니다. 먼저 넘겨 주세요. "
-                    "/ Booked appointments remain; reassign them before changing the zone.")
+        add_problem(problems, "zone_id", _("Booked appointments remain; reassign them before "
+                                           "changing the zone."))
     raise_problems(problems)
     values = {**values, "name": values["name"].strip(),
               "title": (values.get("title") or "").strip()}
@@ -158,16 +157,13 @@ def reassign_appointment(actor: User, appointment_id: int, to_adviser_id: int,
         appointment = get_row(Appointment, appointment_id)
         target = db.session.get(Adviser, to_adviser_id) if to_adviser_id else None
         if appointment.status != "booked" or appointment.starts_at <= now:
-            raise ManageError("예약 상태의 앞으로 있을 상담만 넘길 수 있습니다. "
-                              "/ Only booked appointments still to come can be reassigned.")
+            raise ManageError(_("Only booked appointments still to come can be reassigned."))
         if (target is None or not target.active or target.zone_id != appointment.zone_id
                 or target.id == appointment.adviser_id):
-            raise ManageError("같은 상담존의 다른 활성 상담위원을 골라 주세요. "
-                              "/ Choose another active adviser of the same zone.",
-                              {"adviser_id": ["다시 선택 / Choose again"]})
-        taken = ManageError("그 상담위원은 그 시간에 상담할 수 없습니다. "
-                            "/ That adviser is not free at that time.",
-                            {"adviser_id": ["다시 선택 / Choose again"]})
+            raise ManageError(_("Choose another active adviser of the same zone."),
+                              {"adviser_id": [_("Choose again.")]})
+        taken = ManageError(_("That adviser is not free at that time."),
+                            {"adviser_id": [_("Choose again.")]})
         if not is_free(appointment.zone.code, target.id, appointment.starts_at,
                        now=_takeover_now(appointment, now)):
             raise taken
@@ -194,8 +190,10 @@ def set_adviser_active(actor: User, adviser_id: int, active: bool,
     if not active:
         left = future_booked(Appointment.adviser_id == adviser.id, now=now)
         if left:
-            raise ManageError(f"예약된 상담 {len(left)}건을 먼저 다른 상담위원에게 넘겨 주세요. "
-                              f"/ Reassign the {len(left)} booked appointment(s) first.")
+            raise ManageError(ngettext(
+                "Reassign the %(num)s booked appointment to another adviser first.",
+                "Reassign the %(num)s booked appointments to another adviser first.",
+                len(left)))
     if adviser.active == active and (adviser.user is None or adviser.user.active == active):
         return adviser
     before = {"active": adviser.active, "login_active": adviser.user.active if adviser.user

@@ -1,9 +1,11 @@
 """Managing the pre-screen's needs and the routing rules that read descriptions."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.admin.manage import (
+    REQUIRED,
     add_problem,
     apply_changes,
     create_row,
@@ -28,8 +30,7 @@ WEIGHT_MAX = 100.0
 def weight_problem(weight: float | None) -> str | None:
     """What is wrong with a need's or rule's weight (None when nothing is)."""
     if weight is None or not 0 < weight <= WEIGHT_MAX:
-        return (f"가중치는 0보다 크고 {WEIGHT_MAX:g} 이하입니다. "
-                f"/ The weight must be above 0 and at most {WEIGHT_MAX:g}.")
+        return _("The weight must be above 0 and at most %(most)s.", most=format(WEIGHT_MAX, "g"))
     return None
 
 
@@ -53,7 +54,7 @@ def _check_need(values: dict, problems: dict) -> None:
     zone_and_institution(values.get("zone_id"), values.get("institution_id"), problems)
     for name in ("label", "label_en"):
         if not (values.get(name) or "").strip():
-            add_problem(problems, name, "필수 항목입니다. / This field is required.")
+            add_problem(problems, name, str(REQUIRED))
     _check_weight(values, problems)
 
 
@@ -90,10 +91,9 @@ def _check_rule(values: dict, problems: dict) -> None:
     zone_and_institution(values.get("zone_id"), values.get("institution_id"), problems)
     phrase = (values.get("phrase") or "").strip()
     if not phrase:
-        add_problem(problems, "phrase", "문구를 입력해 주세요. / Enter a phrase.")
+        add_problem(problems, "phrase", _("Enter a phrase."))
     elif len(phrase) > PHRASE_MAX:
-        add_problem(problems, "phrase", f"{PHRASE_MAX}자 이내로 입력해 주세요. "
-                                        f"/ {PHRASE_MAX} characters at most.")
+        add_problem(problems, "phrase", _("%(count)s characters at most.", count=PHRASE_MAX))
     _check_weight(values, problems)
 
 
@@ -102,8 +102,7 @@ def _duplicates(rule: RoutingRule) -> list[str]:
     phrase = normalise(rule.phrase)
     others = db.session.scalars(select(RoutingRule).where(
         RoutingRule.zone_id == rule.zone_id, RoutingRule.active, RoutingRule.id != rule.id))
-    return [f"같은 상담존에 같은 문구의 규칙이 이미 있습니다 (#{other.id}). "
-            f"/ Rule #{other.id} of this zone has the same phrase; both count."
+    return [_("Rule #%(number)s of this zone has the same phrase; both count.", number=other.id)
             for other in others if normalise(other.phrase) == phrase]
 
 

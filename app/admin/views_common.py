@@ -1,14 +1,21 @@
 """What the management views share: the acting admin, form handling, zone menus."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
-from flask import abort, flash
+from flask import abort, flash, redirect, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.admin.errors import ManageError
 from app.admin.manage import CHECK, get_row, list_all_zones, list_institutions
 from app.auth.models import User
+from app.main.i18n import localized
+
+SAVED = _l("Saved.")
 
 
 def actor() -> User:
@@ -32,7 +39,7 @@ def show_error(form: FlaskForm, error: ManageError) -> None:
         if field is not None:
             field.errors = [*field.errors, *messages]
             placed = True
-    if not placed or error.message != CHECK:
+    if not placed or error.message != str(CHECK):
         form.form_errors.append(error.message)
 
 
@@ -47,15 +54,46 @@ def submitted(form: FlaskForm, run: Callable[[FlaskForm], object]) -> tuple[obje
         return None, 422
 
 
+class Saved(NamedTuple):
+    """Where a management form goes once its service has run, and what it says there."""
+
+    back: str  # the page to return to
+    message: str
+    kept: Sequence = ()  # booked appointments a deactivation or closure leaves booked
+    about: str = ""  # what `kept` is about (a zone's name, a day)
+    notes: Sequence[str] = ()  # warnings to show after the message
+
+
+def form_page(form: FlaskForm, run: Callable[[FlaskForm], object],
+              saved: Callable[[object], Saved], template: str, **context):
+    """The create and edit flow every management screen shares: a valid post runs the
+    service (`run(form)`), flashes what `saved(result)` says and goes back (303); otherwise
+    the template shows the form, its errors (422 after a failed post) and `context`."""
+    result, status = submitted(form, run)
+    if status is None:
+        done = saved(result)
+        flash(str(done.message), "success")
+        flash_kept(done.kept, done.about)
+        for note in done.notes:
+            flash(str(note), "info")
+        return redirect(done.back, code=303)
+    return render_template(template, form=form, **context), status
+
+
+def _inactive(label: str, active: bool) -> str:
+    return label if active else _("%(name)s (inactive)", name=label)
+
+
 def zone_choices(active_only: bool = False) -> list[tuple[int, str]]:
     """(id, label) of the zones, for a form's zone menu."""
-    return [(z.id, f"{z.name} {z.name_en}" + ("" if z.active else " (비활성 inactive)"))
+    return [(z.id, _inactive(localized(z.name, z.name_en), z.active))
             for z in list_all_zones() if z.active or not active_only]
 
 
 def institution_choices(active_only: bool = False) -> list[tuple[int, str]]:
     """(id, 'zone · institution') of the institutions, for a form's institution menu."""
-    return [(i.id, f"{i.zone.name} · {i.name}" + ("" if i.active else " (비활성 inactive)"))
+    return [(i.id, _inactive(f"{localized(i.zone.name, i.zone.name_en)} · "
+                             f"{localized(i.name, i.name_en)}", i.active))
             for i in list_institutions() if i.active or not active_only]
 
 
@@ -63,5 +101,7 @@ def flash_kept(appointments: list, what: str) -> None:
     """Say that booked appointments stay booked after a deactivation or a closure."""
     if appointments:
         count = len(appointments)
-        flash(f"{what}: 예약된 상담 {count}건은 그대로 유지됩니다. 필요하면 기업에 연락해 주세요. "
-              f"/ {count} booked appointment(s) stay booked; contact the firms if needed.", "info")
+        flash(ngettext("%(what)s: %(num)s booked appointment stays booked; contact the firm if "
+                       "needed.",
+                       "%(what)s: %(num)s booked appointments stay booked; contact the firms if "
+                       "needed.", count, what=what), "info")

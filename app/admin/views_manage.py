@@ -1,6 +1,7 @@
 """Admin pages for zones, institutions and closures (and the deactivate buttons of lists)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from app.admin.blueprint import bp
 from app.admin.errors import ManageError
@@ -15,13 +16,22 @@ from app.admin.manage import (
     update_zone,
 )
 from app.admin.manage_closures import add_closure, remove_closure, upcoming_closures
-from app.admin.views_common import actor, flash_kept, row_or_404, submitted, zone_choices
+from app.admin.views_common import (
+    SAVED,
+    Saved,
+    actor,
+    flash_kept,
+    form_page,
+    row_or_404,
+    zone_choices,
+)
 from app.auth.decorators import staff_required
 from app.inputs import as_id
+from app.main.filters import local_date
+from app.main.i18n import localized
 from app.main.security import safe_local_path
 from app.zones.models import Institution, Zone
 
-SAVED = "저장했습니다. / Saved."
 # entity -> the list page its deactivate / reactivate button returns to
 LIST_OF = {"zone": "admin.zones", "institution": "admin.institutions", "need": "admin.needs",
            "routing_rule": "admin.routing"}
@@ -38,12 +48,12 @@ def zones():
 @staff_required("admin")
 def zone_new():
     """Create a zone."""
-    form = ZoneForm()
-    zone, status = submitted(form, lambda f: create_zone(actor(), f.values()))
-    if status is None:
-        flash(f"상담존 '{zone.name}'을(를) 만들었습니다. / Zone created.", "success")
-        return redirect(url_for("admin.zones"), code=303)
-    return render_template("admin/zones.html", form=form, zone=None), status
+    def saved(zone: Zone) -> Saved:
+        name = localized(zone.name, zone.name_en)
+        return Saved(url_for("admin.zones"), _("Zone ‘%(name)s’ created.", name=name))
+
+    return form_page(ZoneForm(), lambda f: create_zone(actor(), f.values()), saved,
+                     "admin/zones.html", zone=None)
 
 
 @bp.route("/zones/<int:zone_id>", methods=["GET", "POST"])
@@ -51,13 +61,10 @@ def zone_new():
 def zone_edit(zone_id: int):
     """Change a zone's names, rules, hours or state."""
     zone = row_or_404(Zone, zone_id)
-    form = ZoneForm(obj=zone)
-    kept, status = submitted(form, lambda f: update_zone(actor(), zone_id, f.values()))
-    if status is None:
-        flash(SAVED, "success")
-        flash_kept(kept, zone.name)
-        return redirect(url_for("admin.zones"), code=303)
-    return render_template("admin/zones.html", form=form, zone=zone), status
+    return form_page(ZoneForm(obj=zone), lambda f: update_zone(actor(), zone_id, f.values()),
+                     lambda kept: Saved(url_for("admin.zones"), SAVED, kept,
+                                        localized(zone.name, zone.name_en)),
+                     "admin/zones.html", zone=zone)
 
 
 @bp.route("/institutions", methods=["GET", "POST"])
@@ -68,13 +75,11 @@ def institutions():
     form = InstitutionForm(zones=zone_choices(active_only=True))
     if request.method == "GET" and zone_id:
         form.zone_id.data = zone_id
-    done, status = submitted(form, lambda f: create_institution(actor(), f.values()))
-    if status is None:
-        flash(f"기관 '{done.name}'을(를) 추가했습니다. / Institution added.", "success")
-        return redirect(url_for("admin.institutions", zone=done.zone_id), code=303)
-    return render_template("admin/institutions.html", form=form, institution=None,
-                           institutions=list_institutions(zone_id), zones=list_all_zones(),
-                           zone_id=zone_id), status
+    return form_page(form, lambda f: create_institution(actor(), f.values()), lambda done: Saved(
+        url_for("admin.institutions", zone=done.zone_id),
+        _("Institution ‘%(name)s’ added.", name=localized(done.name, done.name_en))),
+        "admin/institutions.html", institution=None, institutions=list_institutions(zone_id),
+        zones=list_all_zones(), zone_id=zone_id)
 
 
 @bp.route("/institutions/<int:institution_id>", methods=["GET", "POST"])
@@ -82,32 +87,28 @@ def institutions():
 def institution_edit(institution_id: int):
     """Change an institution."""
     institution = row_or_404(Institution, institution_id)
-    form = InstitutionForm(obj=institution, zones=zone_choices())
-    kept, status = submitted(
-        form, lambda f: update_institution(actor(), institution_id, f.values()))
-    if status is None:
-        flash(SAVED, "success")
-        flash_kept(kept, institution.name)
-        return redirect(url_for("admin.institutions", zone=institution.zone_id), code=303)
-    return render_template("admin/institutions.html", form=form, institution=institution,
-                           institutions=None), status
+    return form_page(
+        InstitutionForm(obj=institution, zones=zone_choices()),
+        lambda f: update_institution(actor(), institution_id, f.values()),
+        lambda kept: Saved(url_for("admin.institutions", zone=institution.zone_id), SAVED, kept,
+                           localized(institution.name, institution.name_en)),
+        "admin/institutions.html", institution=institution, institutions=None)
 
 
 @bp.route("/closures", methods=["GET", "POST"])
 @staff_required("admin")
 def closures():
     """Upcoming closures and a form to add one."""
-    form = ClosureForm(zones=zone_choices())
-    done, status = submitted(form, lambda f: add_closure(
-        actor(), f.day.data, f.zone_id.data, f.reason.data or ""))
-    if status is None:
+
+    def saved(done) -> Saved:
         closure, on_day = done
-        flash(f"{closure.day:%Y-%m-%d}을(를) 휴무로 지정했습니다. / Closure added.", "success")
-        flash_kept(on_day, f"{closure.day:%Y-%m-%d}")
-        return redirect(url_for("admin.closures"), code=303)
-    zones = {z.id: z for z in list_all_zones()}
-    return render_template("admin/closures.html", form=form, closures=upcoming_closures(),
-                           zones=zones), status
+        day = local_date(closure.day)
+        return Saved(url_for("admin.closures"), _("%(day)s is closed now.", day=day), on_day, day)
+
+    return form_page(ClosureForm(zones=zone_choices()), lambda f: add_closure(
+        actor(), f.day.data, f.zone_id.data, f.reason.data or ""), saved,
+        "admin/closures.html", closures=upcoming_closures(),
+        zones={z.id: z for z in list_all_zones()})
 
 
 @bp.post("/closures/<int:closure_id>/delete")
@@ -119,7 +120,7 @@ def closure_delete(closure_id: int):
     except ManageError as error:
         flash(error.message, "error")
         return redirect(url_for("admin.closures"), code=303)
-    flash("휴무를 지웠습니다. / Closure removed.", "success")
+    flash(_("Closure removed."), "success")
     return redirect(url_for("admin.closures"), code=303)
 
 
@@ -134,9 +135,8 @@ def switch_active(entity: str, row_id: int):
         kept = set_active(actor(), entity, row_id, active)
     except ManageError:
         abort(404)
-    flash("다시 사용합니다. / Reactivated." if active else "비활성화했습니다. / Deactivated.",
-          "success")
-    flash_kept(kept, "비활성화 Deactivated")
+    flash(_("Reactivated.") if active else _("Deactivated."), "success")
+    flash_kept(kept, _("Deactivated"))
     back = safe_local_path(request.form.get("back"))
     if not back or not back.startswith("/admin/"):
         back = url_for(LIST_OF[entity])

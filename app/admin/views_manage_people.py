@@ -1,6 +1,7 @@
 """Admin pages for advisers: logins, edits, reassignment before deactivation."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from app.admin.blueprint import bp
 from app.admin.errors import ManageError
@@ -14,7 +15,10 @@ from app.admin.manage_people import (
     update_adviser,
 )
 from app.admin.views_common import (
+    SAVED,
+    Saved,
     actor,
+    form_page,
     institution_choices,
     row_or_404,
     submitted,
@@ -61,11 +65,9 @@ def adviser_edit(adviser_id: int):
     """Change an adviser's name, title, zone or institution."""
     adviser = _adviser_or_404(adviser_id)
     form = AdviserForm(obj=adviser, zones=zone_choices(), institutions=institution_choices())
-    _, status = submitted(form, lambda f: update_adviser(actor(), adviser_id, f.values()))
-    if status is None:
-        flash("저장했습니다. / Saved.", "success")
-        return redirect(url_for("admin.advisers"), code=303)
-    return render_template("admin/advisers.html", form=form, adviser=adviser), status
+    return form_page(form, lambda f: update_adviser(actor(), adviser_id, f.values()),
+                     lambda _: Saved(url_for("admin.advisers"), SAVED),
+                     "admin/advisers.html", adviser=adviser)
 
 
 def _deactivation_page(adviser_id: int, error: str | None = None):
@@ -85,7 +87,7 @@ def adviser_deactivate(adviser_id: int):
         set_adviser_active(actor(), adviser_id, False)
     except ManageError as error:
         return _deactivation_page(adviser_id, error.message)
-    flash("상담위원과 로그인을 비활성화했습니다. / Adviser and login deactivated.", "success")
+    flash(_("Adviser and login deactivated."), "success")
     return redirect(url_for("admin.advisers"), code=303)
 
 
@@ -99,8 +101,7 @@ def adviser_reassign(adviser_id: int):
                                            request.form.get("adviser_id", type=as_id))
     except ManageError as error:
         return _deactivation_page(adviser_id, error.message)
-    flash(f"상담을 {appointment.adviser.name} 님에게 넘겼습니다. / Appointment reassigned.",
-          "success")
+    flash(_("Appointment reassigned to %(name)s.", name=appointment.adviser.name), "success")
     return redirect(url_for("admin.adviser_deactivate", adviser_id=adviser_id), code=303)
 
 
@@ -110,7 +111,7 @@ def adviser_reactivate(adviser_id: int):
     """Let an adviser (and their login) back in."""
     _adviser_or_404(adviser_id)
     set_adviser_active(actor(), adviser_id, True)
-    flash("상담위원과 로그인을 다시 사용합니다. / Adviser and login reactivated.", "success")
+    flash(_("Adviser and login reactivated."), "success")
     return redirect(url_for("admin.advisers"), code=303)
 
 

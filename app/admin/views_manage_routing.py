@@ -1,6 +1,7 @@
 """Admin pages for needs, routing rules (with the "try it" box) and the audit log."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
+from flask_babel import gettext as _
 
 from app.admin.audit_log import audit_filter_choices, changes, read_audit_log
 from app.admin.blueprint import bp
@@ -14,14 +15,21 @@ from app.admin.manage_routing import (
     update_need,
     update_rule,
 )
-from app.admin.views_common import actor, institution_choices, row_or_404, submitted, zone_choices
+from app.admin.views_common import (
+    SAVED,
+    Saved,
+    actor,
+    form_page,
+    institution_choices,
+    row_or_404,
+    zone_choices,
+)
 from app.auth.decorators import staff_required
 from app.inputs import as_id
 from app.intake.models import Need, RoutingRule
 from app.intake.routing import explained
 from app.intake.services import recommend
-
-SAVED = "저장했습니다. / Saved."
+from app.main.i18n import localized
 
 
 def _need_form(**kwargs) -> NeedForm:
@@ -39,12 +47,12 @@ def needs():
 @staff_required("admin")
 def need_new():
     """Create a need."""
-    form = _need_form()
-    need, status = submitted(form, lambda f: create_need(actor(), f.values()))
-    if status is None:
-        flash(f"필요 항목 '{need.label}'을(를) 만들었습니다. / Need created.", "success")
-        return redirect(url_for("admin.needs"), code=303)
-    return render_template("admin/needs.html", form=form, need=None), status
+    def saved(need: Need) -> Saved:
+        name = localized(need.label, need.label_en)
+        return Saved(url_for("admin.needs"), _("Need ‘%(name)s’ created.", name=name))
+
+    return form_page(_need_form(), lambda f: create_need(actor(), f.values()), saved,
+                     "admin/needs.html", need=None)
 
 
 @bp.route("/needs/<int:need_id>", methods=["GET", "POST"])
@@ -52,18 +60,31 @@ def need_new():
 def need_edit(need_id: int):
     """Change a need (its code stays)."""
     need = row_or_404(Need, need_id)
-    form = _need_form(obj=need)
-    _, status = submitted(form, lambda f: update_need(actor(), need_id, f.values()))
-    if status is None:
-        flash(SAVED, "success")
-        return redirect(url_for("admin.needs"), code=303)
-    return render_template("admin/needs.html", form=form, need=need), status
+    return form_page(_need_form(obj=need), lambda f: update_need(actor(), need_id, f.values()),
+                     lambda _: Saved(url_for("admin.needs"), SAVED), "admin/needs.html",
+                     need=need)
 
 
-def _flash_rule_saved(warnings: list[str]) -> None:
-    flash(SAVED, "success")
-    for warning in warnings:
-        flash(warning, "info")
+def _rule_saved(done: tuple[RoutingRule, list[str]]) -> Saved:
+    """Back to the rule's zone; a duplicate phrase is said, too."""
+    rule, warnings = done
+    return Saved(url_for("admin.routing", zone=rule.zone_id), SAVED, notes=warnings)
+
+
+def _trial(zone_id: int | None) -> dict:
+    """The "try it" box of the routing page: its form, choices and (when asked) result."""
+    trial = TryRoutingForm(formdata=request.args if "sample" in request.args else None)
+    trial_choices = [(n.code, n.label, n.label_en) for n in list_all_needs() if n.active]
+    trial.needs.choices = [(code, label) for code, label, _ in trial_choices]
+    result = None
+    if "sample" in request.args and trial.validate():
+        result = explained(recommend((trial.sample.data or "").strip(),
+                                     list(trial.needs.data or [])), html=True)
+    zones = list_all_zones()
+    return {"rules": list_rules(zone_id), "zone_id": zone_id, "zones": zones,
+            "zones_by_code": {z.code: z for z in zones},
+            "institutions": {i.id: i for i in list_institutions()}, "trial": trial,
+            "trial_choices": trial_choices, "result": result}
 
 
 @bp.route("/routing", methods=["GET", "POST"])
@@ -74,24 +95,8 @@ def routing():
     form = RoutingRuleForm(zones=zone_choices(), institutions=institution_choices(True))
     if request.method == "GET" and zone_id:
         form.zone_id.data = zone_id
-    done, status = submitted(form, lambda f: create_rule(actor(), f.values()))
-    if status is None:
-        rule, warnings = done
-        _flash_rule_saved(warnings)
-        return redirect(url_for("admin.routing", zone=rule.zone_id), code=303)
-    trial = TryRoutingForm(formdata=request.args if "sample" in request.args else None)
-    trial_choices = [(n.code, n.label, n.label_en) for n in list_all_needs() if n.active]
-    trial.needs.choices = [(code, label) for code, label, _ in trial_choices]
-    result = None
-    if "sample" in request.args and trial.validate():
-        result = explained(recommend((trial.sample.data or "").strip(),
-                                     list(trial.needs.data or [])), html=True)
-    zones = list_all_zones()
-    return render_template(
-        "admin/routing.html", form=form, rule=None, rules=list_rules(zone_id), zone_id=zone_id,
-        zones=zones, zones_by_code={z.code: z for z in zones},
-        institutions={i.id: i for i in list_institutions()}, trial=trial,
-        trial_choices=trial_choices, result=result), status
+    return form_page(form, lambda f: create_rule(actor(), f.values()), _rule_saved,
+                     "admin/routing.html", rule=None, **_trial(zone_id))
 
 
 @bp.route("/routing/<int:rule_id>", methods=["GET", "POST"])
@@ -100,11 +105,8 @@ def routing_edit(rule_id: int):
     """Change a routing rule."""
     rule = row_or_404(RoutingRule, rule_id)
     form = RoutingRuleForm(obj=rule, zones=zone_choices(), institutions=institution_choices())
-    done, status = submitted(form, lambda f: update_rule(actor(), rule_id, f.values()))
-    if status is None:
-        _flash_rule_saved(done[1])
-        return redirect(url_for("admin.routing", zone=rule.zone_id), code=303)
-    return render_template("admin/routing.html", form=form, rule=rule, rules=None), status
+    return form_page(form, lambda f: update_rule(actor(), rule_id, f.values()), _rule_saved,
+                     "admin/routing.html", rule=rule, rules=None)
 
 
 @bp.get("/audit")
@@ -113,10 +115,10 @@ def audit():
     """The audit log, filtered and paged, newest first."""
     form = AuditFilterForm(formdata=request.args)
     actors, entities, actions = audit_filter_choices()
-    form.actor_id.choices = [("", "전체 / All")] + [
-        (u.id, f"{u.name} ({u.email})") for u in actors]
-    form.entity.choices = [("", "전체 / All")] + [(e, e) for e in entities]
-    form.action.choices = [("", "전체 / All")] + [(a, a) for a in actions]
+    everything = [("", _("All"))]
+    form.actor_id.choices = everything + [(u.id, f"{u.name} ({u.email})") for u in actors]
+    form.entity.choices = everything + [(e, e) for e in entities]
+    form.action.choices = everything + [(a, a) for a in actions]
     if not form.validate():
         return render_template("admin/audit.html", form=form, page=None, rows=[]), 422
     page = read_audit_log(

@@ -1,6 +1,7 @@
 """The admin outbox page: every message's status, attempts and last error, and a resend."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin.blueprint import bp
@@ -51,12 +52,10 @@ def outbox_resend(message_id: int):
     except MessageNotFound:
         abort(404)
     if message.status == "pending":
-        flash(f"메일 #{message_id}을(를) 다시 보냅니다. / Message #{message_id} is queued again.",
-              "success")
+        flash(_("Message #%(number)s is queued again.", number=message_id), "success")
     elif message.erased:
-        flash(f"메일 #{message_id}은(는) 보관 기간이 지나 내용이 지워져 다시 보낼 수 없습니다. "
-              f"/ Message #{message_id} was erased after its retention; it cannot be sent again.",
-              "error")
+        flash(_("Message #%(number)s was erased after its retention; it cannot be sent again.",
+                number=message_id), "error")
     status = request.form.get("status")
     return redirect(url_for("admin.outbox", status=status if status in STATUSES else None),
                     code=303)

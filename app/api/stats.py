@@ -1,6 +1,7 @@
 """Staff API for the statistics and the historical import (admins only)."""
 
 from flask import g, jsonify, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api.auth import api_staff
@@ -9,6 +10,7 @@ from app.api.views import bp
 from app.stats.figures import StatsError, parse_period, zone_figures
 from app.stats.flow import funnel
 from app.stats.imports import ImportRejected, import_consultations, import_limit
+from app.stats.imports import too_large as import_too_large
 from app.types import local_today
 
 
@@ -19,8 +21,7 @@ def stats():
     blank = [name for name in ("from", "to") if name in request.args
              and not request.args[name].strip()]
     if blank:  # leave a parameter out to mean "from the start" or "to today"; empty is a slip
-        raise bad_request(f"{blank[0]}: 날짜가 비어 있습니다. 쓰지 않으려면 빼 주세요. "
-                          f"/ {blank[0]} is empty; leave it out instead.")
+        raise bad_request(_("%(name)s is empty; leave it out instead.", name=blank[0]))
     try:
         period = parse_period(request.args.get("from"), request.args.get("to"), local_today())
     except StatsError as error:
@@ -38,9 +39,7 @@ def stats():
 
 def too_large(limit: int) -> ApiError:
     """413 naming the import's own size limit."""
-    megabytes = limit // (1024 * 1024)
-    return ApiError(413, "too_large", f"파일이 너무 큽니다 (최대 {megabytes}MB). 나누어 "
-                    f"가져와 주세요. / The file is too large ({megabytes} MB at most); split it.")
+    return ApiError(413, "too_large", import_too_large(limit))
 
 
 @bp.post("/import/consultations")

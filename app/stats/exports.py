@@ -17,10 +17,6 @@ _RISKY_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
-def _head(ko: str, en: str) -> str:
-    return f"{ko} ({en})"
-
-
 def _text(value: str) -> str:
     return "'" + value if value.startswith(_RISKY_START) else value
 
@@ -30,10 +26,11 @@ def _csv_cell(value) -> str:
 
 
 def table_csv(table: Table) -> bytes:
-    """One table as CSV: a bilingual header row, then the rows; UTF-8 with BOM, CRLF."""
+    """One table as CSV: the header row (in the reader's language), then the rows; UTF-8 with
+    BOM, CRLF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_head(ko, en) for ko, en in table.heads])
+    writer.writerow([_text(head) for head in table.heads])
     writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -48,7 +45,7 @@ def _sheet_title(table: Table, taken: set[str]) -> str:
 
 
 def _fill(sheet, table: Table) -> None:
-    sheet.append([_head(ko, en) for ko, en in table.heads])
+    sheet.append([_text(head) for head in table.heads])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -66,8 +63,8 @@ def _fill(sheet, table: Table) -> None:
                 cell.number_format = "#,##0.0"
             elif isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
-    for index, (ko, en) in enumerate(table.heads, start=1):
-        width = max([len(_head(ko, en))] + [len(str(row[index - 1])) for row in table.rows])
+    for index, head in enumerate(table.heads, start=1):
+        width = max([len(head)] + [len(str(row[index - 1])) for row in table.rows])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 60)
 
 

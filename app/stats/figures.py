@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Date, Float, and_, case, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
@@ -80,7 +81,7 @@ def parse_period(first: str | None, last: str | None, today: date) -> Period:
     """The period of `from` and `to` as given (`to` defaults to today), or StatsError."""
     start, end = parse_date(first, "from"), parse_date(last, "to") or today
     if start is not None and start > end:
-        raise StatsError("from이 to보다 늦습니다. / from is after to.")
+        raise StatsError(_("‘from’ is after ‘to’."))
     return Period(start, end)
 
 

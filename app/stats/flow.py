@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, fields
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from app.booking.models import Appointment, Booking
@@ -51,8 +52,9 @@ def funnel(period: Period) -> Funnel:
     return Funnel(*(int(value or 0) for value in row))
 
 
-LEAD_BUCKETS = ((1, "당일", "Same day"), (4, "1~3일", "1–3 days"), (8, "4~7일", "4–7 days"),
-                (15, "8~14일", "8–14 days"), (None, "15일 이상", "15 days or more"))
+# (days below which, name) of the lead time's buckets; the last has no upper limit.
+LEAD_BUCKETS = ((1, _l("Same day")), (4, _l("1–3 days")), (8, _l("4–7 days")),
+                (15, _l("8–14 days")), (None, _l("15 days or more")))
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class LeadTime:
 
     count: int
     mean_days: float
-    buckets: list[tuple[str, str, int]]  # (Korean, English, appointments)
+    buckets: list[tuple[int | None, str, int]]  # (days below which, name, appointments)
 
 
 def lead_time(period: Period) -> LeadTime:
@@ -69,7 +71,7 @@ def lead_time(period: Period) -> LeadTime:
     each appointment was made (a rescheduled one: when it was moved) to its start."""
     days = (epoch_seconds(Appointment.starts_at)
             - epoch_seconds(Appointment.created_at)) / 86400.0
-    limits = [limit for limit, _, _ in LEAD_BUCKETS if limit is not None]
+    limits = [limit for limit, _name in LEAD_BUCKETS if limit is not None]
     kept = (select(days.label("days")).select_from(Appointment)
             .where(Appointment.status != AppointmentStatus.CANCELLED,
                    in_period(Appointment.starts_at, period))
@@ -80,7 +82,8 @@ def lead_time(period: Period) -> LeadTime:
           for limit in limits])).one()
     edges = [0, *(int(count) for count in below), int(total)]  # how many under each limit
     return LeadTime(int(total), round(float(mean or 0.0), 1), [
-        (ko, en, edges[i + 1] - edges[i]) for i, (_, ko, en) in enumerate(LEAD_BUCKETS)])
+        (limit, str(name), edges[i + 1] - edges[i])
+        for i, (limit, name) in enumerate(LEAD_BUCKETS)])
 
 
 SPLIT_COLUMNS = {"stage": Intake.stage, "industry": Intake.industry, "region": Intake.region}

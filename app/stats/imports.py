@@ -3,7 +3,9 @@
 The file is UTF-8 (with or without BOM), its header names the columns of HEADER (in any
 order). A file with any bad row imports nothing and every bad row and column is named. A
 file is recognised by the SHA-256 of its text (BOM and line endings aside): importing it
-again changes nothing. Two equal rows inside one file are two consultations.
+again changes nothing. Two equal rows inside one file are two consultations. Every message
+is in the reader's language (the page's, or the API call's Accept-Language; Korean in the
+command line).
 """
 
 import csv
@@ -17,6 +19,8 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -43,7 +47,7 @@ class ImportRejected(Exception):
     """The file was not imported; `fields` names what is wrong ("file", "header", "row N.col")."""
 
     def __init__(self, fields: dict[str, list[str]]):
-        super().__init__("가져오지 못했습니다. / Nothing was imported.")
+        super().__init__(_("Nothing was imported."))
         self.fields = fields
 
 
@@ -61,8 +65,14 @@ def import_limit() -> int:
     return int(current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def _file_error(ko: str, en: str) -> ImportRejected:
-    return ImportRejected({"file": [f"{ko} / {en}"]})
+def too_large(limit: int) -> str:
+    """What an upload or an API body beyond the import's size limit is told."""
+    return _("The file is too large (%(megabytes)s MB at most); split it.",
+             megabytes=limit // (1024 * 1024))
+
+
+def _file_error(message: str) -> ImportRejected:
+    return ImportRejected({"file": [message]})
 
 
 def decode(raw: bytes) -> str:
@@ -70,15 +80,13 @@ def decode(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise _file_error(
-            f"UTF-8 파일이 아닙니다 ({error.start + 1}번째 바이트). 엑셀에서는 'CSV UTF-8'로 "
-            "저장해 주세요.", f"The file is not UTF-8 (byte {error.start + 1}); in Excel, "
-            "save as 'CSV UTF-8'.") from error
+        raise _file_error(_("The file is not UTF-8 (byte %(byte)s); in Excel, save it as "
+                            "‘CSV UTF-8’.", byte=error.start + 1)) from error
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise _file_error("빈 파일입니다.", "The file is empty.")
+        raise _file_error(_("The file is empty."))
     if "\x00" in text:
-        raise _file_error("CSV가 아닌 파일입니다 (NUL 문자).", "This is not a CSV file (NUL).")
+        raise _file_error(_("This is not a CSV file (NUL)."))
     return text
 
 
@@ -99,14 +107,14 @@ def _zones() -> dict[str, int]:
 def _date(value: str) -> date:
     match = _DATE.match(value)
     if match is None:
-        raise ValueError("날짜는 YYYY-MM-DD로 씁니다 / write dates as YYYY-MM-DD")
+        raise ValueError(_("write dates as YYYY-MM-DD"))
     try:
         day = date(*(int(part) for part in match.groups()))
     except ValueError as error:
-        raise ValueError("없는 날짜입니다 / no such date") from error
+        raise ValueError(_("no such date")) from error
     if not MIN_DATE <= day <= MAX_DATE:
-        raise ValueError(f"{MIN_DATE.year}~{MAX_DATE.year}년의 날짜여야 합니다 "
-                         f"/ must be in the years {MIN_DATE.year} to {MAX_DATE.year}")
+        raise ValueError(_("must be in the years %(first)s to %(last)s", first=MIN_DATE.year,
+                           last=MAX_DATE.year))
     return day
 
 
@@ -115,12 +123,12 @@ def _amount(value: str, column: str) -> int:
     if cleaned == "":
         return 0
     if not re.fullmatch(r"[+-]?[0-9]+", cleaned):
-        raise ValueError("0 이상의 정수여야 합니다 / must be a whole number of 0 or more")
+        raise ValueError(_("must be a whole number of 0 or more"))
     number = int(cleaned)
     if number < 0:
-        raise ValueError("음수는 쓸 수 없습니다 / must not be negative")
+        raise ValueError(_("must not be negative"))
     if number > LIMITS[column]:
-        raise ValueError(f"{LIMITS[column]:,} 이하여야 합니다 / must be at most {LIMITS[column]:,}")
+        raise ValueError(_("must be at most %(limit)s", limit=format(LIMITS[column], ",")))
     return number
 
 
@@ -132,7 +140,7 @@ def _row(record: dict[str, str], zones: dict[str, int],
     raw = {name: (record.get(name) or "").strip() for name in HEADER}
     for column in ("date", "zone"):
         if not raw[column]:
-            errors[column] = "필수 항목입니다 / required"
+            errors[column] = _("required")
     if raw["date"]:
         try:
             values["day"] = _date(raw["date"])
@@ -141,12 +149,11 @@ def _row(record: dict[str, str], zones: dict[str, int],
     if raw["zone"]:
         values["zone_id"] = zones.get(raw["zone"].lower())
         if values["zone_id"] is None:
-            errors["zone"] = (f"없는 상담존입니다 ({codes} 중 하나) "
-                              f"/ unknown zone, not one of {codes}")
+            errors["zone"] = _("unknown zone, not one of %(codes)s", codes=codes)
     if raw["business_number"]:
         values["business_number"] = business_number_digits(raw["business_number"])
         if values["business_number"] is None:
-            errors["business_number"] = "10자리 숫자여야 합니다 / must be 10 digits"
+            errors["business_number"] = _("must be 10 digits")
     else:
         values["business_number"] = None
     for column in LIMITS:
@@ -161,7 +168,7 @@ def _row(record: dict[str, str], zones: dict[str, int],
             errors[column] = str(error)
             continue
         if len(values[column]) > limit:
-            errors[column] = f"{limit}자 이하여야 합니다 / at most {limit} characters"
+            errors[column] = _("at most %(count)s characters", count=format(limit, ","))
     return values, errors
 
 
@@ -182,12 +189,13 @@ def parse(text: str) -> list[dict]:
         missing = [name for name in HEADER if name not in header]
         unknown = [name for name in header if name not in HEADER]
         doubled = sorted({name for name in header if header.count(name) > 1})
-        problems = ([f"없는 열 / missing columns: {', '.join(missing)}"] if missing else []) + (
-            [f"알 수 없는 열 / unknown columns: {', '.join(map(_clip, unknown))}"]
-            if unknown else []) + ([f"중복된 열 / repeated columns: {', '.join(doubled)}"]
-                                   if doubled else [])
+        problems = ([_("Missing columns: %(columns)s", columns=", ".join(missing))]
+                    if missing else []) + (
+            [_("Unknown columns: %(columns)s", columns=", ".join(map(_clip, unknown)))]
+            if unknown else []) + ([_("Repeated columns: %(columns)s",
+                                      columns=", ".join(doubled))] if doubled else [])
         if problems:
-            problems.append(f"머리글은 {','.join(HEADER)} 입니다 / the header must be that")
+            problems.append(_("The header must be %(header)s", header=",".join(HEADER)))
             raise ImportRejected({"header": problems})
         zones, codes, rows, fields = _zones(), ", ".join(zone_codes()), [], {}
         for record in reader:
@@ -195,26 +203,24 @@ def parse(text: str) -> list[dict]:
             if not any(cell.strip() for cell in record):
                 continue  # a blank line
             if len(record) != len(header):
-                fields[f"row {number}"] = [
-                    f"{number}행: 열이 {len(record)}개입니다 (머리글은 {len(header)}개) / "
-                    f"row {number} has {len(record)} columns, the header {len(header)}"]
+                fields[f"row {number}"] = [_(
+                    "Row %(row)s has %(count)s columns, the header %(header)s.", row=number,
+                    count=len(record), header=len(header))]
                 continue
             cells = dict(zip(header, record, strict=True))
             values, errors = _row(cells, zones, codes)
             for column, message in errors.items():
-                ko, _, en = message.partition(" / ")
-                got = _clip(cells[column].strip())
-                fields[f"row {number}.{column}"] = [
-                    f"{number}행 {column}: {ko} ('{got}') / row {number}, {column}: {en}"]
+                fields[f"row {number}.{column}"] = [_(
+                    "Row %(row)s, %(column)s: %(problem)s (‘%(value)s’)", row=number,
+                    column=column, problem=message, value=_clip(cells[column].strip()))]
             rows.append(values)
     except csv.Error as error:
-        raise _file_error(f"CSV 형식 오류 ({reader.line_num}행): {error}",
-                          f"Not valid CSV (line {reader.line_num}): {error}") from error
+        raise _file_error(_("Not valid CSV (line %(line)s): %(error)s", line=reader.line_num,
+                            error=error)) from error
     if fields:
         raise ImportRejected(fields)
     if not rows:
-        raise _file_error("머리글 다음에 데이터 행이 없습니다.",
-                          "There are no rows after the header.")
+        raise _file_error(_("There are no rows after the header."))
     return rows
 
 
@@ -266,11 +272,9 @@ def import_consultations_command(file: Path) -> None:
         for messages in error.fields.values():
             for message in messages:
                 click.echo(message, err=True)
-        raise click.ClickException(
-            "아무것도 가져오지 않았습니다. / Nothing was imported.") from error
+        raise click.ClickException(_("Nothing was imported.")) from error
     if result.duplicate:
-        click.echo("이미 가져온 파일입니다. 바뀐 것이 없습니다. "
-                   "/ This file was imported before; nothing changed.")
+        click.echo(_("This file was imported before; nothing changed."))
     else:
-        click.echo(f"{result.imported}건을 가져왔습니다. / Imported {result.imported} "
-                   "consultations.")
+        click.echo(ngettext("Imported %(count)s consultation.", "Imported %(count)s consultations.",
+                            result.imported, count=result.imported))

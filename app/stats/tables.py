@@ -4,8 +4,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.intake.industries import industry_label
-from app.intake.rules import STAGE_LABELS
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext, pgettext
+
+from app.intake.forms import REGION_NAMES
+from app.intake.industries import BY_CODE as INDUSTRIES
+from app.intake.rules import stage_label
+from app.main.i18n import localized
 from app.stats.figures import (
     Period,
     Series,
@@ -19,10 +25,8 @@ from app.stats.utilisation import utilisation, utilisation_window
 
 EOK = Decimal(100_000_000)  # 1억원 = 100,000,000 KRW
 # The figure each zone's column shows beside its consultations in the published table.
-PUBLISHED_FIGURES = {"finance": ("finance_amount_krw", "집행액(억원)", "executed (100M KRW)"),
-                     "patent": ("patent_transfers", "특허 이전", "patent transfers")}
-LEVELS = {"zone": ("상담존", "Zone"), "institution": ("기관", "Institution"),
-          "adviser": ("상담위원", "Adviser")}
+PUBLISHED_FIGURES = {"finance": "finance_amount_krw", "patent": "patent_transfers"}
+LEVELS = {"zone": _l("Zone"), "institution": _l("Institution"), "adviser": _l("Adviser")}
 
 
 class Percent(float):
@@ -61,14 +65,17 @@ def display(value, grouped: bool = True) -> str:
 
 @dataclass(frozen=True)
 class Table:
-    """A named table: title and column heads in Korean and English, rows of raw values."""
+    """A named table: title and column heads in the reader's language, rows of raw values;
+    `kinds` may name each row's kind (a CSS class on the page, nothing in the exports), and
+    `data` the columns that hold names people typed (not translated)."""
 
     name: str
     title: str
-    title_en: str
-    heads: list[tuple[str, str]]
+    heads: list[str]
     rows: list[list] = field(default_factory=list)
     note: str = ""
+    kinds: list[str] = field(default_factory=list)
+    data: tuple[int, ...] = ()
 
     def display_rows(self) -> list[list[str]]:
         """The rows as the page shows them."""
@@ -87,7 +94,7 @@ class Dashboard:
     period: Period
     as_of: list[date]
     published: list[tuple[date, list[str]]]  # as of, one "165 / 32.00" cell per zone
-    published_heads: list[tuple[str, str]]
+    published_heads: list[str]
     tables: list[Table]
     series: Series
     funnel: dict[str, int]
@@ -101,11 +108,16 @@ class Dashboard:
         return {
             "series": {"labels": [day.isoformat() for day in self.series.starts],
                        "weekly": self.series.weekly,
-                       "datasets": [{"code": z.code, "label": f"{z.name} {z.name_en}",
+                       "datasets": [{"code": z.code, "label": zone_name(z),
                                      "data": self.series.counts[z.code]} for z in self.zones]},
-            "funnel": {"labels": [f"{ko} {en}" for ko, en in FUNNEL_LABELS],
+            "funnel": {"labels": [str(label) for label in FUNNEL_LABELS],
                        "data": list(self.funnel.values())},
         }
+
+
+def zone_name(zone: ZoneLabel) -> str:
+    """A zone's name in the reader's language."""
+    return localized(zone.name, zone.name_en)
 
 
 def build_dashboard(period: Period, as_of: list[date]) -> Dashboard:
@@ -123,8 +135,8 @@ def build_dashboard(period: Period, as_of: list[date]) -> Dashboard:
         _period_table(zones, current),
         _funnel_table(flow),
         _lead_table(lead),
-        _utilisation_table(period),
-        *[_split_table(name, rows, *SPLITS[name]) for name, rows in splits(period).items()],
+        _utilisation_table(zones, period),
+        *[_split_table(name, rows, str(SPLITS[name])) for name, rows in splits(period).items()],
         _series_table(zones, series),
     ]
     return Dashboard(period, as_of, published_cells, published_heads, tables, series,
@@ -134,22 +146,33 @@ def build_dashboard(period: Period, as_of: list[date]) -> Dashboard:
                      zones)
 
 
-FUNNEL_LABELS = [("사전문진", "Pre-screens"), ("예약", "Bookings"), ("상담 일정", "Appointments"),
-                 ("상담 완료", "Completed"), ("노쇼", "No-shows"), ("취소", "Cancelled")]
-SPLITS = {"stage": ("성장 단계별", "By growth stage"), "industry": ("업종별", "By industry"),
-          "region": ("지역별", "By region")}
+FUNNEL_LABELS = [_l("Pre-screens"), _l("Bookings"), _l("Appointments"),
+                 lazy_pgettext("the funnel's step", "Completed"), _l("No-shows"), _l("Cancelled")]
+SPLITS = {"stage": _l("By growth stage"), "industry": _l("By industry"),
+          "region": _l("By region")}
+
+
+def _zone_heads(zone: ZoneLabel) -> tuple[list[str], str]:
+    """A zone's columns of the published table as exported, and its one column as shown."""
+    name = zone_name(zone)
+    consultations = _("%(zone)s: consultations", zone=name)
+    if zone.code == "finance":
+        return ([consultations, _("%(zone)s: executed (100M KRW)", zone=name)],
+                _("%(zone)s: consultations / executed (100M KRW)", zone=name))
+    if zone.code == "patent":
+        return ([consultations, _("%(zone)s: patent transfers", zone=name)],
+                _("%(zone)s: consultations / patent transfers", zone=name))
+    return [consultations], pgettext("one column of the published table", "%(zone)s: "
+                                     "consultations", zone=name)
 
 
 def _published(zones, as_of, figures):
     """The centre's published table: as shown (cells like '165 / 32.00') and as exported."""
-    heads, cells_heads = [("기준일", "As of")], []
+    heads, cells_heads = [_("As of")], []
     for zone in zones:
-        extra = PUBLISHED_FIGURES.get(zone.code)
-        heads.append((f"{zone.name} 상담", f"{zone.name_en}: consultations"))
-        if extra:
-            heads.append((f"{zone.name} {extra[1]}", f"{zone.name_en}: {extra[2]}"))
-        cells_heads.append((f"{zone.name}: 상담" + (f" / {extra[1]}" if extra else ""),
-                            f"{zone.name_en}: consultations" + (f" / {extra[2]}" if extra else "")))
+        exported, shown = _zone_heads(zone)
+        heads.extend(exported)
+        cells_heads.append(shown)
     rows, cells = [], []
     for day, by_zone in zip(as_of, figures, strict=True):
         row, shown = [day], []
@@ -159,83 +182,83 @@ def _published(zones, as_of, figures):
             if not extra:
                 shown.append(display(found.consultations))
                 continue
-            value = getattr(found, extra[0])
-            value = eok(value) if extra[0] == "finance_amount_krw" else value
+            value = getattr(found, extra)
+            value = eok(value) if extra == "finance_amount_krw" else value
             row.append(value)
             shown.append(f"{display(found.consultations)} / {display(value)}")
         rows.append(row)
         cells.append((day, shown))
-    table = Table("published", "기준일 누적 실적", "Cumulative totals as of each date", heads, rows)
+    table = Table("published", _("Cumulative totals as of each date"), heads, rows)
     return cells_heads, table, cells
 
 
 def _funnel_table(flow) -> Table:
-    rows = [[f"{ko} {en}", count, share(count, flow.intakes)]
-            for (ko, en), count in zip(FUNNEL_LABELS, flow.as_dict().values(), strict=True)]
-    rows.append(["노쇼율 No-show rate", None, Percent(flow.no_show_rate)])
-    return Table("funnel", "예약 흐름", "Funnel",
-                 [("단계", "Step"), ("건수", "Count"),
-                  ("사전문진 대비 · 비율", "Of pre-screens · rate")], rows,
-                 "노쇼율 = 노쇼 ÷ (완료 + 노쇼) "
-                 "/ No-show rate = no-shows ÷ (completed + no-shows)")
+    rows = [[str(label), count, share(count, flow.intakes)]
+            for label, count in zip(FUNNEL_LABELS, flow.as_dict().values(), strict=True)]
+    rows.append([_("No-show rate"), None, Percent(flow.no_show_rate)])
+    return Table("funnel", _("Funnel"), [_("Step"), _("Count"), _("Of pre-screens · rate")],
+                 rows, _("No-show rate = no-shows ÷ (completed + no-shows)"))
 
 
 def _lead_table(lead: LeadTime) -> Table:
-    rows = [[f"{ko} {en}", count, share(count, lead.count)] for ko, en, count in lead.buckets]
-    rows.append(["평균(일) Mean (days)", lead.mean_days, None])
-    return Table("lead_time", "예약부터 방문까지 걸린 기간", "Lead time from booking to visit",
-                 [("기간", "Lead time"), ("상담 건수", "Appointments"), ("비율", "Share")], rows,
-                 "취소되지 않은 상담 기준 / appointments not cancelled")
+    rows = [[str(label), count, share(count, lead.count)] for _limit, label, count in lead.buckets]
+    rows.append([_("Mean (days)"), lead.mean_days, None])
+    return Table("lead_time", _("Lead time from booking to visit"),
+                 [_("Lead time"), pgettext("kept appointments", "Appointments"), _("Share")],
+                 rows, _("Appointments not cancelled"))
 
 
 def _period_table(zones, current) -> Table:
-    rows = [[f"{z.name} {z.name_en}", current[z.code].consultations,
+    rows = [[zone_name(z), current[z.code].consultations,
              current[z.code].finance_amount_krw, eok(current[z.code].finance_amount_krw),
              current[z.code].patent_transfers, current[z.code].ip_applications] for z in zones]
     if rows:
-        rows.append(["합계 Total", *[sum(row[i] for row in rows) for i in range(1, 6)]])
-    return Table("zones", "기간 실적 (상담존별)", "Period totals by zone",
-                 [("상담존", "Zone"), ("상담 건수", "Consultations"),
-                  ("금융 집행액(원)", "Finance executed (KRW)"),
-                  ("금융 집행액(억원)", "Finance executed (100M KRW)"),
-                  ("특허 이전", "Patent transfers"), ("IP 출원 지원", "IP applications")], rows)
+        rows.append([_("Total"), *[sum(row[i] for row in rows) for i in range(1, 6)]])
+    return Table("zones", _("Period totals by zone"),
+                 [_("Zone"), _("Consultations"), _("Finance executed (KRW)"),
+                  _("Finance executed (100M KRW)"), _("Patent transfers"),
+                  _("IP applications")], rows)
 
 
-def _utilisation_table(period: Period) -> Table:
+def _utilisation_table(zones, period: Period) -> Table:
     window = utilisation_window(period)
-    rows = [[f"{LEVELS[r.level][0]} {LEVELS[r.level][1]}", r.zone,
-             r.name if r.name == r.name_en else f"{r.name} {r.name_en}", r.booked, r.offered,
-             Percent(r.rate)] for r in utilisation(period)]
-    return Table("utilisation", "상담 슬롯 가동률", "Slot utilisation",
-                 [("구분", "Level"), ("상담존", "Zone"), ("이름", "Name"), ("예약", "Booked"),
-                  ("제공", "Offered"), ("가동률", "Utilisation")], rows,
-                 f"{window.first.isoformat()} ~ {window.last.isoformat()}: "
-                 "예약 ÷ (남은 빈 슬롯 + 예약) / booked ÷ (slots left free + booked)")
+    found = utilisation(period)
+    names = {z.code: zone_name(z) for z in zones}
+    rows = [[str(LEVELS[r.level]), names.get(r.zone, r.zone),
+             _("No institution") if r.name is None else localized(r.name, r.name_en),
+             r.booked, r.offered, Percent(r.rate)] for r in found]
+    return Table("utilisation", _("Slot utilisation"),
+                 [_("Level"), _("Zone"), _("Name"), _("Booked"), _("Offered"),
+                  _("Utilisation")], rows,
+                 _("%(first)s to %(last)s: booked ÷ (slots left free + booked)",
+                   first=window.first.isoformat(), last=window.last.isoformat()),
+                 [r.level for r in found], data=(2,))
 
 
 def _split_label(dimension: str, value: str | None) -> str:
     if value == IMPORTED_GROUP:
-        return "과거 기록(구분 없음) Imported (no profile)"
+        return _("Imported (no profile)")
     if value is None:
-        return "미입력 Not given"
-    if dimension == "stage" and value in STAGE_LABELS:
-        return " ".join(STAGE_LABELS[value])
-    if dimension == "industry":
-        return industry_label(value)
+        return _("Not given")
+    if dimension == "stage":
+        return stage_label(value)
+    if dimension == "industry" and value in INDUSTRIES:
+        return localized(INDUSTRIES[value].label, INDUSTRIES[value].label_en)
+    if dimension == "region" and value in REGION_NAMES:
+        return str(REGION_NAMES[value])
     return value
 
 
-def _split_table(dimension: str, found: list, title: str, title_en: str) -> Table:
+def _split_table(dimension: str, found: list, title: str) -> Table:
     rows = [[_split_label(dimension, r.value), r.intakes, r.consultations] for r in found]
-    return Table(dimension, title, title_en,
-                 [("구분", "Group"), ("사전문진", "Pre-screens"), ("상담 완료", "Consultations")],
-                 rows)
+    return Table(dimension, title, [_("Group"), _("Pre-screens"),
+                                    pgettext("completed ones", "Consultations")], rows)
 
 
 def _series_table(zones, series: Series) -> Table:
     rows = [[start, *[series.counts[z.code][i] for z in zones],
              sum(series.counts[z.code][i] for z in zones)]
             for i, start in enumerate(series.starts)]
-    unit = ("주 시작일", "Week of") if series.weekly else ("월", "Month")
-    return Table("weekly", "상담존별 상담 추이", "Consultations over time by zone",
-                 [unit, *[(z.name, z.name_en) for z in zones], ("합계", "Total")], rows)
+    unit = _("Week of") if series.weekly else _("Month")
+    return Table("weekly", _("Consultations over time by zone"),
+                 [unit, *[zone_name(z) for z in zones], _("Total")], rows)

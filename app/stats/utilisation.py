@@ -28,8 +28,8 @@ class UtilisationRow:
 
     level: str  # "zone" | "institution" | "adviser"
     zone: str  # zone code
-    name: str
-    name_en: str
+    name: str | None  # None: the advisers of no institution
+    name_en: str | None
     booked: int
     offered: int
 
@@ -86,7 +86,7 @@ def utilisation(period: Period) -> list[UtilisationRow]:
                 continue
             groups.setdefault(inst_id, []).append(
                 UtilisationRow("adviser", zone.code, name, name, taken, taken + open_))
-            labels[inst_id] = (inst_name or "소속 없음", inst_en or "No institution")
+            labels[inst_id] = (inst_name, inst_en)
         zone_rows = [UtilisationRow("zone", zone.code, zone.name, zone.name_en,
                                     *_total(r for group in groups.values() for r in group))]
         for inst_id, members in groups.items():

@@ -13,9 +13,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.decorators import staff_required
+from app.main.filters import thousands
 from app.states import Role
 from app.stats.exports import FORMATS, table_csv, tables_xlsx
 from app.stats.figures import Period, StatsError, parse_date, parse_period
@@ -25,6 +28,7 @@ from app.stats.imports import (
     import_consultations,
     import_limit,
     recent_batches,
+    too_large,
 )
 from app.stats.tables import build_dashboard
 from app.types import local_today
@@ -47,7 +51,7 @@ def _choices(today: date) -> tuple[Period, list[date]]:
     given = [parse_date(value, "asof") for value in args.getlist("asof")]
     as_of = sorted({day for day in given if day is not None})
     if len(as_of) > MAX_AS_OF:
-        raise StatsError(f"기준일은 {MAX_AS_OF}개까지입니다. / At most {MAX_AS_OF} as-of dates.")
+        raise StatsError(_("At most %(count)s as-of dates.", count=MAX_AS_OF))
     return period, as_of or _default_as_of(today)
 
 
@@ -57,18 +61,18 @@ def _query(period: Period, as_of: list[date]) -> dict:
             "to": period.last.isoformat(), "asof": [day.isoformat() for day in as_of]}
 
 
-def _quick_periods(today: date) -> list[tuple[str, str, str, str]]:
-    """(Korean, English, from, to) of the usual periods."""
+def _quick_periods(today: date) -> list[tuple[str, str, str]]:
+    """(name, from, to) of the usual periods."""
     month = today.replace(day=1)
     last_month_end = month - timedelta(days=1)
     year = today.replace(month=1, day=1)
-    return [("이번 달", "This month", month.isoformat(), today.isoformat()),
-            ("지난 달", "Last month", last_month_end.replace(day=1).isoformat(),
+    return [(_("This month"), month.isoformat(), today.isoformat()),
+            (_("Last month"), last_month_end.replace(day=1).isoformat(),
              last_month_end.isoformat()),
-            ("올해", "This year", year.isoformat(), today.isoformat()),
-            ("작년", "Last year", year.replace(year=year.year - 1).isoformat(),
+            (_("This year"), year.isoformat(), today.isoformat()),
+            (_("Last year"), year.replace(year=year.year - 1).isoformat(),
              (year - timedelta(days=1)).isoformat()),
-            ("전체 누적", "Since the start", "", today.isoformat())]
+            (_("Since the start"), "", today.isoformat())]
 
 
 def _resolve():
@@ -132,9 +136,7 @@ def _import_size_limit(endpoint: str | None, values: dict | None) -> None:
     if request.content_length is not None and request.content_length > limit:
         if not (current_user.is_authenticated and current_user.role == Role.ADMIN):
             abort(413)
-        abort(make_response(_imports_page({"file": [
-            f"파일이 너무 큽니다 (최대 {limit // (1024 * 1024)}MB). 나누어 올려 주세요. / The file "
-            f"is too large ({limit // (1024 * 1024)} MB at most); split it."]}, 413)))
+        abort(make_response(_imports_page({"file": [too_large(limit)]}, 413)))
     request.max_content_length = limit
 
 
@@ -146,16 +148,15 @@ def imports():
         return _imports_page()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _imports_page({"file": ["가져올 CSV 파일을 골라 주세요. / Choose a CSV file."]}, 422)
+        return _imports_page({"file": [_("Choose a CSV file.")]}, 422)
     try:
         result = import_consultations(upload.read(), filename=upload.filename,
                                       actor=current_user._get_current_object())
     except ImportRejected as rejected:
         return _imports_page(rejected.fields, 422)
     if result.duplicate:
-        flash("이미 가져온 파일입니다. 바뀐 것이 없습니다. "
-              "/ This file was imported before; nothing changed.", "info")
+        flash(_("This file was imported before; nothing changed."), "info")
     else:
-        flash(f"{result.imported:,}건을 가져왔습니다. / Imported {result.imported:,} "
-              "consultations.", "success")
+        flash(ngettext("Imported %(count)s consultation.", "Imported %(count)s consultations.",
+                       result.imported, count=thousands(result.imported)), "success")
     return redirect(url_for("stats.imports"))

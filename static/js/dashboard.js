@@ -21,12 +21,6 @@
     Chart.defaults.animation = false;
   }
 
-  // A label given as "한국어 English" is drawn on two lines: Korean, then English.
-  function twoLines(label) {
-    var space = label.search(/ [A-Za-z]/);
-    return space < 0 ? label : [label.slice(0, space), label.slice(space + 1)];
-  }
-
   function draw() {
     var seriesCanvas = document.getElementById("chart-series");
     if (seriesCanvas) {
@@ -57,7 +51,7 @@
       new Chart(funnelCanvas, {
         type: "bar",
         data: {
-          labels: data.funnel.labels.map(twoLines),
+          labels: data.funnel.labels,
           datasets: [{
             label: "건수 Count",
             data: data.funnel.data,
