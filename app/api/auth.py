@@ -3,6 +3,7 @@
 from functools import wraps
 
 from flask import g, request
+from flask_babel import gettext as _
 
 from app.api.errors import ApiError
 from app.auth.services import user_for_token
@@ -19,14 +20,12 @@ def api_staff(*roles: str):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+            scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
             user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
             if user is None:
-                raise ApiError(401, "unauthorized",
-                               "유효한 API 토큰이 필요합니다. / A valid Bearer token is needed.")
+                raise ApiError(401, "unauthorized", _("A valid Bearer token is needed."))
             if roles and user.role not in roles:
-                raise ApiError(403, "forbidden",
-                               "이 기능을 쓸 권한이 없습니다. / This token may not do this.")
+                raise ApiError(403, "forbidden", _("This token may not do this."))
             g.api_user = user
             return view(*args, **kwargs)
 

@@ -1,5 +1,7 @@
 """Parsing the booking endpoints' bodies into booking requests."""
 
+from flask_babel import gettext as _
+
 from app.api.errors import invalid
 from app.booking.services import Request
 from app.inputs import InputError, parse_id, parse_moment, parse_text
@@ -10,12 +12,12 @@ MAX_APPOINTMENTS = 10  # the service allows three; more is refused before anythi
 def parse_requests(items) -> list[Request]:
     """The `appointments` list as Requests, or 422 naming each bad entry."""
     if not isinstance(items, list) or not items or len(items) > MAX_APPOINTMENTS:
-        raise invalid({"appointments": [
-            "상담을 하나 이상 보내 주세요. / Send a list of one to three appointments."]})
+        raise invalid({"appointments": [_("Send a list of one to three appointments.")]})
     requests, problems = [], []
+    not_an_object = _("Must be an object.")
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            problems.append(f"[{index}]: 객체여야 합니다. / must be an object.")
+            problems.append(f"[{index}]: {not_an_object}")
             continue
         values = {}
         for name, parse, options in (("zone", parse_text, {"required": True, "max_length": 50}),

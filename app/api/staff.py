@@ -1,6 +1,7 @@
 """Staff endpoints of the JSON API v1: agenda, advisers, check-in, no-show, outcome."""
 
 from flask import g, jsonify
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -70,8 +71,7 @@ def staff_agenda():
         adviser_id = asked
     else:
         if user.adviser is None or (asked is not None and asked != user.adviser.id):
-            raise ApiError(403, "forbidden",
-                           "본인 일정만 볼 수 있습니다. / Only your own agenda.")
+            raise ApiError(403, "forbidden", _("You may see only your own agenda."))
         adviser_id = user.adviser.id
     return jsonify({"appointments": [briefing_json(a) for a in agenda(day, adviser_id)]})
 
