@@ -9,7 +9,10 @@ from html import unescape
 
 import pytest
 
+from app.extensions import db
 from app.intake.models import Need, RoutingRule
+from app.notify.models import OutboxMessage
+from app.notify.outbox import EXPIRED, enqueue
 from app.zones.models import Adviser, Institution
 from tests.admin_helpers import ZONE, one, zone_id
 from tests.language_helpers import english_words, hangul, html_lang, visible_text
@@ -171,3 +174,26 @@ def test_the_upload_page_shows_its_errors_in_english(admin):
     assert "Nothing was imported: 2 problems to fix" in page
     assert "Row 2, zone: unknown zone, not one of legal, finance, patent" in page
     assert_one_language(page, "en")
+
+
+@pytest.mark.parametrize(("language", "expired"), [
+    ("ko", "보관 기간 안에 보내지 못해 지웠습니다."),
+    ("en", "Not sent within the retention period (OUTBOX_KEEP_DAYS): erased unsent."),
+])
+def test_a_message_erased_unsent_says_so_in_the_pages_language(app, admin, language, expired):
+    """The code prune_outbox stores, and the two-language sentence rows erased before it
+    hold, read in the page's language; a mail server's own words stay as they are."""
+    old = "보관 기간 안에 보내지 못해 지웠습니다 / not sent within OUTBOX_KEEP_DAYS: erased unsent"
+    refused = "SMTPRecipientsRefused: {'firm@example.com': (550, b'no such user')}"
+    with app.app_context():
+        for n, last_error in enumerate((EXPIRED, old, refused)):
+            message = db.session.get(OutboxMessage, enqueue(
+                f"test:erased:{n}", "firm@example.com", "booked", {}))
+            message.status, message.last_error = "dead", last_error
+            message.recipient = message.subject = message.body_text = ""
+            message.content = None
+        db.session.commit()
+    page = read(admin, "/admin/outbox?status=dead", language)
+    assert unescape(page).count(expired) == 2
+    assert '<code translate="no">SMTPRecipientsRefused' in page
+    assert_one_language(page, language)

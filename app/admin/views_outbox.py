@@ -11,6 +11,7 @@ from app.inputs import as_id
 from app.notify.outbox import (
     STATUSES,
     MessageNotFound,
+    error_text,
     list_messages,
     resend,
     status_counts,
@@ -33,8 +34,9 @@ def outbox():
                                request.args.get("page", 1, type=as_id), PER_PAGE)
     messages = list_messages(status, PER_PAGE, page)
     return render_template("admin/outbox.html", messages=messages,
-                           subjects={m.id: subject_of(m) for m in messages}, counts=counts,
-                           status=status, statuses=STATUSES, page=page,
+                           subjects={m.id: subject_of(m) for m in messages},
+                           errors={m.id: error_text(m.last_error) for m in messages},
+                           counts=counts, status=status, statuses=STATUSES, page=page,
                            pages=pages)
 
 

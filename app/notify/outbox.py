@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -228,7 +229,21 @@ def resend(message_id: int, *, audit: Callable[[dict, dict], object] | None = No
     return message
 
 
-EXPIRED = "보관 기간 안에 보내지 못해 지웠습니다 / not sent within OUTBOX_KEEP_DAYS: erased unsent"
+# The last error prune_outbox records on a message it erased unsent: a code, shown in the
+# reader's language by `error_text` (other last errors are the mail server's own words).
+EXPIRED = "expired"
+EXPIRED_TEXT = _l("Not sent within the retention period (OUTBOX_KEEP_DAYS): erased unsent.")
+# What rows erased before the pages spoke one language hold instead of the code.
+_EXPIRED_BEFORE = ("보관 기간 안에 보내지 못해 지웠습니다 / "
+                   "not sent within OUTBOX_KEEP_DAYS: erased unsent")
+
+
+def error_text(last_error: str | None) -> str | None:
+    """A last error that Onestop wrote itself, in the reader's language; None for one that
+    quotes the mail server or an exception (shown as it is)."""
+    if last_error in (EXPIRED, _EXPIRED_BEFORE):
+        return str(EXPIRED_TEXT)
+    return None
 
 
 def prune_outbox(now: datetime | None = None) -> int:
