@@ -60,7 +60,11 @@ def test_in_production_the_scheduler_refuses_to_start_without_mail_server(produc
     assert [line.split(":")[0] for line in refusals(production_app)] == ["outbox-relay"]
     result = production_app.test_cli_runner().invoke(args=["scheduler"])
     assert result.exit_code == 1
-    assert "MAIL_SERVER" in result.output and "스케줄러를 시작하지 않습니다" in result.output
+    # Commands speak Korean (README "Languages"), in one language.
+    assert result.output.splitlines() == [
+        "Error: 스케줄러를 시작하지 않습니다:",
+        "outbox-relay: MAIL_SERVER가 설정되지 않았습니다. 운영 환경에서는 메일을 로그에 쓰지 "
+        "않습니다(본문에 개인 링크가 있습니다). MAIL_SERVER를 설정해 주세요."]
     production_app.config["MAIL_SERVER"] = "smtp.example.kr"
     assert refusals(production_app) == []
 
@@ -87,7 +91,8 @@ def test_the_real_scheduler_process_exits_at_once_with_the_reason(app, tmp_path)
     done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "scheduler"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
-    assert "outbox-relay: MAIL_SERVER" in done.stderr and "set MAIL_SERVER" in done.stderr
+    assert "outbox-relay: MAIL_SERVER가 설정되지 않았습니다." in done.stderr
+    assert "MAIL_SERVER를 설정해 주세요." in done.stderr and "set MAIL_SERVER" not in done.stderr
     assert "firm1@example.com" not in done.stdout + done.stderr
     with app.app_context():
         assert db.session.scalar(select(OutboxMessage.status)) == "pending"

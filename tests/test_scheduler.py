@@ -133,6 +133,17 @@ def test_the_scheduler_command_is_registered(runner):
     assert result.exit_code == 0 and "standby" in result.output
 
 
+def test_the_scheduler_command_says_what_it_runs_in_korean(runner, monkeypatch):
+    """Commands speak Korean (README "Languages"), one language."""
+    monkeypatch.setattr("app.notify.scheduler.run_scheduler", lambda app, stop: None)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)  # leave pytest's own handlers
+    result = runner.invoke(args=["scheduler"])
+    assert result.exit_code == 0, result.output
+    started, stopped = result.output.splitlines()
+    assert started.startswith(f"스케줄러 {os.getpid()}: ") and "outbox-relay" in started
+    assert stopped == f"스케줄러 {os.getpid()} 종료"
+
+
 # --- real processes -------------------------------------------------------------------------
 
 def start_scheduler(database_url: str, mail_port: int, log_path, **env) -> subprocess.Popen:

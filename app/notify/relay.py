@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_mail import Connection, Message
 from sqlalchemy import or_, select, update
 
@@ -114,7 +115,7 @@ def classify(error: Exception) -> tuple[bool, bool]:
     the message: transient, so the rows wait for the fix instead of failing one by one.
     """
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in error.recipients.values()]
+        codes = [code for code, _text in error.recipients.values()]
         return all(code >= 500 for code in codes), 421 in codes
     if isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPAuthenticationError
                   | smtplib.SMTPConnectError | smtplib.SMTPHeloError):
@@ -227,10 +228,8 @@ def mail_refusal() -> str | None:
     config = current_app.config
     if config["MAIL_SERVER"] or config.get("MAIL_CONSOLE_FALLBACK"):
         return None
-    return ("MAIL_SERVER가 설정되지 않았습니다. 운영 환경에서는 메일을 로그에 쓰지 않습니다(본문에 "
-            "개인 링크가 있습니다). MAIL_SERVER를 설정해 주세요. / MAIL_SERVER is not set. In "
-            "production mail is never written to the log (bodies carry private links): set "
-            "MAIL_SERVER to the SMTP relay.")
+    return _("MAIL_SERVER is not set. In production mail is never written to the log (bodies "
+             "carry private links): set MAIL_SERVER to the SMTP relay.")
 
 
 def relay_outbox(now: datetime | None = None) -> Counter:
@@ -255,7 +254,7 @@ def relay_outbox(now: datetime | None = None) -> Counter:
     outcome: Counter = Counter()
     connection: TimedConnection | None = None
     try:
-        for _ in range(config["OUTBOX_BATCH_SIZE"]):
+        for _batch in range(config["OUTBOX_BATCH_SIZE"]):
             claimed = claim_next(now or utcnow(), lease)
             if claimed is None:
                 break

@@ -23,6 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask.helpers import get_debug_flag
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.notify.leader import leader_lock
@@ -178,12 +179,11 @@ def scheduler_command() -> None:
     app = current_app._get_current_object()
     refused = refusals(app)
     if refused:
-        raise click.ClickException("스케줄러를 시작하지 않습니다 / the scheduler does not start:\n"
-                                   + "\n".join(refused))
+        raise click.ClickException("\n".join([_("The scheduler does not start:"), *refused]))
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    click.echo(f"스케줄러 / scheduler {os.getpid()}: "
-               f"{', '.join(app.extensions.get(REGISTRY, {}))}")
+    click.echo(_("Scheduler %(pid)s: %(jobs)s", pid=os.getpid(),
+                 jobs=", ".join(app.extensions.get(REGISTRY, {}))))
     run_scheduler(app, stop)
-    click.echo(f"스케줄러 종료 / scheduler {os.getpid()} stopped")
+    click.echo(_("Scheduler %(pid)s stopped", pid=os.getpid()))
