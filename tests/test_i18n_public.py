@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from html import unescape
 
 import pytest
+from sqlalchemy import select
 
 from app.types import local_today
 from app.zones.availability import free_slots
@@ -210,6 +211,28 @@ def test_the_private_booking_page_speaks_one_language(app, client, intake_payloa
     # The flash said so too, in the language the page was in when the cancel was posted.
     assert ("예약을 취소했습니다." in cancelled) == (language == "ko")
     assert ("Your booking is cancelled." in cancelled) == (language == "en")
+
+
+@pytest.mark.parametrize("stored", ["adviser_schedule",
+                                    "상담위원 일정 변경 / The adviser's schedule changed"])
+def test_a_reason_onestop_stored_reads_in_the_pages_language(app, client, intake_payload,
+                                                             stored):
+    """A visit cancelled by a change of the adviser's hours keeps a reason code (or, cancelled
+    before the pages spoke one language, a two-language sentence): each page shows its half."""
+    from app.booking.models import Booking
+    from app.extensions import db
+
+    token, _intake, _day = two_zone_visit(app, client, intake_payload)
+    page = read(client, f"/booking/{token}", "ko")
+    client.post(f"/booking/{token}/cancel", data={"csrf_token": csrf(page)})
+    with app.app_context():
+        db.session.scalar(select(Booking)).cancel_reason = stored
+        db.session.commit()
+    korean, english = (read(client, f"/booking/{token}", language) for language in LANGUAGES)
+    assert "사유: 상담위원 일정 변경</p>" in korean
+    assert "Reason: The adviser&#39;s schedule changed</p>" in english
+    assert_booking_page(korean, "ko")
+    assert_booking_page(english, "en")
 
 
 @pytest.mark.parametrize(("language", "joined"), [

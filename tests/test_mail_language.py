@@ -36,6 +36,11 @@ CONTEXTS = {
     "cancelled": {**VISIT, "reason": "출장이 잡혔습니다", "whole_visit": True,
                   "restart_url": URL},
     "cancelled_part": {**VISIT, "reason": "", "whole_visit": False, "restart_url": URL},
+    # A reason Onestop stored: a code, or the two-language sentence of an older booking.
+    "cancelled_by_centre": {**VISIT, "reason": "adviser_schedule", "whole_visit": True,
+                            "restart_url": URL},
+    "cancelled_before": {**VISIT, "reason": "상담위원 일정 변경 / The adviser's schedule changed",
+                         "whole_visit": True, "restart_url": URL},
     "changed": {**VISIT, "old": [{**APPOINTMENT, "start": START - timedelta(days=1)}],
                 "manage_url": URL, "calendar_url": URL},
     "reassigned": {**VISIT, "old_adviser": "이대리", "old_institution": "신용보증기금",
@@ -58,7 +63,7 @@ CONTEXTS = {
 
 
 def template_of(kind: str) -> str:
-    return kind.removesuffix("_part")
+    return kind.partition("_")[0]
 
 
 def text_hangul(text: str, data: tuple[str, ...] = ()) -> list[str]:
@@ -214,3 +219,28 @@ def test_the_calendar_file_speaks_the_pre_screens_language(
         [first, second] = calendar_events(download.get_data(as_text=True))
         assert (str(first["UID"]), str(first["SUMMARY"]), str(first["DESCRIPTION"])) == (
             str(legal["UID"]), summary, str(legal["DESCRIPTION"]))
+
+
+@pytest.mark.parametrize(("language", "reason"), [
+    ("ko", "사유: 상담위원 일정 변경"), ("en", "Reason: The adviser's schedule changed")])
+def test_a_visit_the_centre_cancels_gives_its_reason_in_the_pre_screens_language(
+        app, client, intake_payload, language, reason):
+    from app.auth.models import User
+    from app.visits.schedule import add_exception
+
+    token = make_intake(client, {**intake_payload, "language": language})
+    slot = shared_day(client, app, ("legal",))["legal"][0]
+    assert client.post("/api/v1/bookings", json={"intake_token": token, "appointments": [
+        pick(slot)]}).status_code == 201
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.role == "admin"))
+        add_exception(admin, slot["adviser_id"], day=date.fromisoformat(slot["start"][:10]),
+                      kind="off", stranded="cancel")
+        assert db.session.scalar(select(Booking.cancel_reason)) == "adviser_schedule"
+    cancelled = rows(app)[-1]
+    assert cancelled.kind == "cancelled"
+    other = {"Accept-Language": "en" if language == "ko" else "ko"}
+    with app.test_request_context("/", headers=other):
+        said = render_stored(cancelled)
+    assert reason in said.text and reason.replace("'", "&#39;") in said.html
+    assert_one_language(said.subject, said.text, said.html, language, (slot["adviser_name"],))

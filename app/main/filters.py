@@ -8,6 +8,7 @@ from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from app.booking.reasons import reason_text
 from app.intake.industries import BY_CODE, industry_label
 from app.intake.rules import stage_label
 from app.main.i18n import current_locale, localized
@@ -120,3 +121,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(industry_name)
     app.add_template_filter(stage_label)
     app.add_template_filter(weekday_name)
+    app.add_template_filter(reason_text, "cancel_reason")

@@ -12,6 +12,7 @@ from app.auth.audit import record_change
 from app.auth.models import User
 from app.booking.models import Appointment, Booking
 from app.booking.notifications import notify_cancelled
+from app.booking.reasons import CancelReason
 from app.extensions import db
 from app.states import AppointmentStatus, BookingStatus, ExceptionKind, StrandedPolicy
 from app.types import to_local, utcnow
@@ -146,7 +147,7 @@ def _settle_stranded(adviser_id: int, before: set[int], stranded: str, actor: Us
             booking: Booking = appointment.booking
             if all(a.status == AppointmentStatus.CANCELLED for a in booking.appointments):
                 booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
-                booking.cancel_reason = "상담위원 일정 변경 / The adviser's schedule changed"
+                booking.cancel_reason = CancelReason.ADVISER_SCHEDULE
             record_change(actor, "cancel_stranded", "appointment", appointment.id,
                           before={"status": "booked"}, after={"status": "cancelled"})
             db.session.flush()
