@@ -89,6 +89,7 @@ def test_each_adviser_gets_the_days_agenda_once_from_its_hour(ctx):
     [agenda] = messages("agenda")
     assert agenda.recipient == booking.appointments[0].adviser.user.email
     assert "알림기업 1" in said(agenda).text and "오늘의 상담 일정" in said(agenda).subject
+    assert "알림기업 1 · 예비창업 (PRE-BI)" in said(agenda).text  # the stage by its code
     assert f"/adviser/?day={day.isoformat()}" in said(agenda).text
 
 

@@ -52,8 +52,8 @@ CONTEXTS = {
               "offer_url": URL},
     "agenda": {"adviser": "박금융", "day": START.date(), "agenda_url": URL, "items": [
         {"start": START, "end": START + timedelta(hours=1), "zone": "금융존",
-         "zone_en": "Finance zone", "company": "주식회사 한빛테크", "stage": "창업 후",
-         "stage_en": "Post-BI", "needs": ["정책자금 상담"], "needs_en": ["Policy fund advice"]}]},
+         "zone_en": "Finance zone", "company": "주식회사 한빛테크", "stage": "post_bi",
+         "needs": ["정책자금 상담"], "needs_en": ["Policy fund advice"]}]},
     "weekly": {"week_start": date(2026, 11, 23), "week_end": date(2026, 11, 29),
                "counts": {"intakes": 12, "bookings": 9, "appointments": 1234, "completed": 7,
                           "no_show": 1, "cancelled": 2},
@@ -244,3 +244,19 @@ def test_a_visit_the_centre_cancels_gives_its_reason_in_the_pre_screens_language
         said = render_stored(cancelled)
     assert reason in said.text and reason.replace("'", "&#39;") in said.html
     assert_one_language(said.subject, said.text, said.html, language, (slot["adviser_name"],))
+
+
+def test_the_advisers_agenda_names_each_firms_stage_from_the_catalogue(app):
+    """The agenda keeps the stage's code; a row written before (names in both languages)
+    still reads in Korean, the language of staff mail."""
+    before = {**CONTEXTS["agenda"]["items"][0], "stage": "예비창업 (PRE-BI)",
+              "stage_en": "Not yet founded (PRE-BI)"}
+    with app.app_context():
+        _subject, korean, html = render_message("agenda", CONTEXTS["agenda"], "ko")
+        _subject, english, _html = render_message("agenda", CONTEXTS["agenda"], "en")
+        _subject, old, _html = render_message(
+            "agenda", {**CONTEXTS["agenda"], "items": [before]}, "ko")
+    assert "주식회사 한빛테크 · 창업 3년 이상 7년 미만 (POST-BI)" in korean
+    assert "주식회사 한빛테크</strong> · 창업 3년 이상 7년 미만 (POST-BI)" in html
+    assert "주식회사 한빛테크 · 3 to under 7 years (POST-BI)" in english
+    assert "주식회사 한빛테크 · 예비창업 (PRE-BI)" in old and "Not yet founded" not in old

@@ -102,12 +102,3 @@ def stage_label(stage: str) -> str:
     name = STAGE_NAMES.get(stage)
     return str(name) if name is not None else stage
 
-
-# The same names in both languages at once, for the staff pages and the advisers' agenda
-# mail that still show them side by side; they go when those speak one language (issue 12).
-STAGE_LABELS = {
-    "pre_bi": ("예비창업 (PRE-BI)", "Not yet founded (PRE-BI)"),
-    "bi": ("창업 3년 미만 (BI)", "Under 3 years since founding (BI)"),
-    "post_bi": ("창업 3년 이상 7년 미만 (POST-BI)", "3 to under 7 years (POST-BI)"),
-    "established": ("창업 7년 이상", "7 years or more (established)"),
-}

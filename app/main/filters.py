@@ -39,14 +39,6 @@ def local_date(value: date | datetime | None) -> str:
     return format_date(_day(value), pattern, locale=locale)
 
 
-def local_date_en(value: date | datetime | None) -> str:
-    """'Tue 1 Dec 2026' whatever the page's language: the English half of a template that
-    still shows both languages (the e-mails)."""
-    if value is None:
-        return ""
-    return format_date(_day(value), DATE_PATTERNS["en"], locale="en")
-
-
 def weekday_name(weekday: int) -> str:
     """Monday (0) to Sunday (6), abbreviated in the page's language: '월', 'Mon'."""
     return get_day_names("abbreviated", locale=current_locale())[weekday]
@@ -112,7 +104,6 @@ def register(app: Flask) -> None:
     """Install the filters on the app's Jinja environment."""
     app.add_template_filter(local_time)
     app.add_template_filter(local_date)
-    app.add_template_filter(local_date_en)
     app.add_template_filter(thousands)
     app.add_template_filter(krw)
     app.add_template_filter(local_iso_date)

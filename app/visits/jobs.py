@@ -12,7 +12,6 @@ from app.booking.models import Appointment
 from app.booking.transactions import booking_transaction
 from app.extensions import db
 from app.intake.jobs import purged_intakes
-from app.intake.rules import STAGE_LABELS
 from app.notify.outbox import enqueue
 from app.notify.scheduler import ScheduledJob
 from app.states import OPEN_APPOINTMENT, AppointmentStatus
@@ -49,10 +48,9 @@ def mark_no_shows(now: datetime | None = None) -> int:
 
 def _item(appointment: Appointment) -> dict:
     intake = appointment.booking.intake
-    stage, stage_en = STAGE_LABELS.get(intake.stage, (intake.stage, intake.stage))
     return {"start": appointment.starts_at, "end": appointment.ends_at,
             "zone": appointment.zone.name, "zone_en": appointment.zone.name_en,
-            "company": intake.company_name or "", "stage": stage, "stage_en": stage_en,
+            "company": intake.company_name or "", "stage": intake.stage,
             "needs": [n.label for n in intake.needs],
             "needs_en": [n.label_en for n in intake.needs]}
 
