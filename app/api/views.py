@@ -26,6 +26,7 @@ from app.intake.industries import INDUSTRIES
 from app.intake.services import get_intake, list_needs, list_zones, need_choices, submit_intake
 from app.main.i18n import current_language
 from app.states import Language
+from app.types import center_tz
 from app.zones.availability import free_slots
 from app.zones.errors import UnknownZone
 
@@ -181,7 +182,8 @@ def slots():
                            institution_id=query_arg(parse_id, "institution_id", optional=True))
     except UnknownZone as error:
         raise bad_request(str(error)) from error
-    return jsonify({"slots": [slot_json(slot) for slot in found]})
+    zone = center_tz()
+    return jsonify({"slots": [slot_json(slot, zone) for slot in found]})
 
 
 @bp.post("/bookings")
