@@ -31,7 +31,6 @@ from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from app.booking.models import Appointment
-from app.booking.transactions import booking_transaction
 from app.extensions import db
 from app.notify.scheduler import ScheduledJob
 from app.states import AppointmentStatus
@@ -45,6 +44,7 @@ from app.stats.figures import (
     safe_sum,
 )
 from app.stats.models import ImportedConsultation, RollupState, ZoneDay
+from app.transactions import write_transaction
 from app.types import to_local, utcnow
 from app.visits.models import Outcome
 
@@ -276,7 +276,7 @@ def ensure_built() -> bool:
     """Build the rollup if it is missing or for another time zone; True if it was built."""
     if rollup_ready():
         return False
-    with booking_transaction():
+    with write_transaction():
         rebuild()
         db.session.commit()
     return True
@@ -284,7 +284,7 @@ def ensure_built() -> bool:
 
 def check_rollup() -> int:
     """The scheduled check: rebuild from the consultations, log the days that had drifted."""
-    with booking_transaction():
+    with write_transaction():
         drifted = rebuild()
         db.session.commit()
     if drifted:
