@@ -66,4 +66,3 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
 
 
 JOBS = [ScheduledJob("intake-retention-purge", purge_expired, 3600)]
-SETTINGS: dict = {}

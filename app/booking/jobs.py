@@ -19,10 +19,6 @@ from app.tokens import new_token
 from app.transactions import write_transaction
 from app.types import local_datetime, to_local, utcnow
 
-SETTINGS = {
-    "REMINDER_HOUR": 10,  # the reminder goes out the day before the visit, from this hour on
-}
-
 
 def reminder_due(first_start: datetime, hour: int) -> datetime:
     """When a visit's reminder is due: the day before its first appointment, at `hour`."""

@@ -16,11 +16,6 @@ from app.transactions import write_transaction
 from app.types import local_datetime, to_local, utcnow
 from app.zones.models import Zone
 
-SETTINGS = {
-    "WEEKLY_SUMMARY_WEEKDAY": 0,  # Monday = 0: the summary of the week before goes out then
-    "WEEKLY_SUMMARY_HOUR": 8,
-}
-
 
 def previous_week(now: datetime) -> tuple[date, date]:
     """Monday and Sunday of the centre-local week before the one `now` falls in."""

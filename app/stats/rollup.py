@@ -50,7 +50,6 @@ from app.visits.models import Outcome
 
 log = logging.getLogger(__name__)
 
-SETTINGS = {"STATS_ROLLUP_CHECK_SECONDS": 24 * 3600}
 LONGEST = 400  # days recomputed per pair of queries (the bucketing CASE stays ~9 deep)
 GAP = 31  # noted days this close are recomputed as one stretch, the days between included
 _NOTES = "onestop.rollup"

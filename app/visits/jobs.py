@@ -20,11 +20,6 @@ from app.types import to_local, utcnow
 from app.visits.models import Outcome
 from app.visits.services import agenda
 
-SETTINGS = {
-    "NO_SHOW_AFTER_MINUTES": 30,  # still `booked` this long after its end: nobody came
-    "AGENDA_HOUR": 8,  # advisers get the day's agenda from this hour on
-}
-
 
 def mark_no_shows(now: datetime | None = None) -> int:
     """Mark as no-show every appointment nobody checked in to, a while after its end.
