@@ -152,10 +152,9 @@ def test_the_page_keeps_the_choice_and_names_a_bad_one(app, client):
     assert stored_industries(app) == []
 
 
-def test_the_advisers_briefing_shows_the_label(client, staff, booked):
-    from tests.conftest import login
+def test_the_advisers_briefing_shows_the_label(client, auth, staff, booked):
 
-    login(client, staff["adviser_a"])
+    auth.login(staff["adviser_a"])
     _, start = booked
     html = client.get("/adviser/", query_string={"date": start.date().isoformat()}).get_data(
         as_text=True)
