@@ -91,6 +91,26 @@ def _make_app(tmp_path, template, **config):
 
 
 @pytest.fixture
+def make_app(tmp_path, db_templates):
+    """Apps of the test's own, each on a fresh copy of a template in a folder of its own:
+    `make_app(RATELIMIT_ENABLED=True)` on the demo centre, `make_app("empty")` on nothing;
+    closed after the test."""
+    made = []
+
+    def make(template: str = "demo", **config):
+        folder = tmp_path / f"app-{len(made) + 1}"
+        folder.mkdir()
+        made.append(_make_app(folder, db_templates[template], **config))
+        return made[-1]
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def empty_app(tmp_path, db_templates):
     """An app on a migrated database with nothing in it."""
     app = _make_app(tmp_path, db_templates["empty"])

@@ -106,11 +106,8 @@ def test_login_post_without_csrf_is_refused(client, staff):
     assert client.get("/adviser/").status_code == 302
 
 
-def test_sign_in_attempts_are_limited_per_address(tmp_path, db_templates, staff, auth):
-    from tests.conftest import _make_app
-
-    app = _make_app(tmp_path, db_templates["demo"], RATELIMIT_ENABLED=True,
-                    RATELIMIT_LOGIN="3 per minute")
+def test_sign_in_attempts_are_limited_per_address(make_app, staff, auth):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute")
     client = app.test_client()
     statuses = [auth.on(client).login(f"nobody{n}@example.com", "x" * 12).status_code
                 for n in range(4)]

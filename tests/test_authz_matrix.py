@@ -48,14 +48,8 @@ def test_every_staff_route_is_guarded(app):
 
 
 @pytest.fixture
-def matrix_app(tmp_path, db_templates):
-    from tests.conftest import _make_app
-
-    app = _make_app(tmp_path, db_templates["demo"], WTF_CSRF_ENABLED=False)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def matrix_app(make_app):
+    return make_app(WTF_CSRF_ENABLED=False)
 
 
 def _url(rule, ids: dict) -> str:

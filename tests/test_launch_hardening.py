@@ -121,12 +121,10 @@ def test_hsts_is_sent_in_production_and_can_be_turned_off(monkeypatch, tmp_path,
 
 
 @pytest.fixture
-def locked_app(tmp_path, db_templates):
+def locked_app(make_app):
     """An app whose database another process holds a lock of (SQLite's write lock, or the
     pre-screens' table on PostgreSQL); short busy timeout."""
-    from tests.conftest import _make_app
-
-    app = _make_app(tmp_path, db_templates["demo"], DATABASE_BUSY_TIMEOUT_MS=200)
+    app = make_app(DATABASE_BUSY_TIMEOUT_MS=200)
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() == "sqlite":
         holder = sqlite3.connect(url.database, isolation_level=None)
@@ -138,9 +136,6 @@ def locked_app(tmp_path, db_templates):
     yield app
     holder.rollback()
     holder.close()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_a_database_busy_past_its_timeout_is_503_with_retry_after(locked_app, intake_payload,
