@@ -18,6 +18,11 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -105,6 +110,38 @@ class Config:
     WAITLIST_OFFER_HOURS = _int("WAITLIST_OFFER_HOURS", 12)
     # Where the public reaches Onestop: the base of every link in an e-mail (no trailing slash).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    # The scheduler (app/notify/scheduler.py) and the leader lock (app/notify/leader.py).
+    SCHEDULER_INTERVAL_SCALE = _float("SCHEDULER_INTERVAL_SCALE", 1.0)  # tests: e.g. 0.01
+    SCHEDULER_STANDBY_SECONDS = _float("SCHEDULER_STANDBY_SECONDS", 5.0)  # a standby's retry
+    # A run this late still runs (once: coalesce).
+    SCHEDULER_MISFIRE_GRACE_SECONDS = _int("SCHEDULER_MISFIRE_GRACE_SECONDS", 3600)
+    # Empty: scheduler.lock beside the SQLite file.
+    SCHEDULER_LOCK_FILE = os.environ.get("SCHEDULER_LOCK_FILE", "")
+
+    # The outbox relay (app/notify/relay.py).
+    MAIL_TIMEOUT_SECONDS = _float("MAIL_TIMEOUT_SECONDS", 10.0)  # each socket operation
+    OUTBOX_INTERVAL_SECONDS = _float("OUTBOX_INTERVAL_SECONDS", 5.0)
+    OUTBOX_BATCH_SIZE = _int("OUTBOX_BATCH_SIZE", 50)
+    # Then the message is dead and shown to admins.
+    OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 10)
+    OUTBOX_RETRY_BASE_SECONDS = _float("OUTBOX_RETRY_BASE_SECONDS", 30.0)
+    OUTBOX_RETRY_MAX_SECONDS = _float("OUTBOX_RETRY_MAX_SECONDS", 3600.0)
+    # A claimed row nobody finished is free again after this.
+    OUTBOX_LEASE_SECONDS = _float("OUTBOX_LEASE_SECONDS", 300.0)
+    OUTBOX_KEEP_DAYS = _int("OUTBOX_KEEP_DAYS", 180)
+
+    # The domains' jobs (app/booking/jobs.py, app/visits/jobs.py, app/stats/jobs.py and
+    # app/stats/rollup.py).
+    # The reminder goes out the day before the visit, from this hour on.
+    REMINDER_HOUR = _int("REMINDER_HOUR", 10)
+    # Still `booked` this long after its end: nobody came.
+    NO_SHOW_AFTER_MINUTES = _int("NO_SHOW_AFTER_MINUTES", 30)
+    AGENDA_HOUR = _int("AGENDA_HOUR", 8)  # advisers get the day's agenda from this hour on
+    # Monday = 0: the summary of the week before goes out then.
+    WEEKLY_SUMMARY_WEEKDAY = _int("WEEKLY_SUMMARY_WEEKDAY", 0)
+    WEEKLY_SUMMARY_HOUR = _int("WEEKLY_SUMMARY_HOUR", 8)
+    STATS_ROLLUP_CHECK_SECONDS = _int("STATS_ROLLUP_CHECK_SECONDS", 24 * 3600)
 
 
 class DevelopmentConfig(Config):

@@ -208,5 +208,5 @@ def register_jobs(app: Flask) -> None:
     from app.visits import jobs as visits_jobs
 
     for module in (relay, booking_jobs, visits_jobs, retention, stats_jobs, rollup):
-        add_jobs(app, module.JOBS, module.SETTINGS)
+        add_jobs(app, module.JOBS)
     start_in_process(app)

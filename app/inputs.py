@@ -15,6 +15,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from app.errors import DomainError
+
 # Ids and the other whole numbers people give are stored in `integer` columns: 32 bits on
 # PostgreSQL (SQLite's are wider). A number past that can name no row and fit no column, so it
 # is refused at the boundary, on both engines alike, instead of failing inside the database.
@@ -35,12 +37,18 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _ALLOWED_CONTROLS = "\t\n"
 
 
-class InputError(ValueError):
+class InputError(DomainError, ValueError):
     """A value that does not fit its field; `field` names it, `message` says why."""
+
+    status, code = 400, "bad_request"
 
     def __init__(self, field: str, message: str):
         super().__init__(message)
-        self.field, self.message = field, message
+        self.field = field
+
+    @property
+    def reason(self) -> str:
+        return f"{self.field}: {self.message}"
 
 
 class MalformedBody(InputError):

@@ -41,7 +41,7 @@ def main() -> None:
     if args.postgres:
         from tests.postgres import PostgresCluster
 
-        cluster = PostgresCluster()
+        cluster = PostgresCluster(durable=True)
         url = cluster.url
     else:
         url = f"sqlite:///{folder / 'profile.db'}"

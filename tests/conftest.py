@@ -5,6 +5,7 @@ about one engine is marked `sqlite_only` or `postgres_only` and is skipped on th
 """
 
 import os
+import re
 from datetime import date
 
 import pytest
@@ -87,6 +88,26 @@ def _make_app(tmp_path, template, **config):
     if ENGINE == "sqlite":
         app.config["DATABASE_PATH"] = tmp_path / "onestop.db"
     return app
+
+
+@pytest.fixture
+def make_app(tmp_path, db_templates):
+    """Apps of the test's own, each on a fresh copy of a template in a folder of its own:
+    `make_app(RATELIMIT_ENABLED=True)` on the demo centre, `make_app("empty")` on nothing;
+    closed after the test."""
+    made = []
+
+    def make(template: str = "demo", **config):
+        folder = tmp_path / f"app-{len(made) + 1}"
+        folder.mkdir()
+        made.append(_make_app(folder, db_templates[template], **config))
+        return made[-1]
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
@@ -179,16 +200,45 @@ def staff(app):
     return STAFF
 
 
-def login(client, email: str, password: str = STAFF_PASSWORD):
-    """Sign in through the real login page (CSRF token included)."""
-    import re
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
-    page = client.get("/auth/login").get_data(as_text=True)
-    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    data = {"email": email, "password": password}
-    if found:  # absent only where a test turned CSRF off
-        data["csrf_token"] = found.group(1)
-    return client.post("/auth/login", data=data)
+
+class AuthActions:
+    """Sign in and out through the real pages, CSRF token included (flaskr's `auth`)."""
+
+    def __init__(self, client=None, *, default=None):
+        self._client, self._default = client, default
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = self._default()
+        return self._client
+
+    def on(self, client) -> "AuthActions":
+        """The same actions as another client: a second browser, or an app's of its own."""
+        return AuthActions(client)
+
+    def _token(self, path: str) -> dict:
+        found = CSRF_FIELD.search(self.client.get(path).get_data(as_text=True))
+        return {"csrf_token": found.group(1)} if found else {}  # none where CSRF is off
+
+    def login(self, email: str, password: str = STAFF_PASSWORD):
+        """Post the sign-in form; returns the response (303 to the workspace when right)."""
+        return self.client.post("/auth/login", data={
+            "email": email, "password": password, **self._token("/auth/login")})
+
+    def logout(self):
+        """Post the header's sign-out form, from a page that shows it."""
+        return self.client.post("/auth/logout", data=self._token("/auth/profile"))
+
+
+@pytest.fixture
+def auth(request):
+    """Sign-in and sign-out as the test's `client` (`auth.login(staff["admin"])`), or as
+    another with `auth.on(other)`. The `client` is only taken when first used, so a test
+    on an app of its own (and its own database) makes no second one beside it."""
+    return AuthActions(default=lambda: request.getfixturevalue("client"))
 
 
 @pytest.fixture

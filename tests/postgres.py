@@ -23,14 +23,15 @@ def _as_postgres(args: list[str]) -> None:
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-# A throw-away cluster need not survive a crash: no fsync, no full-page writes.
+# The suite's cluster need not survive a crash: no fsync, no full-page writes.
 DISPOSABLE = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
 
 class PostgresCluster:
-    """initdb + pg_ctl start in a temporary folder; stop() removes it."""
+    """initdb + pg_ctl start in a temporary folder; stop() removes it. `durable` keeps
+    PostgreSQL's own fsync and commit settings, as a benchmark wants them (production's)."""
 
-    def __init__(self):
+    def __init__(self, durable: bool = False):
         self.dir = tempfile.mkdtemp(prefix="onestop-pg-")
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
@@ -40,7 +41,7 @@ class PostgresCluster:
                       "--encoding", "UTF8", "--locale", "C"])
         _as_postgres([_bin("pg_ctl"), "-D", data, "-w", "-l", os.path.join(self.dir, "log"),
                       "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
-                      f"{DISPOSABLE}",
+                      f"{'' if durable else DISPOSABLE}",
                       "start"])
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.auth.models import ApiToken, AuditEntry
 from app.extensions import db
-from tests.conftest import STAFF_PASSWORD, login
+from tests.conftest import STAFF_PASSWORD
 
 
 def csrf(client, path: str) -> str:
@@ -14,18 +14,18 @@ def csrf(client, path: str) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
-def test_sign_in_and_land_on_the_workspace(client, staff):
-    response = login(client, staff["adviser_a"])
+def test_sign_in_and_land_on_the_workspace(client, auth, staff):
+    response = auth.login(staff["adviser_a"])
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/adviser/")
     assert client.get("/adviser/").status_code == 200
 
 
-def test_wrong_password_is_refused_without_saying_which_part(app, client, staff):
-    response = login(client, staff["adviser_a"], "wrong password!")
+def test_wrong_password_is_refused_without_saying_which_part(app, client, auth, staff):
+    response = auth.login(staff["adviser_a"], "wrong password!")
     assert response.status_code == 401
     assert "이메일 또는 비밀번호가 맞지 않거나" in response.get_data(as_text=True)
-    unknown = login(client, "nobody@example.com", "whatever123")
+    unknown = auth.login("nobody@example.com", "whatever123")
     assert unknown.status_code == 401
     assert client.get("/adviser/").status_code == 302
     with app.app_context():
@@ -33,40 +33,41 @@ def test_wrong_password_is_refused_without_saying_which_part(app, client, staff)
             AuditEntry.action == "login_failed")) is not None
 
 
-def test_an_old_cookie_dies_at_logout(app, staff):
+def test_an_old_cookie_dies_at_logout(app, staff, auth):
     client = app.test_client()
-    login(client, staff["adviser_a"])
+    signed_in = auth.on(client)
+    signed_in.login(staff["adviser_a"])
     stolen = client.get_cookie("session").value
-    client.post("/auth/logout", data={"csrf_token": csrf(client, "/adviser/")})
+    assert signed_in.logout().status_code == 303
     thief = app.test_client()
     thief.set_cookie("session", stolen)
     assert thief.get("/adviser/").status_code == 302
 
 
-def test_password_change_ends_other_sessions(app, staff):
+def test_password_change_ends_other_sessions(app, staff, auth):
     here, there = app.test_client(), app.test_client()
-    login(here, staff["adviser_a"])
-    login(there, staff["adviser_a"])
+    auth.on(here).login(staff["adviser_a"])
+    auth.on(there).login(staff["adviser_a"])
     response = here.post("/auth/profile/password", data={
         "csrf_token": csrf(here, "/auth/profile"), "current": STAFF_PASSWORD,
         "new": "a much better passphrase"})
     assert response.status_code == 303
     assert here.get("/adviser/").status_code == 200
     assert there.get("/adviser/").status_code == 302
-    assert login(app.test_client(), staff["adviser_a"], "a much better passphrase"
+    assert auth.on(app.test_client()).login(staff["adviser_a"], "a much better passphrase"
                  ).status_code == 303
 
 
-def test_a_short_new_password_is_refused(app, client, staff):
-    login(client, staff["adviser_a"])
+def test_a_short_new_password_is_refused(app, client, auth, staff):
+    auth.login(staff["adviser_a"])
     response = client.post("/auth/profile/password", data={
         "csrf_token": csrf(client, "/auth/profile"), "current": STAFF_PASSWORD, "new": "short"})
     assert response.status_code == 422
-    assert login(app.test_client(), staff["adviser_a"]).status_code == 303
+    assert auth.on(app.test_client()).login(staff["adviser_a"]).status_code == 303
 
 
-def test_tokens_are_shown_once_stored_hashed_and_revocable(app, client, staff):
-    login(client, staff["admin"])
+def test_tokens_are_shown_once_stored_hashed_and_revocable(app, client, auth, staff):
+    auth.login(staff["admin"])
     page = client.post("/auth/profile/tokens", data={
         "csrf_token": csrf(client, "/auth/profile"), "name": "보고 시스템"})
     token = re.search(r'id="new-token">([^<]+)<', page.get_data(as_text=True)).group(1)
@@ -105,12 +106,9 @@ def test_login_post_without_csrf_is_refused(client, staff):
     assert client.get("/adviser/").status_code == 302
 
 
-def test_sign_in_attempts_are_limited_per_address(tmp_path, db_templates, staff):
-    from tests.conftest import _make_app
-
-    app = _make_app(tmp_path, db_templates["demo"], RATELIMIT_ENABLED=True,
-                    RATELIMIT_LOGIN="3 per minute")
+def test_sign_in_attempts_are_limited_per_address(make_app, staff, auth):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute")
     client = app.test_client()
-    statuses = [login(client, f"nobody{n}@example.com", "x" * 12).status_code
+    statuses = [auth.on(client).login(f"nobody{n}@example.com", "x" * 12).status_code
                 for n in range(4)]
     assert statuses == [401, 401, 401, 429]

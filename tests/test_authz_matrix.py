@@ -13,7 +13,7 @@ from app.auth.models import User
 from app.auth.services import create_api_token
 from app.extensions import db
 from app.types import local_today
-from tests.conftest import STAFF, STAFF_PASSWORD, login
+from tests.conftest import STAFF, STAFF_PASSWORD
 from tests.helpers import same_page
 
 STAFF_PAGES = ("/adviser", "/admin", "/auth/profile")
@@ -48,14 +48,8 @@ def test_every_staff_route_is_guarded(app):
 
 
 @pytest.fixture
-def matrix_app(tmp_path, db_templates):
-    from tests.conftest import _make_app
-
-    app = _make_app(tmp_path, db_templates["demo"], WTF_CSRF_ENABLED=False)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def matrix_app(make_app):
+    return make_app(WTF_CSRF_ENABLED=False)
 
 
 def _url(rule, ids: dict) -> str:
@@ -66,7 +60,7 @@ def _url(rule, ids: dict) -> str:
     return re.sub(r"<([^>]+)>", fill, rule.rule)
 
 
-def test_authorization_matrix(matrix_app, intake_payload):
+def test_authorization_matrix(matrix_app, intake_payload, auth):
     app = matrix_app
     with app.app_context():
         digest = generate_password_hash(STAFF_PASSWORD, method="scrypt")
@@ -93,7 +87,7 @@ def test_authorization_matrix(matrix_app, intake_payload):
     clients = {"anonymous": anon}
     for role in ("adviser_a", "adviser_b", "admin"):
         clients[role] = app.test_client()
-        assert login(clients[role], STAFF[role]).status_code == 303
+        assert auth.on(clients[role]).login(STAFF[role]).status_code == 303
 
     cells, failures = 0, []
     start = datetime.fromisoformat(slot["start"])
@@ -143,7 +137,7 @@ SEES = {
 }
 
 
-def test_firm_visibility_matrix(matrix_app):
+def test_firm_visibility_matrix(matrix_app, auth):
     from tests.firm_helpers import business_number, make_firm
 
     app = matrix_app
@@ -161,7 +155,7 @@ def test_firm_visibility_matrix(matrix_app):
     clients = {"anonymous": app.test_client()}
     for role in ("adviser_a", "adviser_b", "admin"):
         clients[role] = app.test_client()
-        assert login(clients[role], STAFF[role]).status_code == 303
+        assert auth.on(clients[role]).login(STAFF[role]).status_code == 303
 
     cells, failures = 0, []
     for role, client in clients.items():

@@ -18,7 +18,7 @@ from app.inputs import InputError, load_json, parse_date, parse_id, parse_moment
 from app.intake.models import Intake
 from app.main.security import safe_local_path
 from app.types import local_today
-from tests.conftest import STAFF, STAFF_PASSWORD, login
+from tests.conftest import STAFF, STAFF_PASSWORD
 
 BIG = str(2**31)
 
@@ -265,24 +265,24 @@ def test_api_answers_are_utf8_json_with_korean_as_is(client):
 
 
 @pytest.mark.parametrize("date_value", ["0001-01-01", "9999-12-31", "20260101", "2026-1-1", ""])
-def test_agenda_dates_are_strict_on_the_api_and_the_page(app, client, staff, date_value):
+def test_agenda_dates_are_strict_on_the_api_and_the_page(app, client, auth, staff, date_value):
     headers = staff_token(app, STAFF["admin"])
     response = client.get("/api/v1/agenda", query_string={"date": date_value}, headers=headers)
     assert response.status_code == 400
-    login(client, STAFF["admin"])
+    auth.login(STAFF["admin"])
     if date_value:  # the page without a date shows today
         assert client.get("/adviser/", query_string={"date": date_value}).status_code == 400
 
 
 @pytest.mark.parametrize("value", [BIG, "²", "①"])
-def test_agenda_adviser_filter_takes_only_real_ids(app, client, staff, value):
+def test_agenda_adviser_filter_takes_only_real_ids(app, client, auth, staff, value):
     headers = staff_token(app, STAFF["admin"])
     with app.app_context():
         today = local_today().isoformat()
     response = client.get("/api/v1/agenda", query_string={"date": today, "adviser_id": value},
                           headers=headers)
     assert response.status_code == 400
-    login(client, STAFF["admin"])
+    auth.login(STAFF["admin"])
     assert client.get("/adviser/", query_string={"adviser_id": value}).status_code == 200
 
 
@@ -296,8 +296,8 @@ def test_appointment_ids_past_64_bits_are_404(app, client, staff, path):
 
 @pytest.mark.parametrize("path", [f"/adviser/appointments/{BIG}/outcome",
                                   f"/admin/advisers/{BIG}/edit", f"/admin/zones/{2**64}/edit"])
-def test_page_routes_with_ids_past_64_bits_are_404(app, client, staff, path):
-    login(client, STAFF["admin"])
+def test_page_routes_with_ids_past_64_bits_are_404(app, client, auth, staff, path):
+    auth.login(STAFF["admin"])
     assert client.get(path).status_code == 404
 
 

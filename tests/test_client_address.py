@@ -5,15 +5,14 @@ from sqlalchemy import select
 
 from app.auth.models import AuditEntry
 from app.extensions import db
-from tests.conftest import STAFF, _make_app
+from tests.conftest import STAFF
 from tests.test_auth import csrf
 
 PROXY = {"REMOTE_ADDR": "10.0.0.2"}  # every request arrives from the proxy's address
 
 
-def limited_app(tmp_path, db_templates, hops: int):
-    return _make_app(tmp_path, db_templates["demo"], RATELIMIT_ENABLED=True,
-                     RATELIMIT_LOGIN="3 per minute", PROXY_HOPS=hops)
+def limited_app(make_app, hops: int):
+    return make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute", PROXY_HOPS=hops)
 
 
 def sign_in(app, forwarded_for: str, email: str = "nobody@example.com") -> int:
@@ -25,8 +24,8 @@ def sign_in(app, forwarded_for: str, email: str = "nobody@example.com") -> int:
                        headers=headers, environ_base=PROXY).status_code
 
 
-def test_one_trusted_proxy_gives_each_client_its_own_bucket(tmp_path, db_templates):
-    app = limited_app(tmp_path, db_templates, hops=1)
+def test_one_trusted_proxy_gives_each_client_its_own_bucket(make_app):
+    app = limited_app(make_app, hops=1)
     assert [sign_in(app, "203.0.113.1", STAFF["admin"]) for _ in range(4)] == [401] * 3 + [429]
     assert sign_in(app, "203.0.113.2") == 401  # another client behind the same proxy
     # A client cannot pick its bucket: the proxy appends the address it saw, and that counts.
@@ -39,11 +38,11 @@ def test_one_trusted_proxy_gives_each_client_its_own_bucket(tmp_path, db_templat
     assert addresses == {"203.0.113.1"}
 
 
-def test_without_proxy_hops_x_forwarded_for_is_ignored(tmp_path, db_templates):
-    app = limited_app(tmp_path, db_templates, hops=0)
+def test_without_proxy_hops_x_forwarded_for_is_ignored(make_app):
+    app = limited_app(make_app, hops=0)
     assert [sign_in(app, f"203.0.113.{n}") for n in range(1, 5)] == [401] * 3 + [429]
 
 
-def test_a_negative_proxy_hops_is_refused_at_start(tmp_path, db_templates):
+def test_a_negative_proxy_hops_is_refused_at_start(make_app):
     with pytest.raises(RuntimeError, match="PROXY_HOPS"):
-        limited_app(tmp_path, db_templates, hops=-1)
+        limited_app(make_app, hops=-1)

@@ -16,7 +16,6 @@ from app.notify.models import OutboxMessage
 from app.notify.outbox import render_stored as said
 from app.types import utcnow
 from app.zones.availability import free_slots
-from tests.conftest import login
 from tests.test_booking_pages import csrf
 from tests.test_outbox import book, messages, new_intake, open_day
 
@@ -109,7 +108,7 @@ def test_an_expired_offer_gets_a_friendly_page(app, client):
     assert client.get("/booking/offer/nope").status_code == 410
 
 
-def test_the_outbox_page_is_for_admins_and_resends_a_dead_message(app, client, staff):
+def test_the_outbox_page_is_for_admins_and_resends_a_dead_message(app, client, auth, staff):
     with app.app_context():
         book()
         message = db.session.scalar(select(OutboxMessage))
@@ -117,10 +116,10 @@ def test_the_outbox_page_is_for_admins_and_resends_a_dead_message(app, client, s
         db.session.commit()
         message_id = message.id
     assert client.get("/admin/outbox").status_code == 302  # signed out: to the login
-    login(client, staff["adviser_a"])
+    auth.login(staff["adviser_a"])
     assert client.get("/admin/outbox").status_code == 403
     admin = app.test_client()
-    login(admin, staff["admin"])
+    auth.on(admin).login(staff["admin"])
     page = admin.get("/admin/outbox?status=dead")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "OSError: refused" in text and "다시 보내기" in text
@@ -138,7 +137,7 @@ def test_the_outbox_page_is_for_admins_and_resends_a_dead_message(app, client, s
                              data={"csrf_token": csrf(text)}).status_code == 404
 
 
-def test_an_erased_message_offers_no_resend_and_refuses_one(app, staff):
+def test_an_erased_message_offers_no_resend_and_refuses_one(app, staff, auth):
     from app.notify.outbox import prune_outbox
 
     with app.app_context():
@@ -147,7 +146,7 @@ def test_an_erased_message_offers_no_resend_and_refuses_one(app, staff):
             assert prune_outbox() == 1
         message_id = db.session.scalar(select(OutboxMessage.id))
     admin = app.test_client()
-    login(admin, staff["admin"])
+    auth.on(admin).login(staff["admin"])
     text = admin.get("/admin/outbox?status=dead").get_data(as_text=True)
     assert "OUTBOX_KEEP_DAYS" in text and "다시 보내기" not in text
     response = admin.post(f"/admin/outbox/{message_id}/resend",
@@ -159,7 +158,7 @@ def test_an_erased_message_offers_no_resend_and_refuses_one(app, staff):
         assert db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "outbox")) is None
 
 
-def test_the_outbox_pages_through_every_message_newest_first(app, staff):
+def test_the_outbox_pages_through_every_message_newest_first(app, staff, auth):
     from app.notify.outbox import enqueue
 
     with app.app_context():
@@ -171,7 +170,7 @@ def test_the_outbox_pages_through_every_message_newest_first(app, staff):
             message.status = "dead"  # the 30 oldest
         db.session.commit()
     admin = app.test_client()
-    login(admin, staff["admin"])
+    auth.on(admin).login(staff["admin"])
 
     def shown(query: str) -> list[str]:
         text = admin.get(f"/admin/outbox{query}").get_data(as_text=True)

@@ -10,7 +10,6 @@ from app.intake.models import Intake
 from app.visits.services import case_file, find_firms
 from app.visits.visibility import visible_intakes
 from app.zones.models import Zone
-from tests.conftest import login
 from tests.firm_helpers import business_number, make_firm
 
 LEGAL_NOTE, FINANCE_NOTE = "법률 상담 메모 LEGAL-NOTE", "보증 상담 메모 FINANCE-NOTE"
@@ -42,14 +41,14 @@ def _two_zone_firm(number: str) -> None:
           "finance_amount_krw": 50_000_000})])
 
 
-def test_another_zones_notes_stay_with_that_zone(app, client, staff, two_zone_firm):
+def test_another_zones_notes_stay_with_that_zone(app, client, auth, staff, two_zone_firm):
     expect = {"adviser_a": (LEGAL_NOTE, "LEGAL-FOLLOW-UP"),
               "adviser_b": (FINANCE_NOTE, "FINANCE-FOLLOW-UP"),
               "admin": (LEGAL_NOTE, "LEGAL-FOLLOW-UP", FINANCE_NOTE, "FINANCE-FOLLOW-UP")}
     every = {LEGAL_NOTE, "LEGAL-FOLLOW-UP", FINANCE_NOTE, "FINANCE-FOLLOW-UP"}
     for role, shown in expect.items():
         reader = app.test_client()
-        login(reader, staff[role])
+        auth.on(reader).login(staff[role])
         page = reader.get(f"/adviser/company/{two_zone_firm}").get_data(as_text=True)
         assert {text for text in every if text in page} == set(shown), role
         # Both visits, their zones and the figures are there for everyone who sees the firm.
@@ -106,8 +105,8 @@ def odd_names(app):
     ("%%", []), ("__", []), ("%_", ["100%_랩"]), ("0%", ["100%_랩"]), ("_랩", ["100%_랩"]),
     ("A/", ["A/B 연구소"]), ("//", []), ("/B", ["A/B 연구소"]), ("평범", ["평범한 기업"]),
 ])
-def test_the_search_matches_wildcards_literally(app, client, staff, odd_names, query, found):
-    login(client, staff["admin"])
+def test_the_search_matches_wildcards_literally(app, client, auth, staff, odd_names, query, found):
+    auth.login(staff["admin"])
     page = client.get("/adviser/companies", query_string={"q": query})
     assert page.status_code == 200
     text = page.get_data(as_text=True)

@@ -12,7 +12,6 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from tests.admin_helpers import admin_client
-from tests.conftest import login
 from tests.language_helpers import english_words, hangul, html_lang, visible_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,7 +182,7 @@ def test_the_language_selector_keeps_the_page_and_its_query(client):
 # ---------------------------------------------------------------- one language per page
 
 @pytest.fixture
-def staff_visit(app, client, staff, booked) -> dict:
+def staff_visit(app, client, auth, staff, booked) -> dict:
     """The client signed in as the admin; what the staff pages' paths name."""
     from app.booking.models import Appointment
     from app.extensions import db
@@ -195,7 +194,7 @@ def staff_visit(app, client, staff, booked) -> dict:
         values = {"day": to_local(appointment.starts_at).date().isoformat(),
                   "appointment": appointment_id, "adviser": appointment.adviser_id,
                   "number": appointment.booking.intake.business_number}
-    login(client, staff["admin"])
+    auth.login(staff["admin"])
     return values
 
 
@@ -215,27 +214,27 @@ def test_converted_pages_speak_one_language(request, app, client, path):
     assert len(visible_text(english)) > 10
 
 
-def test_form_errors_come_in_the_pages_language(client):
+def test_form_errors_come_in_the_pages_language(client, auth):
     """WTForms' own messages from its catalogue, ours from translations/."""
-    korean = login(client, "", "")
+    korean = auth.login("", "")
     page = korean.get_data(as_text=True)
     assert korean.status_code == 422
     assert "이 항목은 필수입니다." in page and "입력 내용을 확인해 주세요" in page
     assert english_words(page) == []
     client.get("/?lang=en")
-    english = login(client, "", "")
+    english = auth.login("", "")
     page = english.get_data(as_text=True)
     assert "This field is required." in page and "Please check the following" in page
     assert hangul(page) == []
 
 
-def test_the_sign_in_refusal_and_the_profile_in_english(client, staff):
+def test_the_sign_in_refusal_and_the_profile_in_english(client, auth, staff):
     client.get("/?lang=en")
-    refused = login(client, staff["adviser_a"], "wrong password!")
+    refused = auth.login(staff["adviser_a"], "wrong password!")
     assert refused.status_code == 401
     assert "The e-mail or password is not right" in refused.get_data(as_text=True)
     assert hangul(refused.get_data(as_text=True)) == []
-    login(client, staff["adviser_a"])
+    auth.login(staff["adviser_a"])
     profile = client.get("/auth/profile").get_data(as_text=True)
     assert "My account" in profile and "Change password" in profile
     assert hangul(profile) == []  # the adviser's Korean name is data, marked translate="no"

@@ -11,7 +11,7 @@ from app.auth.models import User
 from app.auth.services import create_api_token
 from app.extensions import db
 from app.types import local_today
-from tests.conftest import STAFF, _make_app
+from tests.conftest import STAFF
 from tests.language_helpers import HANGUL
 from tests.test_booking_api import make_intake, pick, slots
 
@@ -235,10 +235,8 @@ def test_413_an_import_beyond_its_own_limit(app, client, staff):
     assert found["en"]["message"] == "The file is too large (2 MB at most); split it."
 
 
-def test_429_too_many_requests(tmp_path, db_templates):
-    app = _make_app(tmp_path, db_templates["demo"], RATELIMIT_ENABLED=True,
-                    RATELIMIT_PUBLIC_READ="1 per minute")
-    client = app.test_client()
+def test_429_too_many_requests(make_app):
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC_READ="1 per minute").test_client()
     assert client.get("/api/v1/zones").status_code == 200
     found = answers(client, "GET", "/api/v1/zones", 429)
     assert_one_language(found)

@@ -11,7 +11,6 @@ import time_machine
 from app.booking.models import Appointment
 from app.extensions import db
 from app.types import local_datetime, local_today, to_local
-from tests.conftest import login
 from tests.test_i18n_public import LANGUAGES, assert_one_language, read
 
 
@@ -20,7 +19,7 @@ def token_of(page: str) -> str:
 
 
 @pytest.fixture
-def visit(app, client, staff, booked) -> dict:
+def visit(app, client, auth, staff, booked) -> dict:
     """The lawyer signed in, with the booked visit's id, start, day and business number."""
     appointment_id, start = booked
     with app.app_context():
@@ -28,15 +27,15 @@ def visit(app, client, staff, booked) -> dict:
         number = appointment.booking.intake.business_number
         adviser_id = appointment.adviser_id
         today, day = local_today(), to_local(start).date()
-    login(client, staff["adviser_a"])
+    auth.login(staff["adviser_a"])
     return {"id": appointment_id, "start": start, "day": day.isoformat(),
             "number": number, "adviser": adviser_id, "today": today.isoformat()}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_visits_day_check_in_outcome_and_case_file(client, staff, visit, language):
+def test_the_visits_day_check_in_outcome_and_case_file(client, auth, staff, visit, language):
     with time_machine.travel(visit["start"] - timedelta(minutes=15), tick=False):
-        login(client, staff["adviser_a"])  # a session of the day itself
+        auth.login(staff["adviser_a"])  # a session of the day itself
         agenda = read(client, f"/adviser/?date={visit['day']}", language)
         assert_one_language(agenda, language)
         assert ("도착" if language == "ko" else "Check in") in agenda
@@ -118,8 +117,8 @@ def test_the_availability_page_with_rules_time_off_and_stranded_bookings(
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_walk_in_its_slots_and_its_errors(app, client, staff, language):
-    login(client, staff["adviser_a"])
+def test_the_walk_in_its_slots_and_its_errors(app, client, auth, staff, language):
+    auth.login(staff["adviser_a"])
     with app.app_context():
         monday = local_today() + timedelta(days=(7 - local_today().weekday()) % 7 or 7)
         morning = local_datetime(monday, time(9, 30))
@@ -150,10 +149,10 @@ def test_the_companies_search_in_both_languages(client, visit):
         assert ("찾는 기업이 없습니다." if language == "ko" else "No company matches.") in none
 
 
-def test_a_refusal_in_the_readers_language(client, staff, visit):
+def test_a_refusal_in_the_readers_language(client, auth, staff, visit):
     """Too early to check in, or to mark a no-show: the page says so in its language."""
     with time_machine.travel(visit["start"] - timedelta(days=1), tick=False):
-        login(client, staff["adviser_a"])
+        auth.login(staff["adviser_a"])
         agenda = read(client, "/adviser/", "en")
         page = client.post(f"/adviser/appointments/{visit['id']}/check-in", data={
             "csrf_token": token_of(agenda)}, follow_redirects=True).get_data(as_text=True)

@@ -74,13 +74,10 @@ def test_the_list_is_served_in_order_with_both_labels(client):
     assert all(re.fullmatch(r"[a-z_]+", row["code"]) for row in found)
 
 
-def test_the_list_is_documented_and_rate_limited(tmp_path, db_templates, client):
-    from tests.conftest import _make_app
-
+def test_the_list_is_documented_and_rate_limited(make_app, client):
     operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/industries"]["get"]
     assert {"200", "429", "503"} <= set(operation["responses"])
-    app = _make_app(tmp_path, db_templates["demo"], RATELIMIT_ENABLED=True,
-                    RATELIMIT_PUBLIC_READ="2 per minute")
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC_READ="2 per minute")
     limited = app.test_client()
     statuses = [limited.get("/api/v1/industries").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
@@ -152,10 +149,9 @@ def test_the_page_keeps_the_choice_and_names_a_bad_one(app, client):
     assert stored_industries(app) == []
 
 
-def test_the_advisers_briefing_shows_the_label(client, staff, booked):
-    from tests.conftest import login
+def test_the_advisers_briefing_shows_the_label(client, auth, staff, booked):
 
-    login(client, staff["adviser_a"])
+    auth.login(staff["adviser_a"])
     _, start = booked
     html = client.get("/adviser/", query_string={"date": start.date().isoformat()}).get_data(
         as_text=True)

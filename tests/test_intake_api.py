@@ -214,11 +214,8 @@ def test_every_api_route_is_in_the_openapi_document(app, client):
     assert routes - {"/openapi.json"} <= documented
 
 
-def test_public_calls_are_rate_limited_per_address(tmp_path, db_templates, intake_payload):
-    from tests.conftest import _make_app
-
-    app = _make_app(tmp_path, db_templates["demo"], RATELIMIT_ENABLED=True,
-                    RATELIMIT_PUBLIC_WRITE="2 per minute")
+def test_public_calls_are_rate_limited_per_address(make_app, intake_payload):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC_WRITE="2 per minute")
     client = app.test_client()
     statuses = [post(client, intake_payload).status_code for _ in range(3)]
     assert statuses == [201, 201, 429]
@@ -227,12 +224,10 @@ def test_public_calls_are_rate_limited_per_address(tmp_path, db_templates, intak
     assert other.status_code == 201
 
 
-def test_the_pre_screen_page_is_rate_limited_like_the_api(tmp_path, db_templates):
+def test_the_pre_screen_page_is_rate_limited_like_the_api(make_app):
     """A stranger who posts the page instead of the API meets the same limit."""
-    from tests.conftest import _make_app
-
-    app = _make_app(tmp_path, db_templates["demo"], RATELIMIT_ENABLED=True,
-                    RATELIMIT_PUBLIC_WRITE="2 per minute", WTF_CSRF_ENABLED=False)
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC_WRITE="2 per minute",
+                   WTF_CSRF_ENABLED=False)
     client = app.test_client()
     statuses = [client.post("/intake/", data={"company_name": "x"}).status_code
                 for _ in range(3)]

@@ -61,7 +61,7 @@ def test_home_page_cards_are_the_centres_active_zones(app, client):
 def test_a_zone_card_names_four_needs_and_counts_the_rest(client):
     page = client.get("/").get_data(as_text=True)
     legal = page[page.index("법률존"):page.index("금융존")]
-    assert legal.count('class="tag"') == 5 and re.search(r"외 \d+개", legal)
+    assert legal.count('class="tag"') == 4 and re.search(r"외 \d+개", legal)
 
 
 def test_form_shows_the_notice_and_unticked_consent(client):

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import STAFF, fresh_database, login
+from tests.conftest import STAFF, fresh_database
 from tests.stats_helpers import bearer, csv_bytes, sign_in, staff
 
 HEADER = "date,zone,company_name,business_number,finance_amount_krw,patent_transfers," \
@@ -76,13 +76,13 @@ def test_the_csv_export_names_its_charset_once(app, client):
 # --- headers -----------------------------------------------------------------------------
 
 
-def test_private_pages_and_answers_are_no_store(app, client, staff, intake_payload, booked):
+def test_private_pages_and_answers_are_no_store(app, client, auth, staff, intake_payload, booked):
     intake = client.post("/api/v1/intakes", json={**intake_payload, "email": "b@hanbit.example"})
     assert intake.headers["Cache-Control"] == "no-store"
     token = intake.get_json()["intake"]["token"]
     assert client.get(f"/api/v1/intakes/{token}").headers["Cache-Control"] == "no-store"
     assert client.get(f"/booking/new/{token}").headers["Cache-Control"] == "no-store"
-    login(client, STAFF["admin"])
+    auth.login(STAFF["admin"])
     for path in ("/adviser/", "/admin/", "/admin/stats/zones.csv", "/auth/profile"):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
     page = client.get("/auth/profile").get_data(as_text=True)
@@ -121,12 +121,10 @@ def test_hsts_is_sent_in_production_and_can_be_turned_off(monkeypatch, tmp_path,
 
 
 @pytest.fixture
-def locked_app(tmp_path, db_templates):
+def locked_app(make_app):
     """An app whose database another process holds a lock of (SQLite's write lock, or the
     pre-screens' table on PostgreSQL); short busy timeout."""
-    from tests.conftest import _make_app
-
-    app = _make_app(tmp_path, db_templates["demo"], DATABASE_BUSY_TIMEOUT_MS=200)
+    app = make_app(DATABASE_BUSY_TIMEOUT_MS=200)
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() == "sqlite":
         holder = sqlite3.connect(url.database, isolation_level=None)
@@ -138,9 +136,6 @@ def locked_app(tmp_path, db_templates):
     yield app
     holder.rollback()
     holder.close()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_a_database_busy_past_its_timeout_is_503_with_retry_after(locked_app, intake_payload,

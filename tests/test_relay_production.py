@@ -17,20 +17,15 @@ from app.notify.outbox import render_stored as said
 from app.notify.relay import relay_outbox
 from app.notify.scheduler import in_process_wanted, refusals, start_in_process
 from config import DevelopmentConfig, ProductionConfig, TestingConfig
-from tests.conftest import _make_app
 from tests.helpers import ROOT
 from tests.test_outbox import book
 
 
 @pytest.fixture
-def production_app(tmp_path, db_templates, monkeypatch):
+def production_app(make_app, monkeypatch):
     """An app of ProductionConfig (ONESTOP_ENV=production) on the demo centre, no MAIL_SERVER."""
     monkeypatch.setenv("ONESTOP_ENV", "production")
-    app = _make_app(tmp_path, db_templates["demo"], SECRET_KEY="production-test", MAIL_SERVER="")
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return make_app(SECRET_KEY="production-test", MAIL_SERVER="")
 
 
 def test_only_development_and_tests_may_log_mail_instead_of_sending_it():

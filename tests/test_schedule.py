@@ -18,7 +18,6 @@ from app.visits.schedule import (
     delete_rotation_rule,
 )
 from app.zones.models import Adviser, RotationRule
-from tests.conftest import login
 
 
 def admin_user() -> User:
@@ -74,9 +73,9 @@ def test_a_day_off_can_cancel_the_stranded_bookings(app, booked):
         assert appointment.booking.status == "cancelled"
 
 
-def test_the_availability_page_previews_slots_and_asks_about_stranded(client, booked, staff):
+def test_the_availability_page_previews_slots_and_asks_about_stranded(client, auth, booked, staff):
     appointment_id, start = booked
-    login(client, staff["adviser_a"])
+    auth.login(staff["adviser_a"])
     page = client.get("/adviser/availability").get_data(as_text=True)
     assert "예약 가능 시간" in page and "ons-slot" in page
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
@@ -91,12 +90,12 @@ def test_the_availability_page_previews_slots_and_asks_about_stranded(client, bo
     assert again.status_code == 303
 
 
-def test_walk_in_registers_and_checks_in(app, client, staff):
+def test_walk_in_registers_and_checks_in(app, client, auth, staff):
     import time_machine
 
     from app.types import local_datetime, local_today
 
-    login(client, staff["adviser_a"])
+    auth.login(staff["adviser_a"])
     with app.app_context():
         monday = local_today() + timedelta(days=(7 - local_today().weekday()) % 7 or 7)
         morning = local_datetime(monday, time(9, 30))
@@ -118,13 +117,13 @@ def test_walk_in_registers_and_checks_in(app, client, staff):
         assert appointment.booking.intake.source == "walk_in"
 
 
-def test_availability_page_of_an_adviser_in_a_closed_zone(app, client, staff):
+def test_availability_page_of_an_adviser_in_a_closed_zone(app, client, auth, staff):
     from app.zones.models import Zone
 
     with app.app_context():
         db.session.scalar(select(Zone).where(Zone.code == "legal")).active = False
         db.session.commit()
-    login(client, staff["adviser_a"])
+    auth.login(staff["adviser_a"])
     page = client.get("/adviser/availability")
     assert page.status_code == 200
     assert "예약 가능한 시간이 없습니다" in page.get_data(as_text=True)

@@ -3,6 +3,7 @@
 import logging
 import os
 import re
+import runpy
 import signal
 import statistics
 import subprocess
@@ -15,6 +16,7 @@ import click
 import pytest
 from sqlalchemy import func, select, update
 
+from app import create_app
 from app.booking.models import Appointment, Booking
 from app.booking.services import Request, book_visit
 from app.extensions import db
@@ -30,6 +32,7 @@ from app.notify.scheduler import (
 )
 from app.types import utcnow
 from app.zones.availability import free_slots
+from config import CONFIGS
 from tests.helpers import ROOT, start_gunicorn, stop
 from tests.smtp import Recorder, silent_server, smtp_server
 from tests.test_booking_api import pick
@@ -64,11 +67,18 @@ def test_every_job_has_a_fixed_id_coalesces_and_runs_alone(app):
 def test_settings_come_from_the_environment_unless_create_app_set_them(app, monkeypatch):
     monkeypatch.setenv("REMINDER_HOUR", "18")
     monkeypatch.setenv("SCHEDULER_INTERVAL_SCALE", "0.01")
-    app.config.pop("REMINDER_HOUR")
-    app.config["SCHEDULER_INTERVAL_SCALE"] = 2.0
-    add_jobs(app, [], {"REMINDER_HOUR": 10})
-    assert app.config["REMINDER_HOUR"] == 18  # from the environment, typed like its default
-    assert app.config["SCHEDULER_INTERVAL_SCALE"] == 2.0  # an explicit setting wins
+    fresh = runpy.run_path(str(ROOT / "config.py"))  # config.py read as a new process reads it
+    monkeypatch.setitem(CONFIGS, "testing", fresh["TestingConfig"])
+    built = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                        "SCHEDULER_INTERVAL_SCALE": 2.0})
+    try:
+        assert built.config["REMINDER_HOUR"] == 18  # from the environment, typed like its default
+        assert type(built.config["REMINDER_HOUR"]) is int
+        assert built.config["SCHEDULER_INTERVAL_SCALE"] == 2.0  # an explicit setting wins
+        assert built.config["OUTBOX_KEEP_DAYS"] == 180  # and the default where neither says
+    finally:
+        with built.app_context():
+            db.engine.dispose()
 
 
 def test_one_file_lock_one_leader(tmp_path):

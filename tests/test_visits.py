@@ -11,7 +11,6 @@ from app.auth.models import AuditEntry, User
 from app.auth.services import create_api_token
 from app.extensions import db
 from app.visits.models import Outcome
-from tests.conftest import login
 
 
 @pytest.fixture
@@ -143,9 +142,9 @@ def test_advisers_api_is_for_admins(client, tokens):
                                 "institution", "active"}
 
 
-def test_the_agenda_page_briefs_and_checks_in(app, client, booked, staff):
+def test_the_agenda_page_briefs_and_checks_in(app, client, auth, booked, staff):
     appointment_id, start = booked
-    login(client, staff["adviser_a"])
+    auth.login(staff["adviser_a"])
     with time_machine.travel(start - timedelta(minutes=10), tick=False):
         page = client.get(f"/adviser/?date={start.date()}").get_data(as_text=True)
         assert "주식회사 한빛테크" in page and "계약서 검토" in page
@@ -159,8 +158,8 @@ def test_the_agenda_page_briefs_and_checks_in(app, client, booked, staff):
         assert 'ons-status-checked_in">Checked in</span>' in page
 
 
-def test_the_case_file_gathers_a_firm(app, client, booked, staff):
-    login(client, staff["adviser_a"])  # the firm booked the legal zone
+def test_the_case_file_gathers_a_firm(app, client, auth, booked, staff):
+    auth.login(staff["adviser_a"])  # the firm booked the legal zone
     page = client.get("/adviser/company/124-81-00998")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -170,8 +169,8 @@ def test_the_case_file_gathers_a_firm(app, client, booked, staff):
     assert "/adviser/company/1248100998" in found
 
 
-def test_an_adviser_of_another_zone_cannot_tell_the_firm_exists(app, client, booked, staff):
-    login(client, staff["adviser_b"])  # finance: the firm never booked it
+def test_an_adviser_of_another_zone_cannot_tell_the_firm_exists(app, client, auth, booked, staff):
+    auth.login(staff["adviser_b"])  # finance: the firm never booked it
     page = client.get("/adviser/company/124-81-00998")
     assert page.status_code == 404
     from tests.helpers import same_page

@@ -1,11 +1,8 @@
 """Domain errors of the admin's management screens; each message is in the language of the
 request that raised it (the page's)."""
 
+from app.errors import DomainError
 
-class ManageError(ValueError):
+
+class ManageError(DomainError, ValueError):
     """A management change broke a rule; `fields` names the form fields at fault."""
-
-    def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.fields = fields or {}

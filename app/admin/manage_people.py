@@ -27,8 +27,8 @@ from app.auth.models import User
 from app.auth.services import MIN_PASSWORD_LENGTH, create_user, find_user
 from app.booking.models import Appointment
 from app.booking.notifications import notify_reassigned
-from app.booking.transactions import booking_transaction
 from app.extensions import db
+from app.transactions import write_transaction
 from app.types import utcnow
 from app.zones.availability import is_free
 from app.zones.models import Adviser, Institution, Zone
@@ -153,7 +153,7 @@ def reassign_appointment(actor: User, appointment_id: int, to_adviser_id: int,
                          now: datetime | None = None) -> Appointment:
     """Give a booked appointment to a colleague of the same zone who is free at that time."""
     now = now or utcnow()
-    with booking_transaction():
+    with write_transaction():
         appointment = get_row(Appointment, appointment_id)
         target = db.session.get(Adviser, to_adviser_id) if to_adviser_id else None
         if appointment.status != "booked" or appointment.starts_at <= now:

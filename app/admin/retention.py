@@ -18,11 +18,11 @@ from flask import current_app
 from sqlalchemy import or_, update
 
 from app.booking.jobs import forget_purged_bookings
-from app.booking.transactions import booking_transaction
 from app.extensions import db
 from app.intake.jobs import purge_expired_intakes
 from app.notify.scheduler import ScheduledJob
 from app.stats.models import ImportedConsultation
+from app.transactions import write_transaction
 from app.types import to_local, utcnow
 from app.visits.jobs import forget_purged_outcomes
 
@@ -52,7 +52,7 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
     and a second run changes nothing.
     """
     now = now or utcnow()
-    with booking_transaction():
+    with write_transaction():
         intakes = purge_expired_intakes(now)
         bookings, waitlist = forget_purged_bookings()
         outcomes = forget_purged_outcomes()
@@ -66,4 +66,3 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
 
 
 JOBS = [ScheduledJob("intake-retention-purge", purge_expired, 3600)]
-SETTINGS: dict = {}

@@ -1,10 +1,12 @@
 """Model -> JSON shapes of API.md."""
 
+from zoneinfo import ZoneInfo
+
 from app.booking.models import Appointment, Booking
 from app.booking.services import live_appointments
 from app.intake.models import Intake
 from app.intake.routing import explained
-from app.types import to_local
+from app.types import center_tz, to_local
 from app.zones.availability import Slot
 from app.zones.models import Zone
 
@@ -75,14 +77,16 @@ def booking_json(booking: Booking, token: str) -> dict:
     }
 
 
-def slot_json(slot: Slot) -> dict:
-    """A free slot of GET /slots."""
+def slot_json(slot: Slot, zone: ZoneInfo | None = None) -> dict:
+    """A free slot of GET /slots; `zone` is the centre's time zone when the caller has it (a
+    four-week search is ten thousand slots, and finding the zone costs a config lookup)."""
+    zone = zone or center_tz()
     return {
         "zone": slot.zone,
         "adviser_id": slot.adviser_id,
         "adviser_name": slot.adviser_name,
         "institution_id": slot.institution_id,
         "institution": slot.institution,
-        "start": to_local(slot.start).isoformat(),
-        "end": to_local(slot.end).isoformat(),
+        "start": slot.start.astimezone(zone).isoformat(),
+        "end": slot.end.astimezone(zone).isoformat(),
     }

@@ -6,19 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.api.auth import api_staff
-from app.api.errors import ApiError, invalid, not_found
+from app.api.errors import ApiError
 from app.api.serializers import appointment_json
 from app.api.views import body_fields, bp, json_object, query_arg
 from app.extensions import db
 from app.inputs import parse_date, parse_id, parse_text
-from app.visits.errors import (
-    AppointmentNotFound,
-    InvalidOutcome,
-    NotYetDue,
-    NotYours,
-    VisitError,
-    WrongState,
-)
 from app.visits.services import (
     OUTCOME_FIGURES,
     agenda,
@@ -47,18 +39,6 @@ def briefing_json(appointment) -> dict:
                            "patent_transfers": outcome.patent_transfers,
                            "ip_applications": outcome.ip_applications}
     return body
-
-
-def _visit_error(error: VisitError) -> ApiError:
-    if isinstance(error, AppointmentNotFound):
-        return not_found(error.message)
-    if isinstance(error, NotYours):
-        return ApiError(403, "forbidden", error.message)
-    if isinstance(error, NotYetDue | WrongState):
-        return ApiError(409, "conflict", error.message)
-    if isinstance(error, InvalidOutcome):
-        return invalid(error.fields or {})
-    return ApiError(422, "invalid", error.message)
 
 
 @bp.get("/agenda")
@@ -90,10 +70,8 @@ def advisers():
 
 
 def _act(action, appointment_id: int, *args):
-    try:
-        appointment = action(g.api_user, appointment_id, *args)
-    except VisitError as error:
-        raise _visit_error(error) from error
+    """Run an adviser's action; a refusal is answered by the blueprint's domain-error handler."""
+    appointment = action(g.api_user, appointment_id, *args)
     return jsonify({"appointment": briefing_json(appointment)})
 
 

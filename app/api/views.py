@@ -4,12 +4,12 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
 from app.api.booking import parse_requests
-from app.api.errors import ApiError, bad_request, invalid, not_found
+from app.api.errors import answer, bad_request, invalid, not_found
 from app.api.openapi import openapi_document
 from app.api.serializers import booking_json, intake_json, slot_json, zone_json
-from app.booking.errors import BookingConflict, BookingNotFound, InvalidBooking, SlotTaken
 from app.booking.services import book_visit, cancel_booking, get_booking, reschedule_booking
 from app.booking.waitlist import join_waitlist, queue_position
+from app.errors import DomainError
 from app.extensions import limiter, public_read_limit, public_write_limit
 from app.inputs import (
     InputError,
@@ -26,6 +26,7 @@ from app.intake.industries import INDUSTRIES
 from app.intake.services import get_intake, list_needs, list_zones, need_choices, submit_intake
 from app.main.i18n import current_language
 from app.states import Language
+from app.types import center_tz
 from app.zones.availability import free_slots
 from app.zones.errors import UnknownZone
 
@@ -34,30 +35,10 @@ MAX_SLOT_RANGE_DAYS = 62
 bp = Blueprint("api", __name__)
 
 
-@bp.errorhandler(ApiError)
-def api_error(error: ApiError):
-    return error.response()
-
-
-@bp.errorhandler(InvalidBooking)
-def invalid_booking(error: InvalidBooking):
-    return invalid(error.fields or {"appointments": [error.message]}).response()
-
-
-@bp.errorhandler(SlotTaken)
-def slot_taken(error: SlotTaken):
-    return ApiError(409, "slot_taken", error.message).response()
-
-
-@bp.errorhandler(BookingConflict)
-def booking_conflict(error: BookingConflict):
-    return ApiError(409, "conflict", error.message).response()
-
-
-@bp.errorhandler(BookingNotFound)
-@bp.errorhandler(IntakeNotFound)
-def unknown_token(error: LookupError):
-    return not_found(str(error)).response()
+@bp.errorhandler(DomainError)
+def domain_error(error: DomainError):
+    """Every domain error a view lets through, ApiError included, in the API's shape."""
+    return answer(error).response()
 
 
 def json_object() -> dict:
@@ -181,7 +162,8 @@ def slots():
                            institution_id=query_arg(parse_id, "institution_id", optional=True))
     except UnknownZone as error:
         raise bad_request(str(error)) from error
-    return jsonify({"slots": [slot_json(slot) for slot in found]})
+    zone = center_tz()
+    return jsonify({"slots": [slot_json(slot, zone) for slot in found]})
 
 
 @bp.post("/bookings")

@@ -13,10 +13,10 @@ from sqlalchemy.orm import selectinload
 from app.booking.errors import BookingConflict, BookingNotFound
 from app.booking.models import Appointment, Booking
 from app.booking.services import cancel_visit
-from app.booking.transactions import booking_transaction
 from app.extensions import db
 from app.states import BookingStatus
 from app.tokens import hash_token
+from app.transactions import write_transaction
 from app.types import utcnow
 
 
@@ -34,7 +34,7 @@ def booking_for_reminder(token: str) -> Booking:
 def confirm_attendance(token: str, now: datetime | None = None) -> Booking:
     """The applicant will come: stamp the answer (the first one counts)."""
     now = now or utcnow()
-    with booking_transaction():
+    with write_transaction():
         booking = booking_for_reminder(token)
         if booking.status == BookingStatus.CANCELLED:
             raise BookingConflict(_("This booking was cancelled."))
@@ -48,7 +48,7 @@ def cancel_from_reminder(token: str, reason: str | None = None,
                          now: datetime | None = None) -> Booking:
     """The applicant cannot come: cancel the whole visit as the private page would."""
     now = now or utcnow()
-    with booking_transaction():
+    with write_transaction():
         booking = cancel_visit(booking_for_reminder(token), reason, now)
         db.session.commit()
     return booking

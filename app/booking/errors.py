@@ -2,26 +2,32 @@
 the request that raised it (the page's, or the API call's Accept-Language)."""
 
 
-class BookingError(Exception):
-    """Base of the booking errors."""
+from app.errors import DomainError
 
-    def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.fields = fields
+
+class BookingError(DomainError):
+    """Base of the booking errors."""
 
 
 class InvalidBooking(BookingError):
     """The request itself is wrong (shape, days, overlaps, a time that is not a slot)."""
 
+    field = "appointments"
+
 
 class SlotTaken(BookingError):
     """A requested slot is no longer free; nothing was booked."""
+
+    status, code = 409, "slot_taken"
 
 
 class BookingConflict(BookingError):
     """The booking cannot change in its current state, or the intake already holds the zone."""
 
+    status, code = 409, "conflict"
 
-class BookingNotFound(LookupError):
+
+class BookingNotFound(DomainError, LookupError):
     """No booking has this token."""
+
+    status, code = 404, "not_found"

@@ -10,18 +10,14 @@ from sqlalchemy.orm import selectinload
 
 from app.booking.models import Appointment, Booking, WaitlistEntry
 from app.booking.notifications import notify_reminder
-from app.booking.transactions import booking_transaction
 from app.booking.waitlist import expire_offers
 from app.extensions import db
 from app.intake.jobs import purged_intakes, revoked_hash
 from app.notify.scheduler import ScheduledJob
 from app.states import AppointmentStatus, BookingStatus
 from app.tokens import new_token
+from app.transactions import write_transaction
 from app.types import local_datetime, to_local, utcnow
-
-SETTINGS = {
-    "REMINDER_HOUR": 10,  # the reminder goes out the day before the visit, from this hour on
-}
 
 
 def reminder_due(first_start: datetime, hour: int) -> datetime:
@@ -39,7 +35,7 @@ def send_reminders(now: datetime | None = None) -> int:
     now = now or utcnow()
     hour = current_app.config["REMINDER_HOUR"]
     written = 0
-    with booking_transaction():
+    with write_transaction():
         pending: dict[Booking, list[Appointment]] = defaultdict(list)
         for appointment in db.session.scalars(
                 select(Appointment).join(Booking)
@@ -68,7 +64,7 @@ def send_reminders(now: datetime | None = None) -> int:
 
 def expire_offers_job() -> None:
     """Close waitlist offers past their time; the next firm waiting is offered the slot."""
-    with booking_transaction():
+    with write_transaction():
         expire_offers()
 
 

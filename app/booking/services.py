@@ -17,7 +17,6 @@ from app.booking.errors import (
 )
 from app.booking.models import Appointment, Booking, WaitlistEntry
 from app.booking.notifications import notify_booked, notify_cancelled, notify_rescheduled
-from app.booking.transactions import booking_transaction, commit_keeping_state
 from app.booking.waitlist import get_offer, offer_freed_slots
 from app.extensions import db
 from app.intake.models import Intake
@@ -25,6 +24,7 @@ from app.intake.services import get_intake_with
 from app.main.i18n import localized
 from app.states import OPEN_APPOINTMENT, AppointmentStatus, BookingStatus, WaitlistStatus
 from app.tokens import hash_token, new_token
+from app.transactions import commit_keeping_state, write_transaction
 from app.types import to_local, utcnow
 from app.zones.availability import Slot, is_free
 from app.zones.models import Adviser, Institution, Zone
@@ -160,7 +160,7 @@ def book_visit(intake_token: str, requests: Sequence[Request],
                now: datetime | None = None) -> tuple[Booking, str]:
     """Book one visit for a pre-screen: every appointment or none. Returns it and its token."""
     now = now or utcnow()
-    with booking_transaction():  # the shape check reads zones: inside, not a lock of its own
+    with write_transaction():  # the shape check reads zones: inside, not a lock of its own
         zones = check_requests(requests)
         intake, held = get_intake_with(intake_token, _holds_zone(Intake.id, zones.values()))
         booking, token = _book(intake, requests, zones, now, held=held)
@@ -172,7 +172,7 @@ def book_visit(intake_token: str, requests: Sequence[Request],
 def accept_offer(offer_token: str, now: datetime | None = None) -> tuple[Booking, str]:
     """Take up a waitlist offer: book the slot held for this firm (OfferNotFound if closed)."""
     now = now or utcnow()
-    with booking_transaction():
+    with write_transaction():
         entry = get_offer(offer_token, now)
         zone = db.session.get(Zone, entry.zone_id)
         request = Request(zone.code, entry.offered_adviser_id, entry.offered_start)
@@ -252,7 +252,7 @@ def cancel_booking(token: str, reason: str | None = None,
                    now: datetime | None = None) -> Booking:
     """Cancel a whole visit; the slots are free again at once. Cancelling twice changes nothing."""
     now = now or utcnow()
-    with booking_transaction():
+    with write_transaction():
         booking = cancel_visit(get_booking(token), reason, now)
         commit_keeping_state()
     return booking
@@ -280,7 +280,7 @@ def reschedule_booking(token: str, requests: Sequence[Request],
                        now: datetime | None = None) -> Booking:
     """Move a visit to new slots: the new ones or the old ones, never neither."""
     now = now or utcnow()
-    with booking_transaction():
+    with write_transaction():
         zones = check_requests(requests)
         booking, held = _get_booking_with(token, _holds_zone(
             Booking.intake_id, zones.values(), booking_id=Booking.id))

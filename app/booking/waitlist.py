@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from app.booking.errors import BookingConflict, InvalidBooking
 from app.booking.models import Appointment, WaitlistEntry
 from app.booking.notifications import notify_offer
+from app.errors import DomainError
 from app.extensions import db
 from app.intake.services import get_intake
 from app.states import OPEN_APPOINTMENT, WaitlistStatus
@@ -18,8 +19,10 @@ from app.zones.availability import free_slots
 from app.zones.models import Zone
 
 
-class OfferNotFound(LookupError):
+class OfferNotFound(DomainError, LookupError):
     """No open offer has this token (never made, expired or already used)."""
+
+    status, code = 404, "not_found"
 
 
 def _zone(code: str) -> Zone:

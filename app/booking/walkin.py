@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from app.booking.errors import InvalidBooking
 from app.booking.models import Appointment, Booking
 from app.booking.services import flush_or_explain
-from app.booking.transactions import booking_transaction
 from app.extensions import db
 from app.intake.services import add_intake
 from app.states import AppointmentStatus
 from app.tokens import new_token
+from app.transactions import write_transaction
 from app.types import to_local, utcnow
 from app.zones.availability import free_slots, is_free
 
@@ -28,7 +28,7 @@ def register_walk_in(staff_id: int, values: dict, zone_code: str, adviser_id: in
                      start: datetime, now: datetime | None = None) -> Booking:
     """Pre-screen, booking and check-in of a walk-in in one transaction."""
     now = now or utcnow()
-    with booking_transaction():
+    with write_transaction():
         slot = is_free(zone_code, adviser_id, start, now=now - timedelta(days=2))
         if slot is None or slot.end <= now or to_local(start).date() != to_local(now).date():
             message = _("Not a free slot today.")

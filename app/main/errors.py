@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from app.inputs import InputError
+from app.errors import DomainError
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
@@ -68,10 +68,11 @@ def register(app: Flask) -> None:
         return error_response(400, _("The form's security token is missing or expired; "
                                      "reload the page and submit again."))
 
-    @app.errorhandler(InputError)
-    def bad_input(error: InputError):
-        """A parameter a view parsed with app/inputs and found malformed."""
-        return error_response(400, f"{error.field}: {error.message}")
+    @app.errorhandler(DomainError)
+    def refused(error: DomainError):
+        """A domain error no form showed: a parameter a view parsed with app/inputs and found
+        malformed (400, naming it), or a rule a service refused, with its status."""
+        return error_response(error.status, error.reason)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -29,6 +29,7 @@ from app.extensions import db
 from app.notify.ics import CalendarEvent, visit_calendar
 from app.notify.models import OutboxMessage
 from app.states import Language, OutboxStatus
+from app.transactions import write_transaction
 from app.types import utcnow
 
 STATUSES = tuple(OutboxStatus)
@@ -210,22 +211,19 @@ def resend(message_id: int, *, audit: Callable[[dict, dict], object] | None = No
     one whose content the outbox's retention erased.
     """
     now = now or utcnow()
-    if db.session().in_transaction():
+    # The write lock before the read: a read-then-write transaction could be refused when
+    # the relay writes in between.
+    with write_transaction():
+        message = db.session.get(OutboxMessage, message_id)
+        if message is None:
+            raise MessageNotFound(message_id)
+        if message.status in (OutboxStatus.FAILED, OutboxStatus.DEAD) and not message.erased:
+            before = {"status": message.status, "attempts": message.attempts}
+            message.status, message.attempts, message.next_attempt_at = OutboxStatus.PENDING, 0, now
+            message.claimed_until, message.last_error = None, None
+            if audit:
+                audit(before, {"status": OutboxStatus.PENDING, "attempts": 0})
         db.session.commit()
-    # Take SQLite's write lock before reading, as a read-then-write transaction could be
-    # refused when the relay writes in between (PostgreSQL ignores the option).
-    db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        db.session.rollback()
-        raise MessageNotFound(message_id)
-    if message.status in (OutboxStatus.FAILED, OutboxStatus.DEAD) and not message.erased:
-        before = {"status": message.status, "attempts": message.attempts}
-        message.status, message.attempts, message.next_attempt_at = OutboxStatus.PENDING, 0, now
-        message.claimed_until, message.last_error = None, None
-        if audit:
-            audit(before, {"status": OutboxStatus.PENDING, "attempts": 0})
-    db.session.commit()
     return message
 
 

@@ -31,18 +31,6 @@ from app.types import utcnow
 
 log = logging.getLogger(__name__)
 
-SETTINGS = {
-    "MAIL_TIMEOUT_SECONDS": 10.0,  # every socket operation with the mail server
-    "OUTBOX_INTERVAL_SECONDS": 5.0,
-    "OUTBOX_BATCH_SIZE": 50,
-    "OUTBOX_MAX_ATTEMPTS": 10,  # then the message is dead and shown to admins
-    "OUTBOX_RETRY_BASE_SECONDS": 30.0,
-    "OUTBOX_RETRY_MAX_SECONDS": 3600.0,
-    "OUTBOX_LEASE_SECONDS": 300.0,  # a claimed row nobody finished is free again after this
-    "OUTBOX_KEEP_DAYS": 180,
-}
-
-
 @dataclass(frozen=True)
 class Claimed:
     """The values of one claimed row, read before the transaction ends.

@@ -1,10 +1,11 @@
 """Scheduled jobs: a registry the app factory fills, APScheduler 3 to run it, one leader.
 
 Each domain hands its jobs over as `ScheduledJob`s (a fixed id, a function run inside an
-app context, an interval) with the settings they read. `flask --app wsgi scheduler` runs
-them in the foreground; with SCHEDULER_IN_PROCESS=1 the development server runs them in a
-thread. Either way the leader lock decides who runs: a second process waits on standby.
-Every job is also safe on its own when run twice (claims, stamps and dedupe keys).
+app context, an interval); the settings they read are in config.py. `flask --app wsgi
+scheduler` runs them in the foreground; with SCHEDULER_IN_PROCESS=1 the development server
+runs them in a thread. Either way the leader lock decides who runs: a second process waits
+on standby. Every job is also safe on its own when run twice (claims, stamps and dedupe
+keys).
 """
 
 import atexit
@@ -32,12 +33,6 @@ from app.types import center_tz
 log = logging.getLogger(__name__)
 
 REGISTRY = "onestop_jobs"
-SETTINGS = {
-    "SCHEDULER_INTERVAL_SCALE": 1.0,  # tests run every job faster with e.g. 0.01
-    "SCHEDULER_STANDBY_SECONDS": 5.0,  # how often a standby tries to take the lead
-    "SCHEDULER_MISFIRE_GRACE_SECONDS": 3600,  # a run this late still runs (once: coalesce)
-    "SCHEDULER_LOCK_FILE": "",  # default: scheduler.lock beside the SQLite file
-}
 
 
 @dataclass(frozen=True)
@@ -54,19 +49,8 @@ class ScheduledJob:
     refuses: Callable[[], str | None] | None = None
 
 
-def _from_env(name: str, default):
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    if isinstance(default, bool):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    return type(default)(raw)
-
-
-def add_jobs(app: Flask, jobs: Iterable[ScheduledJob], settings: dict | None = None) -> None:
-    """Register jobs and the settings they read (environment over default; create_app wins)."""
-    for name, default in {**SETTINGS, **(settings or {})}.items():
-        app.config.setdefault(name, _from_env(name, default))
+def add_jobs(app: Flask, jobs: Iterable[ScheduledJob]) -> None:
+    """Register jobs; the settings they read are config.py's (environment over default)."""
     registry = app.extensions.setdefault(REGISTRY, {})
     for job in jobs:
         registry[job.id] = job

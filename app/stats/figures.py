@@ -17,6 +17,7 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from app import inputs
 from app.booking.models import Appointment
+from app.errors import DomainError
 from app.extensions import db
 from app.intake.models import Intake
 from app.states import AppointmentStatus
@@ -26,8 +27,10 @@ from app.visits.models import Outcome
 from app.zones.models import Zone
 
 
-class StatsError(ValueError):
+class StatsError(DomainError, ValueError):
     """A period that cannot be asked for (malformed date, from after to)."""
+
+    status, code = 400, "bad_request"
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.audit import record_change
 from app.auth.models import User
+from app.errors import DomainError
 from app.extensions import db
 from app.inputs import MAX_AMOUNT_KRW, MAX_DATE, MIN_DATE, normalise_text
 from app.intake.rules import business_number_digits
@@ -43,12 +44,11 @@ MAX_TEXT = {"company_name": 200, "summary": 4000}
 _DATE = re.compile(r"^([0-9]{4})\s*[-./]\s*([0-9]{1,2})\s*[-./]\s*([0-9]{1,2})\s*\.?$")
 
 
-class ImportRejected(Exception):
+class ImportRejected(DomainError):
     """The file was not imported; `fields` names what is wrong ("file", "header", "row N.col")."""
 
     def __init__(self, fields: dict[str, list[str]]):
-        super().__init__(_("Nothing was imported."))
-        self.fields = fields
+        super().__init__(_("Nothing was imported."), fields)
 
 
 @dataclass(frozen=True)

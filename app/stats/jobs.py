@@ -7,19 +7,14 @@ from sqlalchemy import and_, func, select
 
 from app.auth.models import User
 from app.booking.models import Appointment, Booking
-from app.booking.transactions import booking_transaction
 from app.extensions import db
 from app.intake.models import Intake
 from app.notify.outbox import enqueue, status_counts
 from app.notify.scheduler import ScheduledJob
 from app.states import AppointmentStatus, Role
+from app.transactions import write_transaction
 from app.types import local_datetime, to_local, utcnow
 from app.zones.models import Zone
-
-SETTINGS = {
-    "WEEKLY_SUMMARY_WEEKDAY": 0,  # Monday = 0: the summary of the week before goes out then
-    "WEEKLY_SUMMARY_HOUR": 8,
-}
 
 
 def previous_week(now: datetime) -> tuple[date, date]:
@@ -66,7 +61,7 @@ def send_weekly_summary(now: datetime | None = None) -> int:
         return 0
     first, last = previous_week(now)
     written = 0
-    with booking_transaction():
+    with write_transaction():
         admins = list(db.session.scalars(select(User).where(User.role == Role.ADMIN, User.active)))
         if admins:
             counts, zones = weekly_counts(first, last)

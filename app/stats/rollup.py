@@ -31,7 +31,6 @@ from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from app.booking.models import Appointment
-from app.booking.transactions import booking_transaction
 from app.extensions import db
 from app.notify.scheduler import ScheduledJob
 from app.states import AppointmentStatus
@@ -45,12 +44,12 @@ from app.stats.figures import (
     safe_sum,
 )
 from app.stats.models import ImportedConsultation, RollupState, ZoneDay
+from app.transactions import write_transaction
 from app.types import to_local, utcnow
 from app.visits.models import Outcome
 
 log = logging.getLogger(__name__)
 
-SETTINGS = {"STATS_ROLLUP_CHECK_SECONDS": 24 * 3600}
 LONGEST = 400  # days recomputed per pair of queries (the bucketing CASE stays ~9 deep)
 GAP = 31  # noted days this close are recomputed as one stretch, the days between included
 _NOTES = "onestop.rollup"
@@ -276,7 +275,7 @@ def ensure_built() -> bool:
     """Build the rollup if it is missing or for another time zone; True if it was built."""
     if rollup_ready():
         return False
-    with booking_transaction():
+    with write_transaction():
         rebuild()
         db.session.commit()
     return True
@@ -284,7 +283,7 @@ def ensure_built() -> bool:
 
 def check_rollup() -> int:
     """The scheduled check: rebuild from the consultations, log the days that had drifted."""
-    with booking_transaction():
+    with write_transaction():
         drifted = rebuild()
         db.session.commit()
     if drifted:

@@ -9,20 +9,15 @@ from sqlalchemy import or_, select, update
 
 from app.auth.audit import record_change
 from app.booking.models import Appointment
-from app.booking.transactions import booking_transaction
 from app.extensions import db
 from app.intake.jobs import purged_intakes
 from app.notify.outbox import enqueue
 from app.notify.scheduler import ScheduledJob
 from app.states import OPEN_APPOINTMENT, AppointmentStatus
+from app.transactions import write_transaction
 from app.types import to_local, utcnow
 from app.visits.models import Outcome
 from app.visits.services import agenda
-
-SETTINGS = {
-    "NO_SHOW_AFTER_MINUTES": 30,  # still `booked` this long after its end: nobody came
-    "AGENDA_HOUR": 8,  # advisers get the day's agenda from this hour on
-}
 
 
 def mark_no_shows(now: datetime | None = None) -> int:
@@ -66,7 +61,7 @@ def send_agendas(now: datetime | None = None) -> int:
         return 0
     day, written = local.date(), 0
     base = current_app.config["PUBLIC_BASE_URL"]
-    with booking_transaction():
+    with write_transaction():
         by_adviser = defaultdict(list)
         for appointment in agenda(day):
             if appointment.status in OPEN_APPOINTMENT:

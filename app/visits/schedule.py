@@ -13,6 +13,7 @@ from app.auth.models import User
 from app.booking.models import Appointment, Booking
 from app.booking.notifications import notify_cancelled
 from app.booking.reasons import CancelReason
+from app.errors import DomainError
 from app.extensions import db
 from app.states import AppointmentStatus, BookingStatus, ExceptionKind, StrandedPolicy
 from app.types import to_local, utcnow
@@ -26,12 +27,8 @@ def _end_after_start() -> str:
     return _("The end must be after the start.")
 
 
-class ScheduleError(ValueError):
+class ScheduleError(DomainError, ValueError):
     """A rule or exception that cannot be saved; the message says why, in the reader's language."""
-
-    def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.message, self.fields = message, fields or {}
 
 
 class StrandedAppointments(ScheduleError):

@@ -2,9 +2,13 @@
 
 from flask_babel import gettext as _
 
+from app.errors import DomainError
 
-class UnknownZone(LookupError):
+
+class UnknownZone(DomainError, LookupError):
     """No active zone has this code."""
+
+    status, code = 404, "not_found"
 
     def __init__(self, code: str):
         super().__init__(_("Unknown or inactive zone: %(code)s", code=repr(code)))

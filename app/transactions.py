@@ -1,4 +1,5 @@
-"""Write transactions that take the database's write lock before they read."""
+"""Write transactions that take the database's write lock before they read: the one helper
+every domain's services and jobs use (infrastructure, like app/extensions.py: no domain)."""
 
 import fcntl
 import os
@@ -10,12 +11,13 @@ _queues: dict[str, int] = {}  # lock file -> this process's descriptor of it
 
 
 @contextmanager
-def booking_transaction():
+def write_transaction():
     """Run the block in a transaction that started with BEGIN IMMEDIATE on SQLite.
 
     Under WAL a deferred transaction that read first fails at once when another writer
-    commits; taking the write lock up front makes concurrent bookings queue instead.
-    PostgreSQL ignores the option; its unique index does the same work.
+    commits; taking the write lock up front makes concurrent writers (bookings, jobs, a
+    resend beside the relay) queue instead. PostgreSQL ignores the option; its unique index
+    does the same work. An error inside rolls the transaction back and is raised again.
     """
     with _writer_queue():
         if db.session().in_transaction():
@@ -44,7 +46,7 @@ def commit_keeping_state() -> None:
 
 @contextmanager
 def _writer_queue():
-    """On a SQLite file, bookings of every worker queue on a flock beside it first.
+    """On a SQLite file, write transactions of every worker queue on a flock beside it first.
 
     SQLite's own wait for its write lock polls, sleeping up to 100 ms between tries, so
     under a rush a booking waits long after the lock came free (p99 near a second at eight
