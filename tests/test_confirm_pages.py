@@ -148,7 +148,7 @@ def test_an_erased_message_offers_no_resend_and_refuses_one(app, staff, auth):
     admin = app.test_client()
     auth.on(admin).login(staff["admin"])
     text = admin.get("/admin/outbox?status=dead").get_data(as_text=True)
-    assert "OUTBOX_KEEP_DAYS" in text and "다시 보내기" not in text
+    assert "보관 기간 안에 보내지 못해 지웠습니다." in text and "다시 보내기" not in text
     response = admin.post(f"/admin/outbox/{message_id}/resend",
                           data={"csrf_token": csrf(text), "status": "dead"},
                           follow_redirects=True)
