@@ -7,6 +7,7 @@ from pathlib import Path
 from werkzeug.serving import make_server
 
 from tests.helpers import free_port
+from tests.language_helpers import english_words, hangul
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -60,3 +61,21 @@ def with_axe(context) -> None:
 def serious_violations(page) -> list[str]:
     """axe-core's serious and critical violations on the page as it is now (none, we want)."""
     return page.evaluate(_SERIOUS)
+
+
+def check_page(page, language: str, name: str, *, walk: str, phone: bool = False,
+               allowed: tuple[str, ...] = ()) -> None:
+    """The page speaks one language, axe-core finds nothing serious on it; then its
+    screenshot `<walk>-<language>-<name>.png` (and one at 390 px when `phone`)."""
+    html = page.content()
+    assert page.get_attribute("html", "lang") == language
+    assert (hangul(html) if language == "en" else english_words(html, allowed=allowed)) == [], \
+        name
+    assert serious_violations(page) == [], name
+    page.screenshot(path=str(ARTIFACTS / f"{walk}-{language}-{name}.png"), full_page=True)
+    if phone:
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert serious_violations(page) == [], f"{name} at 390 px"
+        page.screenshot(path=str(ARTIFACTS / f"{walk}-{language}-{name}-phone.png"),
+                        full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})

@@ -10,9 +10,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from tests.browser import ARTIFACTS, LiveServer, launch, serious_violations, with_axe
+from tests.browser import ARTIFACTS, LiveServer, check_page, launch, with_axe
 from tests.conftest import STAFF_PASSWORD
-from tests.language_helpers import english_words, hangul
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ("ko", "en")
@@ -29,18 +28,7 @@ WORDS = {
 
 
 def check(page, language: str, name: str, phone: bool = False) -> None:
-    """One language, nothing serious for axe-core, a screenshot (and one at 390 px)."""
-    html = page.content()
-    assert page.get_attribute("html", "lang") == language
-    assert (hangul(html) if language == "en" else english_words(html)) == [], name
-    assert serious_violations(page) == [], name
-    page.screenshot(path=str(ARTIFACTS / f"staff-{language}-{name}.png"), full_page=True)
-    if phone:
-        page.set_viewport_size({"width": 390, "height": 844})
-        assert serious_violations(page) == [], f"{name} at 390 px"
-        page.screenshot(path=str(ARTIFACTS / f"staff-{language}-{name}-phone.png"),
-                        full_page=True)
-        page.set_viewport_size({"width": 1280, "height": 900})
+    check_page(page, language, name, walk="staff", phone=phone)
 
 
 def _signed_in(browser, live, email: str, language: str, screenshot: str | None = None):

@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from tests.browser import ARTIFACTS, LiveServer, launch, serious_violations, with_axe
-from tests.language_helpers import english_words, hangul
+from tests.browser import ARTIFACTS, LiveServer, check_page, launch, with_axe
 
 pytestmark = pytest.mark.browser
 # A file format named as it is in both languages.
@@ -63,19 +62,7 @@ def tick(page, input_id: str) -> None:
 
 
 def check(page, language: str, name: str, phone: bool = False) -> None:
-    """The page speaks one language, axe-core is content with it; then its screenshot (and
-    one at 390 px when `phone`)."""
-    html = page.content()
-    assert page.get_attribute("html", "lang") == language
-    assert (hangul(html) if language == "en" else english_words(html, allowed=ALLOWED)) == [], name
-    assert serious_violations(page) == [], name
-    page.screenshot(path=str(ARTIFACTS / f"walk-{language}-{name}.png"), full_page=True)
-    if phone:
-        page.set_viewport_size({"width": 390, "height": 844})
-        assert serious_violations(page) == [], f"{name} at 390 px"
-        page.screenshot(path=str(ARTIFACTS / f"walk-{language}-{name}-phone.png"),
-                        full_page=True)
-        page.set_viewport_size({"width": 1280, "height": 900})
+    check_page(page, language, name, walk="walk", phone=phone, allowed=ALLOWED)
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
