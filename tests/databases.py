@@ -11,6 +11,7 @@ import itertools
 import os
 import shutil
 import weakref
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,3 +168,30 @@ def template_of(url: str) -> Template:
 def blank_database(folder: Path) -> str:
     """The URL of a new database with nothing in it, not even the schema (a migration test)."""
     return CURRENT[0].blank(folder)
+
+
+def revision_before(app, revision: str) -> str:
+    """The migration that `revision` follows."""
+    from alembic.script import ScriptDirectory
+
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+        return ScriptDirectory.from_config(config).get_revision(revision).down_revision
+
+
+@contextmanager
+def app_before(revision: str, folder: Path):
+    """An app on a blank database of its own, migrated up to just before `revision`: where
+    a migration's test starts (it writes rows as the old code did, then upgrades)."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": blank_database(folder)})
+    with app.app_context():
+        upgrade(revision=revision_before(app, revision))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -2,13 +2,11 @@
 SQLite and on PostgreSQL."""
 
 import pytest
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
-from app import create_app
 from app.extensions import db
-from tests.conftest import blank_database
+from tests.databases import app_before, revision_before
 
 REVISION = "cb760bbade97"
 OLD_VALUES = {  # stored before -> the code after
@@ -32,22 +30,11 @@ OLD_VALUES = {  # stored before -> the code after
 }
 
 
-def previous_revision(app) -> str:
-    with app.app_context():
-        directory = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
-        return directory.get_revision(REVISION).down_revision
-
-
 @pytest.fixture
 def old_app(databases, tmp_path):
     """An app on a database migrated up to just before the industry codes."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": blank_database(tmp_path)})
-    with app.app_context():
-        upgrade(revision=previous_revision(app))
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with app_before(REVISION, tmp_path) as app:
+        yield app
 
 
 def add_old_intakes(values) -> None:
@@ -95,7 +82,7 @@ def test_old_values_become_codes_and_come_back_as_labels(old_app, capfd):
         assert tuple(counts.one()) == (len(OLD_VALUES) + 1,) * 2  # nothing else touched
         db.session.remove()
 
-        downgrade(revision=previous_revision(old_app))
+        downgrade(revision=revision_before(old_app, REVISION))
         back = industries()
         assert back[0] == back[12] == "제조업 / Manufacturing"
         assert back[4] == back[5] == "도소매·유통 / Wholesale & retail"

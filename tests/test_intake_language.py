@@ -2,14 +2,12 @@
 bad value answers, and the migration that added it."""
 
 import pytest
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import exc, inspect, select, text
 
-from app import create_app
 from app.extensions import db
 from app.intake.models import Intake
-from tests.conftest import blank_database
+from tests.databases import app_before, revision_before
 from tests.test_intake_pages import csrf_token, form_data
 
 REVISION = "5c61b9c11149"
@@ -89,22 +87,11 @@ def test_the_page_stores_the_language_it_was_read_in(app, client, language):
 
 # ---------------------------------------------------------------- the migration
 
-def previous_revision(app) -> str:
-    with app.app_context():
-        directory = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
-        return directory.get_revision(REVISION).down_revision
-
-
 @pytest.fixture
 def old_app(databases, tmp_path):
     """An app on a database migrated up to just before the pre-screen's language."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": blank_database(tmp_path)})
-    with app.app_context():
-        upgrade(revision=previous_revision(app))
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with app_before(REVISION, tmp_path) as app:
+        yield app
 
 
 def add_old_intake(connection, n: int) -> None:
@@ -146,7 +133,7 @@ def test_existing_pre_screens_become_korean_and_the_column_refuses_others(old_ap
         with db.engine.begin() as connection:
             connection.execute(text("UPDATE intakes SET language = 'en' WHERE id = 2"))
 
-        downgrade(revision=previous_revision(old_app))
+        downgrade(revision=revision_before(old_app, REVISION))
         assert "language" not in columns()
         with db.engine.connect() as connection:
             counts = connection.execute(text(
