@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
@@ -150,6 +151,26 @@ def doubles(url: str) -> int:
     return found
 
 
+@contextmanager
+def bench_database(postgres: bool, name: str):
+    """(database URL, work folder) for one run: a SQLite file in a new folder, or a
+    throw-away PostgreSQL keeping its own fsync settings; both gone afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix=f"onestop-{name}-"))
+    cluster = None
+    try:
+        if postgres:
+            from tests.postgres import PostgresCluster
+
+            cluster = PostgresCluster(durable=True)
+            yield cluster.url, folder
+        else:
+            yield f"sqlite:///{folder / f'{name}.db'}", folder
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", action="store_true", help="a throw-away PostgreSQL")
@@ -159,15 +180,13 @@ def main() -> None:
     parser.add_argument("--bookings", type=int, default=12000,
                         help="distinct intakes and slots prepared for POST /bookings")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="onestop-load-"))
-    cluster = None
-    if args.postgres:
-        from tests.postgres import PostgresCluster
+    with bench_database(args.postgres, "load") as (url, folder):
+        runs, rss, soaked, logs, found = measure(args, url, folder)
+    report(args, runs, rss, soaked, logs, found)
 
-        cluster = PostgresCluster(durable=True)
-        url = cluster.url
-    else:
-        url = f"sqlite:///{folder / 'load.db'}"
+
+def measure(args, url: str, folder: Path):
+    """Serve, drive each endpoint, soak, and read the logs and the database afterwards."""
     servers = []
     try:
         plan = prepare(url, folder, args.bookings)
@@ -191,9 +210,12 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=20)
     logs = "".join(path.read_text(errors="replace") for path in folder.glob("*.log"))
-    found = doubles(url)
-    if cluster is not None:
-        cluster.stop()
+    return runs, (rss_before, rss_after), soaked, logs, doubles(url)
+
+
+def report(args, runs: dict, rss: tuple, soaked: int, logs: str, found: int) -> None:
+    """The table, then the name=value lines; booking_ratio last."""
+    rss_before, rss_after = rss
     engine = "postgresql" if args.postgres else "sqlite"
     print(f"\n{engine}, gunicorn -w {args.workers}, {args.clients} clients, {args.seconds:g} s "
           f"each, {ADVISERS} advisers, {runs['bare'].tool}")
@@ -213,7 +235,6 @@ def main() -> None:
     print(f"booking_p99_ms={booking.p99:.1f}")
     print(f"booking_non_2xx={booking.non_2xx}")
     print(f"booking_ratio={booking.rate / runs['bare'].rate:.3f}")
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

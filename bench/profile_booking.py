@@ -12,10 +12,8 @@ import argparse
 import cProfile
 import io
 import pstats
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from sqlalchemy import event  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from bench.load import prepare  # noqa: E402
+from bench.load import bench_database, prepare  # noqa: E402
 
 
 def main() -> None:
@@ -36,16 +34,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--top", type=int, default=18)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="onestop-profile-"))
-    cluster = None
-    if args.postgres:
-        from tests.postgres import PostgresCluster
-
-        cluster = PostgresCluster(durable=True)
-        url = cluster.url
-    else:
-        url = f"sqlite:///{folder / 'profile.db'}"
-    try:
+    with bench_database(args.postgres, "profile") as (url, folder):
         plan = prepare(url, folder, args.warm + 2 * args.count)
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
         client = app.test_client()
@@ -81,10 +70,6 @@ def main() -> None:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-    finally:
-        if cluster is not None:
-            cluster.stop()
-        shutil.rmtree(folder, ignore_errors=True)
     engine = "postgresql" if args.postgres else "sqlite"
     print(f"{engine}: {args.count} bookings, each with its own intake and slot, "
           f"after {args.warm} to warm up")
