@@ -78,7 +78,8 @@ def test_a_reschedule_keeps_the_institution_it_was_booked_with(app, client, inta
     assert "예약 중인 기관" in page or "현재 예약" in page
     assert "기술보증기금" in page  # the current booking is shown, with its institution
     days = re.findall(r'href="[^"]*day=(\d{4}-\d{2}-\d{2})[^"]*" '
-                      r'aria-label="[^"]*기술보증기금 상담일', page)
+                      r'data-picker-link data-day>\s*<span class="sr-only ons-cal-label">'
+                      r'[^<]*기술보증기금 상담일', page)
     assert days
     next_kibo = next((d for d in days if d >= later.isoformat()), days[0])
     page = client.get(url, query_string={"day": next_kibo}).get_data(as_text=True)
@@ -109,13 +110,14 @@ def test_each_day_is_a_link_named_by_its_full_date_and_what_is_free(app, client,
                                                                     intake_payload):
     token = make_intake(client, intake_payload)  # legal and patent recommended
     page = client.get(f"/booking/new/{token}", query_string={"lang": "en"}).get_data(as_text=True)
-    labels = re.findall(r'class="btn-set-date" href="[^"]+" aria-label="([^"]+)"', page)
+    labels = re.findall(r'class="btn-set-date" href="[^"]+".*?<span class="sr-only ons-cal-label">'
+                        r'([^<]+)</span>', page, re.S)
     assert labels
     assert any(re.fullmatch(r"\w+day, \w+ \d{1,2}, 20\d\d, Legal zone·Patent zone free", label)
                for label in labels), labels[:5]
     assert "Show free times" not in page
     korean = client.get(f"/booking/new/{token}", query_string={"lang": "ko"})
-    labels = re.findall(r'aria-label="(20\d\d년 [^"]+)"', korean.get_data(as_text=True))
+    labels = re.findall(r'ons-cal-label">(20\d\d년 [^<]+)<', korean.get_data(as_text=True))
     assert any(re.search(r"\d+월 \d+일 .요일, 법률존·특허존 가능$", label) for label in labels)
 
 
@@ -123,7 +125,7 @@ def test_days_free_in_every_zone_are_marked_strongest(app, client, intake_payloa
     token = make_intake(client, intake_payload)
     page = client.get(f"/booking/new/{token}").get_data(as_text=True)
     cells = re.findall(r'<td class="ons-cal-day is-(\w+)[^"]*">\s*<a class="btn-set-date" '
-                       r'href="[^"]+" aria-label="([^"]+)"', page)
+                       r'href="[^"]+"[^>]*>\s*<span class="sr-only ons-cal-label">([^<]+)<', page)
     states = {state for state, _label in cells}
     assert {"all", "some"} <= states
     for state, label in cells:
@@ -141,7 +143,8 @@ def test_a_full_day_leads_to_the_waitlist_and_tells_the_place(app, client, intak
     token = make_intake(client, intake_payload, needs=[], description="특허 출원 상담")
     page = client.get(f"/booking/new/{token}",
                       query_string={"zones": "patent"}).get_data(as_text=True)
-    link = re.search(rf'href="([^"]*day={day.isoformat()}[^"]*)" aria-label="([^"]+)"', page)
+    link = re.search(rf'href="([^"]*day={day.isoformat()}[^"]*)"[^>]*>\s*'
+                     r'<span class="sr-only ons-cal-label">([^<]+)<', page)
     assert link and link.group(2).endswith("마감 · 대기 신청")
     day_page = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert "대기 신청" in day_page
@@ -156,6 +159,8 @@ def test_a_full_day_leads_to_the_waitlist_and_tells_the_place(app, client, intak
     assert response.status_code == 303 and response.headers["Location"].endswith("#times")
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "대기 순번 2번" in shown
+    assert "이 대기 명단에 올라 있습니다" in shown and 'action="/booking/new/' not in shown.split(
+        'id="times"')[1].split("</section>")[0]  # no second join button, the place instead
 
 
 def test_the_manual_pick_names_the_overlap_and_keeps_the_choices(app, client, intake_payload):

@@ -62,7 +62,7 @@ ADVISER = obj(["id", "name", "email", "zone", "institution_id", "institution", "
     "id": ID, "name": {"type": "string"}, "email": NULLABLE_TEXT, "zone": {"type": "string"},
     "institution_id": {**ID, "type": ["integer", "null"]}, "institution": NULLABLE_TEXT,
     "active": {"type": "boolean"}})
-WAITLIST = obj(["zone", "date", "status"], {
+WAITLIST = obj(["zone", "date", "status", "position"], {
     "zone": {"type": "string"}, "date": DATE, "status": {"type": "string"},
     "position": {"type": "integer", "minimum": 1,
                  "description": "The firm's place in that day's queue"}})

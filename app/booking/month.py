@@ -4,7 +4,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
-from babel.dates import get_day_names
+from babel.dates import format_skeleton, get_day_names
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
@@ -62,7 +62,7 @@ class Month:
 
     @property
     def title(self) -> str:
-        return format_date(self.first, "yMMMM")
+        return format_skeleton("yMMMM", self.first, locale=get_locale())
 
 
 def month_grid(first: date, days: dict[date, CalendarDay]) -> Month:
@@ -76,5 +76,5 @@ def month_grid(first: date, days: dict[date, CalendarDay]) -> Month:
 def weekday_names() -> list[tuple[str, str]]:
     """(abbreviated, full) weekday names from Monday, in the page's language."""
     locale = get_locale()
-    return list(zip(get_day_names("abbreviated", locale=locale).values(),
-                    get_day_names("wide", locale=locale).values(), strict=True))
+    short, wide = (get_day_names(width, locale=locale) for width in ("abbreviated", "wide"))
+    return [(short[weekday], wide[weekday]) for weekday in range(7)]

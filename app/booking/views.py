@@ -26,7 +26,7 @@ from app.booking.services import (
     open_booking,
     reschedule_booking,
 )
-from app.booking.waitlist import join_waitlist, queue_position
+from app.booking.waitlist import join_waitlist, queue_position, waitlist_places
 from app.extensions import limiter, public_write_limit
 from app.inputs import InputError, parse_date, parse_id, parse_moment, parse_text
 from app.intake.errors import IntakeNotFound
@@ -99,6 +99,8 @@ def _render_picker(template_args: dict, zones: list[str], day: date | None, stat
                            defaults=defaults, weekdays=weekday_names(), choices=choices,
                            picker_url=picker_url,
                            chosen={(r.zone, r.adviser_id, r.start) for r in chosen},
+                           places=waitlist_places(template_args["intake"].id, plan.day)
+                           if plan.full_zones else {},
                            **template_args), status
 
 
