@@ -130,12 +130,17 @@ def _calendar(zones: list[Zone], found: dict[str, list[Slot]], held: set[tuple[s
     return days
 
 
-def _suggested(days: dict[date, CalendarDay], preferred: dict[str, Institution]) -> date | None:
-    """The first day on which every zone is free, with every preferred institution if any."""
+def _suggested(days: dict[date, CalendarDay], preferred: dict[str, Institution],
+               plans_on) -> date | None:
+    """The first day on which a plan for every zone fits, with every preferred institution
+    if any; else the first day on which every zone is free (late slots of a near day may
+    not line up into one visit)."""
     complete = [d for d, entry in sorted(days.items()) if entry.state == ALL]
-    with_them = [d for d in complete
-                 if len(days[d].institution_days) == len(preferred)]
-    return next(iter(with_them or complete), None)
+    with_them = [d for d in complete if len(days[d].institution_days) == len(preferred)]
+    for candidate in with_them + [d for d in complete if d not in with_them]:
+        if plans_on(candidate):
+            return candidate
+    return next(iter(complete), None)
 
 
 def _plans(slots: dict[str, list[Slot]], preferred: dict[str, Institution]) -> list[list[Slot]]:
@@ -171,16 +176,22 @@ def day_plan(zone_codes: list[str], day: date | None, *,
     plan = DayPlan(zones=zones, all_zones=all_zones, preferred=preferred, calendar=days,
                    first_day=first, last_day=last,
                    days=[(d, [z.code for z in e.free]) for d, e in days.items() if e.free])
-    plan.suggested_day = _suggested(days, preferred)
+    tz = center_tz()
+
+    def slots_on(wanted: date) -> dict[str, list[Slot]]:
+        return {zone.code: sorted((s for s in found[zone.code]
+                                   if s.start.astimezone(tz).date() == wanted),
+                                  key=lambda s: (not plan.is_preferred(s), s.start))
+                for zone in zones}
+
+    plan.suggested_day = _suggested(days, preferred,
+                                    lambda wanted: _plans(slots_on(wanted), preferred))
     if day is None and suggest:
         day = plan.suggested_day
     if day is None or not zones:
         return plan
     plan.day = day
-    tz = center_tz()
-    for zone in zones:
-        on_day = [s for s in found[zone.code] if s.start.astimezone(tz).date() == day]
-        plan.slots[zone.code] = sorted(on_day, key=lambda s: (not plan.is_preferred(s), s.start))
+    plan.slots = slots_on(day)
     plan.full_zones = [z for z in zones if not plan.slots[z.code] and first <= day <= last]
     if not plan.full_zones:
         plan.itineraries = _plans(plan.slots, preferred)
