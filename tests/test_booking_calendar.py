@@ -103,6 +103,11 @@ def test_the_firm_can_choose_another_institution_or_any(app, client, intake_payl
     page = client.get(f"/booking/new/{token}",
                       query_string={"institution_finance": "any"}).get_data(as_text=True)
     assert re.search(r'<option value="any" selected>', page)
+    other_day = client.get(f"/booking/new/{token}", query_string={
+        "institution_finance": ibk, "day": re.search(
+            r'day=(\d{4}-\d{2}-\d{2})[^"]*"[^>]*>\s*<span class="sr-only ons-cal-label">'
+            r'[^<]*(월|화|수|금)요일, 금융존 가능<', page).group(1)}).get_data(as_text=True)
+    assert "이날은 IBK기업은행 상담 시간이 없습니다" in other_day  # a day IBK is not on duty
     assert "상담일</span>" not in page  # no institution is preferred, no day is marked
 
 
