@@ -127,6 +127,11 @@ def test_a_technology_guarantee_is_booked_and_kept_with_kibo(live, page, languag
     page.get_by_role("link", name=re.compile(words["move"])).click()
     page.wait_for_url(re.compile(r"/reschedule"))
     assert words["current"] in page.inner_text("main")
+    # The arrow keys walk the open days of the month, as in a date picker.
+    page.locator("td.is-selected a").focus()
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.closest('td').className")
+    assert "ons-cal-day" in focused and "is-selected" not in focused
     # Another KIBO day, chosen in the calendar: its times appear in place (no reload).
     other = page.locator("td.has-institution:not(.is-selected) a").first
     label = other.text_content()
