@@ -2,8 +2,9 @@
 sent to KIBO takes the first suggestion and meets KIBO, also after a reschedule."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import time_machine
 from sqlalchemy import select
 
 from app.booking.models import Booking
@@ -196,3 +197,21 @@ def test_a_firm_with_an_open_booking_is_told_of_it(app, client, intake_payload):
     post(client, f"/booking/new/{token}", [("csrf_token", csrf(page)), *first_plan(page)])
     again = client.get(f"/booking/new/{token}").get_data(as_text=True)
     assert "이미 예약한 방문" in again and "contact@hanbit.example" in again
+
+
+def test_the_calendar_turns_to_the_next_month_and_back(app, client, intake_payload):
+    token = make_intake(client, intake_payload)
+    with app.app_context():
+        today = local_today()
+    # Ten days before a month's end, the four weeks shown run into the next month.
+    later = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    travel = max((later - timedelta(days=10) - today).days, 0)
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=travel), tick=False):
+        page = client.get(f"/booking/new/{token}", query_string={"lang": "en"})
+        page = page.get_data(as_text=True)
+        assert '<a class="btn-cal-move prev"' not in page  # nothing before today
+        following = re.search(r'<a class="btn-cal-move next" href="([^"]+)"', page).group(1)
+        shown = client.get(following.replace("&amp;", "&")).get_data(as_text=True)
+    assert f'id="month-title">{later:%B %Y}</h3>' in shown
+    assert '<a class="btn-cal-move prev"' in shown
+    assert '<a class="btn-cal-move next"' not in shown  # beyond the four weeks shown
