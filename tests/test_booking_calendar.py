@@ -199,6 +199,17 @@ def test_a_firm_with_an_open_booking_is_told_of_it(app, client, intake_payload):
     assert "이미 예약한 방문" in again and "contact@hanbit.example" in again
 
 
+def test_a_firm_with_a_partial_visit_is_offered_the_zones_it_lacks(app, client,
+                                                                  intake_payload):
+    token = make_intake(client, intake_payload)  # legal and patent recommended
+    page = client.get(f"/booking/new/{token}", query_string={"zones": "legal"})
+    page = page.get_data(as_text=True)
+    post(client, f"/booking/new/{token}", [("csrf_token", csrf(page)), *first_plan(page)])
+    again = client.get(f"/booking/new/{token}").get_data(as_text=True)
+    assert re.search(r'id="zone-patent"[^>]*checked', again)
+    assert not re.search(r'id="zone-legal"[^>]*checked', again)
+
+
 def test_the_calendar_turns_to_the_next_month_and_back(app, client, intake_payload):
     token = make_intake(client, intake_payload)
     with app.app_context():

@@ -115,12 +115,14 @@ def new(intake_token: str):
         intake = get_intake(intake_token)
     except IntakeNotFound:
         abort(404)
+    held = open_booking(intake.id)
+    booked = {a.zone.code for a in held.appointments if a.is_live} if held else set()
     recommended = [rec["code"] for rec in intake.recommendation]
     defaults = {rec["code"]: rec.get("institution_id") for rec in intake.recommendation}
-    zones, day = _picker_args(recommended)
+    # A firm that holds a visit is offered the zones it does not cover yet.
+    zones, day = _picker_args([c for c in recommended if c not in booked] or recommended)
     args = {"intake": intake, "intake_token": intake_token, "mode": "new",
-            "open_booking": open_booking(intake.id),
-            "action": url_for("booking.new", intake_token=intake_token)}
+            "open_booking": held, "action": url_for("booking.new", intake_token=intake_token)}
     if request.method == "POST":
         chosen = _chosen_requests(zones)
         try:
