@@ -141,6 +141,10 @@ def test_a_technology_guarantee_is_booked_and_kept_with_kibo(live, page, languag
     page.wait_for_selector(f"td.is-selected.has-institution a[href*='day={day}']")
     assert f"day={day}" in page.url
     assert page.evaluate("document.activeElement.id") == "times"
+    page.go_back()  # the browser's back button returns to the day shown before
+    page.wait_for_selector(f"td.is-selected a:not([href*='day={day}'])")
+    page.go_forward()
+    page.wait_for_selector(f"td.is-selected a[href*='day={day}']")
     check(page, language, "03-reschedule")
     plan = page.locator(".ons-plan").first
     assert words["kibo"] in plan.inner_text()

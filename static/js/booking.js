@@ -24,6 +24,7 @@
         picker.innerHTML = fresh.innerHTML;
         if (push) {
           window.history.pushState({ picker: true }, "", url);
+          shown = window.location.pathname + window.location.search;
         }
         var target = picker.querySelector(focusSelector);
         if (target) {
@@ -72,7 +73,13 @@
     }
   });
 
+  // Back and forward between days the script showed; a jump to #times changes no day.
+  var shown = window.location.pathname + window.location.search;
   window.addEventListener("popstate", function () {
-    show(window.location.href, "#times", false);
+    var now = window.location.pathname + window.location.search;
+    if (now !== shown) {
+      shown = now;
+      show(window.location.href, "#times", false);
+    }
   });
 })();
