@@ -92,8 +92,8 @@ class RulePage:
 
 def search_rules(text: str = "", zone_id: int | None = None, page: int = 1,
                  per_page: int = 50) -> RulePage:
-    """Routing rules whose phrase, zone, institution, or a need of that zone and institution
-    holds `text` (any case), of one zone or all; a page past the end shows the last."""
+    """Routing rules whose phrase, zone, institution, or a need of that institution holds
+    `text` (any case), of one zone or all; a page past the end shows the last."""
     query = select(RoutingRule).join(Zone, RoutingRule.zone_id == Zone.id)
     if zone_id is not None:
         query = query.where(RoutingRule.zone_id == zone_id)
@@ -101,14 +101,12 @@ def search_rules(text: str = "", zone_id: int | None = None, page: int = 1,
     if text:
         institution = aliased(Institution)
         query = query.outerjoin(institution, RoutingRule.institution_id == institution.id)
-        # A need names the zone (and institution) its rules serve: "기술보증" finds KIBO's rules.
-        by_need = [RoutingRule.zone_id == zone if inst is None else
-                   (RoutingRule.zone_id == zone) & (RoutingRule.institution_id == inst)
-                   for zone, inst in db.session.execute(
-                       select(Need.zone_id, Need.institution_id).where(or_(
-                           Need.label.contains(text, autoescape=True),
-                           Need.label_en.icontains(text, autoescape=True),
-                           Need.code.icontains(text, autoescape=True))))]
+        # A need of one institution finds that institution's rules ("기술보증" finds KIBO's);
+        # a need of a whole zone would find every rule of it, which says nothing.
+        by_need = select(Need.institution_id).where(Need.institution_id.is_not(None), or_(
+            Need.label.contains(text, autoescape=True),
+            Need.label_en.icontains(text, autoescape=True),
+            Need.code.icontains(text, autoescape=True)))
         query = query.where(or_(
             RoutingRule.phrase.icontains(text, autoescape=True),
             Zone.name.contains(text, autoescape=True),
@@ -116,7 +114,8 @@ def search_rules(text: str = "", zone_id: int | None = None, page: int = 1,
             Zone.code.icontains(text, autoescape=True),
             institution.name.contains(text, autoescape=True),
             institution.name_en.icontains(text, autoescape=True),
-            institution.code.icontains(text, autoescape=True), *by_need))
+            institution.code.icontains(text, autoescape=True),
+            RoutingRule.institution_id.in_(by_need)))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page, pages = page_numbers(total, page, per_page)
     rules = list(db.session.scalars(
