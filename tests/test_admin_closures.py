@@ -49,7 +49,7 @@ def test_a_closed_day_lists_its_bookings_and_tells_the_firms_in_one_step(app, ad
         old_hash, hour = visit.booking.token_hash, f"{to_local(start):%H:%M}"
     assert company in page and adviser in page and hour in page
     assert f'name="choice-{appointment_id}" id="choice-{appointment_id}-notify"' in page
-    assert "비어 있는 같은 존 상담위원이 없습니다" in page  # the whole centre is closed
+    assert "비어 있는 같은 상담존 상담위원이 없습니다" in page  # the whole centre is closed
     listed = admin.get("/admin/closures").get_data(as_text=True)
     assert "예약 1건: 기업에 알리기" in listed
 
@@ -162,7 +162,7 @@ def test_time_off_lists_the_bookings_and_hands_one_to_a_free_colleague(
         "stranded": "keep"})
     assert kept.status_code == 303 and "/bookings" in kept.headers["Location"]
     listing = client.get(kept.headers["Location"]).get_data(as_text=True)
-    assert f'id="choice-{appointment_id}-{other}"' in listing and "이대리에게 넘기기" in listing
+    assert f'id="choice-{appointment_id}-{other}"' in listing and "이대리</span>에게 넘기기" in listing
     assert "예약 1건이 남아 있습니다" in client.get("/adviser/availability").get_data(True)
 
     done = client.post(kept.headers["Location"], data={
