@@ -162,7 +162,8 @@ def test_time_off_lists_the_bookings_and_hands_one_to_a_free_colleague(
         "stranded": "keep"})
     assert kept.status_code == 303 and "/bookings" in kept.headers["Location"]
     listing = client.get(kept.headers["Location"]).get_data(as_text=True)
-    assert f'id="choice-{appointment_id}-{other}"' in listing and "이대리</span>에게 넘기기" in listing
+    assert f'id="choice-{appointment_id}-{other}"' in listing
+    assert "이대리</span>에게 넘기기" in listing
     assert "예약 1건이 남아 있습니다" in client.get("/adviser/availability").get_data(True)
 
     done = client.post(kept.headers["Location"], data={
