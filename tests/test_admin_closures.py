@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.auth.models import User
+from app.auth.models import AuditEntry, User
 from app.auth.services import create_user
 from app.booking.errors import BookingConflict
 from app.booking.handover import TIME_OFF, booked_during, settle_affected
@@ -220,3 +220,35 @@ def test_an_adviser_cannot_settle_another_advisers_time_off(app, client, auth, s
         "csrf_token": token, f"choice-{appointment_id}": "notify"})
     assert refused.status_code == 404
     assert count(app, OutboxMessage, OutboxMessage.kind != "booked") == 0
+
+
+def test_one_mail_per_firm_a_zone_closure_lists_its_zone_only_and_no_email_is_said(app):
+    from app.admin.manage_closures import add_closure
+    from app.booking.handover import CLOSURE, NOTIFY
+    from tests.firm_helpers import FIRST, business_number, make_firm
+
+    with app.app_context():
+        actor = db.session.scalar(select(User).where(User.role == "admin"))
+        both = make_firm("두존기업", business_number("220810001"), [
+            ("lawyer@onestop.local", "booked", None), ("kodit@onestop.local", "booked", None)])
+        silent = make_firm("메일없는기업", None, [("lawyer@onestop.local", "booked", None)])
+        db.session.get(Appointment, db.session.scalar(select(Appointment.id).where(
+            Appointment.intake_id == silent))).booking.intake.email = None
+        db.session.commit()
+        day = to_local(FIRST).date()
+        legal = db.session.scalar(select(Appointment.zone_id).where(
+            Appointment.intake_id == silent))
+        _closure, zone_only = add_closure(actor, day, legal, "법률존 점검")
+        assert {a.zone_id for a in zone_only} == {legal} and len(zone_only) == 2
+        db.session.execute(Closure.__table__.delete())
+        db.session.commit()
+        _closure, whole = add_closure(actor, day, None, "창립기념일")
+        assert len(whole) == 3
+        settled = settle_affected(actor, {a.id: NOTIFY for a in whole}, CLOSURE, whole)
+        assert [a.booking.intake.company_name for a in settled.no_email] == ["메일없는기업"]
+        [mail] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "away"))
+        text = said(mail).text
+        assert text.count("김정의") == 1 and "신용보증기금" in text  # both zones, one message
+        told = {int(e.entity_id) for e in db.session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "notify_away"))}
+        assert told == {a.id for a in whole if a.booking.intake_id == both}
