@@ -79,16 +79,18 @@ def test_the_availability_page_with_rules_time_off_and_stranded_bookings(
     page = read(client, "/adviser/availability", language)
     token = token_of(page)
     added = client.post("/adviser/availability/rules", data={
-        "csrf_token": token, "weekday": "5", "start_time": "10:00", "end_time": "12:00",
-        "valid_from": visit["today"], "every_n_weeks": "2", "week_offset": "1"},
+        "rule-csrf_token": token, "rule-weekday": "5", "rule-start_time": "10:00",
+        "rule-end_time": "12:00", "rule-valid_from": visit["today"], "rule-every_n_weeks": "2",
+        "rule-start_week": "2"},
         follow_redirects=True).get_data(as_text=True)
     assert_one_language(added, language)
     assert ("2주마다 (2번째)" if language == "ko" else "Every 2 weeks (week 2)") in added
     assert ("토" if language == "ko" else "Sat") in added
 
     overlap = client.post("/adviser/availability/rules", data={
-        "csrf_token": token, "weekday": "5", "start_time": "11:00", "end_time": "09:00",
-        "valid_from": visit["today"], "every_n_weeks": "2", "week_offset": "1"})
+        "rule-csrf_token": token, "rule-weekday": "5", "rule-start_time": "11:00",
+        "rule-end_time": "09:00", "rule-valid_from": visit["today"], "rule-every_n_weeks": "2",
+        "rule-start_week": "2"})
     assert overlap.status_code == 422
     page = overlap.get_data(as_text=True)
     assert_one_language(page, language)
@@ -96,20 +98,21 @@ def test_the_availability_page_with_rules_time_off_and_stranded_bookings(
             else "The end must be after the start.") in page
 
     extra = client.post("/adviser/availability/exceptions", data={
-        "csrf_token": token, "day": visit["today"], "kind": "extra",
-        "start_time": "18:00", "end_time": "19:00", "note": "야간 상담"},
+        "off-csrf_token": token, "off-day": visit["today"], "off-kind": "extra",
+        "off-start_time": "18:00", "off-end_time": "19:00", "off-note": "야간 상담"},
         follow_redirects=True).get_data(as_text=True)
     assert_one_language(extra, language)
     assert ("추가 근무" if language == "ko" else "Extra hours") in extra
 
     stranded = client.post("/adviser/availability/exceptions", data={
-        "csrf_token": token, "day": visit["day"], "kind": "off"})
+        "off-csrf_token": token, "off-day": visit["day"], "off-kind": "off"})
     assert stranded.status_code == 409
     page = stranded.get_data(as_text=True)
     assert_one_language(page, language)
     assert ("예약은 그대로 두고 변경" if language == "ko" else "Change, keep the bookings") in page
     kept = client.post("/adviser/availability/exceptions", data={
-        "csrf_token": token, "day": visit["day"], "kind": "off", "stranded": "keep"},
+        "off-csrf_token": token, "off-day": visit["day"], "off-kind": "off",
+        "stranded": "keep"},
         follow_redirects=True).get_data(as_text=True)
     assert_one_language(kept, language)
     assert ("변경했습니다." if language == "ko" else "Saved.") in kept

@@ -132,6 +132,17 @@ def notify_reassigned(appointment: Appointment, old_adviser: Adviser,
             language=booking.intake.language, now=now)
 
 
+def notify_away(booking: Booking, appointments: Sequence[Appointment], why: str, token: str,
+                now: datetime | None = None) -> int | None:
+    """The notice that the centre is closed (`why` "closure") or the adviser away ("time_off")
+    at booked times: the booking stands until the firm moves or cancels it with the (new)
+    private link. Returns the outbox row's id, None when one says this already."""
+    return enqueue(f"booking:{booking.id}:away:{why}:{_ids(appointments)}", booking.intake.email,
+                   "away", {**_visit(booking, appointments), "why": why,
+                            "manage_url": public_url("booking.manage", token=token)},
+                   language=booking.intake.language, now=now)
+
+
 def notify_reminder(booking: Booking, confirm_token: str, appointments: Sequence[Appointment],
                     now: datetime | None = None) -> bool:
     """The day-before reminder with its "still coming?" link; False if it was written before."""

@@ -49,22 +49,31 @@ class OutcomeForm(Form):
                 "ip_applications": self.ip_applications.data or 0}
 
 
+RULE_PREFIX, TIME_OFF_PREFIX = "rule", "off"  # one page holds both forms: ids stay apart
+
+
 class RuleForm(Form):
-    """A weekly duty rule."""
+    """A weekly duty rule (rendered with prefix RULE_PREFIX)."""
 
     weekday = SelectField(_l("Weekday"), choices=_weekdays)
     start_time = TimeField(_l("From"), [Required()])
     end_time = TimeField(_l("Until"), [Required()])
     valid_from = IsoDateField(_l("Valid from"), [Required()])
     valid_until = IsoDateField(_l("Valid until"), [Optional()])
-    every_n_weeks = WholeNumberField(_l("Every n weeks"), [Required(),
+    every_n_weeks = WholeNumberField(_l("Repeat every (weeks)"), [Required(),
                                  NumberRange(min=1, max=8)], default=1)
-    week_offset = WholeNumberField(_l("Week offset (from 0)"),
-                                   [Optional(), NumberRange(min=0)], default=0)
+    # People count weeks from 1; the rule stores the offset from 0 (app/zones/models.py).
+    start_week = WholeNumberField(_l("Start week, if not every week"),
+                                  [Optional(), NumberRange(min=1, max=8)], default=1)
+
+    @property
+    def week_offset(self) -> int:
+        """The rule's week offset (0 = the week of "Valid from") from the 1-based start week."""
+        return (self.start_week.data or 1) - 1
 
 
 class ExceptionForm(Form):
-    """A day or hours off, or extra hours."""
+    """A day or hours off, or extra hours (rendered with prefix TIME_OFF_PREFIX)."""
 
     day = IsoDateField(_l("Day"), [Required()])
     kind = RadioField(_l("Kind"), default=ExceptionKind.OFF, choices=[
