@@ -11,6 +11,7 @@ import json
 import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -185,3 +186,104 @@ def load_json(raw: bytes) -> Any:
         elif isinstance(value, str) and (problem := text_problem(value)):
             raise InputError(path, problem) if path else MalformedBody(problem)
     return body
+
+
+# Korean amounts: the big units group by 10^4, the small ones count inside a group of four.
+_BIG_UNITS = {"조": 10**12, "억": 10**8, "만": 10**4}
+_SMALL_UNITS = {"천": 1000, "백": 100, "십": 10}
+_AMOUNT_TOKEN = re.compile(r"\s*(?:([0-9][0-9,]*(?:\.[0-9]+)?)\s*)?([조억만천백십])?")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
+_MAX_AMOUNT_TEXT = 60
+
+
+def _amount_number(text: str, field: str) -> Decimal:
+    if not _GROUPED.fullmatch(text):
+        raise InputError(field, _("A comma is out of place in “%(text)s”: commas group "
+                                     "three digits (1,200,000).", text=text))
+    return Decimal(text.replace(",", ""))
+
+
+def parse_amount_krw(value: Any, field: str) -> int:
+    """An amount of won as people type it: '1,200,000,000', '1200000000', '12억',
+    '12억 5,000만', '3,500만원', '5천만 원', '1.5억'; a JSON integer as it is.
+
+    Each unit at most once, largest first; the result a whole number of won from 0 to
+    MAX_AMOUNT_KRW. Anything else is an InputError saying what is wrong (never dropped)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _bounded_amount(value, field)
+    if not isinstance(value, str):
+        raise InputError(field, _("Write the amount in digits, e.g. 1,200,000,000."))
+    text = value.strip()
+    if len(text) > _MAX_AMOUNT_TEXT:
+        raise InputError(field, _("This amount is too long to be one."))
+    if text[:1] in ("-", "\u2212"):
+        raise InputError(field, _("An amount cannot be negative."))
+    text = text.removeprefix("₩").removesuffix("원").strip()
+    if not text:
+        raise InputError(field, _("Write the amount in digits, e.g. 1,200,000,000."))
+    total, group, position = Decimal(0), Decimal(0), 0
+    last_big, last_small = None, None
+    while position < len(text):
+        match = _AMOUNT_TOKEN.match(text, position)
+        number, unit = match.group(1), match.group(2)
+        if not number and not unit:
+            raise InputError(field, _(
+                "“%(text)s” is not an amount in won: write the digits 0-9, e.g. "
+                "1,200,000,000.", text=value.strip()))
+        position = match.end()
+        amount = _amount_number(number, field) if number else None
+        if unit in _BIG_UNITS:
+            size = _BIG_UNITS[unit]
+            if last_big is not None and size >= _BIG_UNITS[last_big]:
+                raise InputError(field, _("%(unit)s is written twice.", unit=unit)
+                                    if unit == last_big else
+                                    _("Write the larger unit first (%(first)s before "
+                                      "%(then)s).", first=unit, then=last_big))
+            if amount is None and not group:
+                raise InputError(field, _("A number must come before %(unit)s.",
+                                             unit=unit))
+            part = (group + (amount or 0)) * size
+            if last_big is not None and part >= _BIG_UNITS[last_big]:
+                raise InputError(field, _("The part before %(unit)s is too large to "
+                                             "follow %(before)s.", unit=unit, before=last_big))
+            total += part
+            group, last_big, last_small = 0, unit, None
+        elif unit in _SMALL_UNITS:
+            size = _SMALL_UNITS[unit]
+            if last_small is not None and size >= _SMALL_UNITS[last_small]:
+                raise InputError(field, _("%(unit)s is written twice.", unit=unit)
+                                    if unit == last_small else
+                                    _("Write the larger unit first (%(first)s before "
+                                      "%(then)s).", first=unit, then=last_small))
+            if amount is None:
+                raise InputError(field, _("A number must come before %(unit)s.",
+                                             unit=unit))
+            if amount >= 10:
+                raise InputError(field, _("Write one digit before %(unit)s.",
+                                             unit=unit))
+            group += amount * size
+            last_small = unit
+        else:  # a plain number: only as the last part, smaller than the unit before it
+            if position < len(text):
+                raise InputError(field, _(
+                    "“%(text)s” is not an amount in won: write the digits 0-9, e.g. "
+                    "1,200,000,000.", text=value.strip()))
+            limit = (_SMALL_UNITS[last_small] if last_small
+                     else _BIG_UNITS[last_big] if last_big else None)
+            if limit is not None and amount >= limit:
+                raise InputError(field, _("The last part is too large to follow the "
+                                             "unit before it."))
+            group += amount
+    total += group
+    if total != total.to_integral_value():
+        raise InputError(field, _("An amount is a whole number of won."))
+    return _bounded_amount(int(total), field)
+
+
+def _bounded_amount(value: int, field: str) -> int:
+    if value < 0:
+        raise InputError(field, _("An amount cannot be negative."))
+    if value > MAX_AMOUNT_KRW:
+        raise InputError(field, _("An amount is at most KRW 1 trillion "
+                                     "(1,000,000,000,000)."))
+    return value
