@@ -1,0 +1,99 @@
+"""The adviser's agenda across days in Debian's Chromium, in Korean and in English, at 1280
+and 390 px: sign in, step from day to day with previous / next / today (the keyboard too),
+see a rescheduled visit's old slot once as "→ 14:00", open a returning firm's briefing and
+its case file. axe-core finds nothing serious or critical; screenshots land in
+tests/artifacts/agenda-<language>-*.png."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from app.extensions import db
+from app.types import local_today
+from tests.browser import ARTIFACTS, LiveServer, check_page, launch
+from tests.firm_helpers import business_number
+from tests.test_agenda_loops import add_visit, at
+from tests.test_browser_staff import _signed_in
+
+pytestmark = pytest.mark.browser
+LANGUAGES = ("ko", "en")
+WORDS = {
+    "ko": {"next": "다음 날", "previous": "이전 날", "today": "오늘",
+           "returning": "재방문 기업", "case_file": "기업 상담 이력", "also": "특허존 11:00",
+           "waiting": "방문 당일부터"},
+    "en": {"next": "Next day", "previous": "Previous day", "today": "Today",
+           "returning": "Returning firm", "case_file": "Case file", "also": "Patent zone 11:00",
+           "waiting": "open on the day of the visit"},
+}
+
+
+@pytest.fixture
+def agenda_days(app):
+    """Three days from today, the lawyer's agenda holds a returning firm (10:00, with the
+    patent zone at 11:00) and a visit moved from 13:00 to 14:00; returns that day."""
+    with app.app_context():
+        day = local_today() + timedelta(days=3)
+        number = business_number("412170001")
+        add_visit("주식회사 다시온", number, [
+            ("lawyer@onestop.local", at(day - timedelta(days=40), 10), "completed",
+             {"summary": "정관 검토"})])
+        add_visit("주식회사 다시온", number, [
+            ("lawyer@onestop.local", at(day, 10), "booked", None),
+            ("patent@onestop.local", at(day, 11), "booked", None)], industry="manufacturing")
+        add_visit("주식회사 옮김", business_number("412170002"), [
+            ("lawyer@onestop.local", at(day, 13), "cancelled", None),
+            ("lawyer@onestop.local", at(day, 14), "booked", None)])
+        db.session.commit()
+    return day
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_adviser_walks_the_agenda_across_days(app, staff, agenda_days, language):
+    from playwright.sync_api import sync_playwright
+
+    words = WORDS[language]
+    day = agenda_days
+    ARTIFACTS.mkdir(exist_ok=True)
+    with LiveServer(app) as live, sync_playwright() as playwright:
+        browser = launch(playwright)
+        page, errors = _signed_in(browser, live, staff["adviser_a"], language)
+        page.goto(f"{live.url}/adviser/?date={(day - timedelta(days=1)).isoformat()}")
+        check_page(page, language, "01-day-before", walk="agenda")
+
+        nav = page.get_by_role("navigation", name=re.compile("다른 날짜|Other days"))
+        nav.get_by_role("link", name=re.compile(words["next"])).focus()
+        page.keyboard.press("Enter")  # the links work from the keyboard
+        page.wait_for_url(re.compile(rf"date={day.isoformat()}"))
+        moved = page.locator(".ons-agenda-moved")
+        assert moved.count() == 1
+        assert "→ 14:00" in moved.inner_text() and "주식회사 옮김" in moved.inner_text()
+        assert page.locator(".ons-agenda-moved .ons-briefing").count() == 0
+        card = page.locator(".ons-agenda-item", has_text="주식회사 다시온")
+        assert words["returning"] in card.inner_text()
+        assert words["also"] in card.inner_text()
+        assert words["waiting"] in card.inner_text()  # a future day: no buttons, a reason
+        assert card.locator('a[href^="tel:"]').count() == 1
+        check_page(page, language, "02-day-with-moved-visit", walk="agenda", phone=True)
+
+        moved.get_by_role("link").click()  # to the new slot's card, on this page
+        page.wait_for_url(re.compile(r"#appointment-\d+$"))
+
+        card.get_by_role("link", name=words["case_file"]).click()
+        page.wait_for_url(re.compile(r"/adviser/company/"))
+        assert "정관 검토" in page.inner_text("main")
+        check_page(page, language, "03-case-file", walk="agenda")
+        page.go_back()
+
+        page.get_by_role("navigation", name=re.compile("다른 날짜|Other days")).get_by_role(
+            "link", name=re.compile(words["previous"])).click()
+        page.wait_for_url(re.compile(rf"date={(day - timedelta(days=1)).isoformat()}"))
+        page.get_by_role("navigation", name=re.compile("다른 날짜|Other days")).get_by_role(
+            "link", name=words["today"]).click()
+        with app.app_context():
+            today = local_today()
+        page.wait_for_url(re.compile(rf"date={today.isoformat()}"))
+        assert page.locator('.ons-day-nav a[aria-current="date"]').count() == 1
+        check_page(page, language, "04-today", walk="agenda", phone=True)
+        browser.close()
+    assert errors == []
