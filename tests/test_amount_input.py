@@ -36,12 +36,12 @@ def test_amounts_as_people_write_them(ctx, typed, won):
 
 
 @pytest.mark.parametrize(("typed", "says"), [
-    ("12억억", "억 is written twice."),
-    ("1억 2억", "억 is written twice."),
+    ("12억억", "eok (100 million) is written twice."),
+    ("1억 2억", "eok (100 million) is written twice."),
     ("-5", "An amount cannot be negative."),
     ("\u22125", "An amount cannot be negative."),
-    ("5,000만 12억", "Write the larger unit first (억 before 만)."),
-    ("억", "A number must come before 억."),
+    ("5,000만 12억", "Write the larger unit first (eok (100 million) before man (10,000))."),
+    ("억", "A number must come before eok (100 million)."),
     ("1,2", "A comma is out of place"),
     ("1,20,000", "A comma is out of place"),
     ("1,200.5", "An amount is a whole number of won."),
@@ -50,9 +50,10 @@ def test_amounts_as_people_write_them(ctx, typed, won):
     ("abc", "is not an amount in won"),
     ("１２", "is not an amount in won"),  # full-width digits: not silently read
     ("²", "is not an amount in won"),
-    ("12억 50000만", "The part before 만 is too large to follow 억."),
+    ("12억 50000만", "The part before man (10,000) is too large to follow eok (100 million)."),
     ("1만 20000", "The last part is too large"),
-    ("50천", "Write one digit before 천."),
+    ("50천", "Write one digit before cheon (1,000)."),
+    ("천", "Write one digit before cheon (1,000)."),
     ("2조", "An amount is at most KRW 1 trillion"),
     ("원", "Write the amount in digits"),
     ("1" * 61, "too long"),

@@ -97,3 +97,40 @@ def test_adviser_walks_the_agenda_across_days(app, staff, agenda_days, language)
         check_page(page, language, "04-today", walk="agenda", phone=True)
         browser.close()
     assert errors == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_finance_outcome_with_a_typed_amount(app, staff, language):
+    """The finance adviser's outcome form asks only the amount, refuses "12억억" with a
+    reason and takes "12억 5,000만"."""
+    from playwright.sync_api import sync_playwright
+
+    from app.visits.models import Outcome
+
+    with app.app_context():
+        today = local_today()
+        add_visit("주식회사 자금", business_number("412170003"), [
+            ("kodit@onestop.local", at(today, 0, 30), "booked", None)])
+    ARTIFACTS.mkdir(exist_ok=True)
+    with LiveServer(app) as live, sync_playwright() as playwright:
+        browser = launch(playwright)
+        page, errors = _signed_in(browser, live, staff["adviser_b"], language)
+        page.goto(f"{live.url}/adviser/?date={today.isoformat()}")
+        page.get_by_role("link", name=re.compile("결과 기록|Record the outcome")).click()
+        assert page.locator("#patent_transfers, #ip_applications").count() == 0
+        # typed text is shown back in the textarea, so it is typed in the page's language
+        page.fill("#summary", "운전자금 보증 안내" if language == "ko" else "Guarantee advice")
+        page.fill("#finance_amount_krw", "12억억")
+        page.get_by_role("button", name=re.compile("저장|Save")).click()
+        page.wait_for_selector("#error-summary")
+        assert re.search("억 단위를 두 번|eok \\(100 million\\) is written twice",
+                         page.inner_text("#error-summary"))
+        check_page(page, language, "05-outcome-error", walk="agenda", phone=True)
+        page.fill("#finance_amount_krw", "12억 5,000만")
+        page.get_by_role("button", name=re.compile("저장|Save")).click()
+        page.wait_for_selector(".ons-status-completed")
+        browser.close()
+    with app.app_context():
+        assert db.session.scalar(
+            db.select(Outcome.finance_amount_krw)) == 1_250_000_000
+    assert [e for e in errors if "422" not in e] == []  # the refused form's own status
