@@ -439,7 +439,8 @@ def test_a_walk_in_under_another_firms_number_asks_first(app, client, auth, staf
                            business_number="124-81-00998")
         assert refused.status_code == 422
         page = refused.get_data(as_text=True)
-        assert "이 사업자등록번호는 기록상 주식회사 한빛테크의 번호입니다." in page
+        assert "이 사업자등록번호는 기록상 주식회사 한빛테크의 번호입니다." in text(page)
+        assert '<span translate="no">주식회사 한빛테크</span>' in page  # a name, as data
         assert 'name="confirm_number"' in page and 'value="1248100998"' in page
         same = _walk_in(client, "legal", company_name="(주) 한빛테크",
                         business_number="124-81-00998")

@@ -5,6 +5,7 @@ its case file. axe-core finds nothing serious or critical; screenshots land in
 tests/artifacts/agenda-<language>-*.png."""
 
 import re
+from datetime import time as datetime_time
 from datetime import timedelta
 
 import pytest
@@ -134,3 +135,52 @@ def test_finance_outcome_with_a_typed_amount(app, staff, language):
         assert db.session.scalar(
             db.select(Outcome.finance_amount_krw)) == 1_250_000_000
     assert [e for e in errors if "422" not in e] == []  # the refused form's own status
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_walk_in_under_a_known_firms_number_asks_to_confirm(app, staff, language):
+    """A walk-in typed with another firm's business number is held back with that firm's
+    name (the lawyer may see it) and a confirmation to tick; ticked, it is registered."""
+    import time_machine
+    from playwright.sync_api import sync_playwright
+
+    from app.intake.models import Intake
+    from app.types import local_datetime
+
+    number = business_number("412170004")
+    with app.app_context():
+        add_visit("주식회사 원래", number, [
+            ("lawyer@onestop.local", at(local_today() - timedelta(days=30), 10), "completed",
+             {"summary": "상담"})])
+        monday = local_today() + timedelta(days=(7 - local_today().weekday()) % 7 or 7)
+        morning = local_datetime(monday, datetime_time(9, 30))
+    ARTIFACTS.mkdir(exist_ok=True)
+    with time_machine.travel(morning, tick=True), LiveServer(app) as live, \
+            sync_playwright() as playwright:
+        browser = launch(playwright)
+        page, errors = _signed_in(browser, live, staff["adviser_a"], language)
+        page.goto(f"{live.url}/adviser/walk-in?zone=legal")
+        page.locator("label[for=slot-0]").click()
+        page.fill("#company_name", "주식회사 새이름")
+        page.fill("#business_number", number)
+        page.fill("#founded_on", "2020-01-01")
+        page.fill("#contact_name", "방문자")
+        page.fill("#phone", "010-2222-3333")
+        page.locator("label[for=consent]").click()
+        submit = re.compile("접수하고 도착 처리|Register and check in")
+        page.get_by_role("button", name=submit).click()
+        page.wait_for_selector("#confirm_number")
+        assert "주식회사 원래" in page.inner_text("#error-summary")
+        for field in ("#company_name", "#contact_name"):  # typed data, in the page's language
+            page.fill(field, "주식회사 새이름" if language == "ko" else "New Name Co")
+        page.fill("#contact_name", "방문자" if language == "ko" else "Visitor")
+        check_page(page, language, "06-walk-in-number-held", walk="agenda", phone=True)
+        assert page.locator("#consent").is_checked()  # kept from the first try
+        page.locator("label[for=confirm_number]").click()
+        page.get_by_role("button", name=submit).click()
+        page.wait_for_url(re.compile(r"/adviser/\?date="))
+        browser.close()
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Intake).where(
+            Intake.business_number == number)) == 2
+    assert [e for e in errors if "422" not in e] == []
