@@ -315,19 +315,25 @@ def test_the_outcome_form_asks_each_zone_its_own_figures(app, client, auth, staf
     assert not any(f'name="{name}"' in page for name in hidden)
 
 
-@pytest.mark.parametrize(("typed", "stored"), [
-    ("1,200,000,000", 1_200_000_000), ("12억", 1_200_000_000),
-    ("12억 5,000만", 1_250_000_000), ("3,500만원", 35_000_000)])
-def test_amounts_are_read_as_people_write_them(app, client, auth, staff, typed, stored):
+def _post_amount(app, client, auth, staff, typed: str, language: str = "ko"):
+    """The finance adviser posts an outcome with this amount; returns the answer and the
+    form page read again after it (on the visit's day)."""
     appointment_id = _firm_visit(app, "kodit@onestop.local")
     path = f"/adviser/appointments/{appointment_id}/outcome"
     with time_machine.travel(ELEVEN, tick=False):
         auth.login(staff["adviser_b"])
-        form = read(client, path, "ko")
-        response = client.post(path, data={"csrf_token": token_of(form), "summary": "보증 상담",
+        form = read(client, path, language)
+        response = client.post(path, data={"csrf_token": token_of(form), "summary": "x",
                                            "finance_amount_krw": typed})
-        assert response.status_code == 303
-        again = read(client, path, "ko")
+        return response, read(client, path, language)
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("1,200,000,000", 1_200_000_000), ("12억", 1_200_000_000),
+    ("12억 5,000만", 1_250_000_000), ("3,500만원", 35_000_000)])
+def test_amounts_are_read_as_people_write_them(app, client, auth, staff, typed, stored):
+    response, again = _post_amount(app, client, auth, staff, typed)
+    assert response.status_code == 303
     with app.app_context():
         assert db.session.scalar(select(Outcome)).finance_amount_krw == stored
     assert f'value="{stored:,}"' in again
@@ -339,13 +345,7 @@ def test_amounts_are_read_as_people_write_them(app, client, auth, staff, typed, 
     ("5,000만 12억", "큰 단위를 먼저 쓰세요(만보다 억 먼저).")])
 def test_a_bad_amount_is_a_specific_error_and_saves_nothing(app, client, auth, staff, typed,
                                                            message):
-    appointment_id = _firm_visit(app, "kodit@onestop.local")
-    path = f"/adviser/appointments/{appointment_id}/outcome"
-    with time_machine.travel(ELEVEN, tick=False):
-        auth.login(staff["adviser_b"])
-        form = read(client, path, "ko")
-        response = client.post(path, data={"csrf_token": token_of(form), "summary": "보증 상담",
-                                           "finance_amount_krw": typed})
+    response, _ = _post_amount(app, client, auth, staff, typed)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert message in page and f'value="{typed}"' in page  # kept as typed, to correct
@@ -354,13 +354,7 @@ def test_a_bad_amount_is_a_specific_error_and_saves_nothing(app, client, auth, s
 
 
 def test_the_english_page_says_a_bad_amount_in_english(app, client, auth, staff):
-    appointment_id = _firm_visit(app, "kodit@onestop.local")
-    path = f"/adviser/appointments/{appointment_id}/outcome"
-    with time_machine.travel(ELEVEN, tick=False):
-        auth.login(staff["adviser_b"])
-        form = read(client, path, "en")
-        response = client.post(path, data={"csrf_token": token_of(form), "summary": "x",
-                                           "finance_amount_krw": "-5"})
+    response, _ = _post_amount(app, client, auth, staff, "-5", "en")
     page = response.get_data(as_text=True)
     assert_one_language(page, "en")
     assert "An amount cannot be negative." in page
