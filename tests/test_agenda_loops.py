@@ -400,9 +400,9 @@ def test_the_case_file_counts_completed_consultations_only(app, client, auth, st
     page = read(client, f"/adviser/company/{number}", language)
     assert_one_language(page, language)
     if language == "ko":
-        assert "상담 1건 완료" in page and "그 밖에: 예약 1 · 취소 2" in page
+        assert "상담 1건 완료" in page and "집계 제외: 예약 1 · 취소 2" in page
     else:
-        assert "1 consultation held" in page and "Besides: Booked 1 · Cancelled 2" in page
+        assert "1 consultation held" in page and "Not counted: Booked 1 · Cancelled 2" in page
 
 
 # --- the walk-in ------------------------------------------------------------------------
