@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from app.auth.decorators import staff_required
 from app.booking.errors import BookingError
 from app.booking.handover import TIME_OFF, affected, booked_during, read_decisions, settle_affected
-from app.booking.walkin import register_walk_in, walk_in_slots
+from app.booking.walkin import NumberHeldByAnotherFirm, register_walk_in, walk_in_slots
 from app.extensions import db
 from app.inputs import parse_id, parse_moment
 from app.intake.services import list_zones
@@ -37,7 +37,7 @@ from app.visits.schedule import (
 )
 from app.visits.services import today_at_centre
 from app.visits.settle import flash_settled
-from app.visits.staff import advisers_for_picker, chosen_adviser_id
+from app.visits.staff import advisers_for_picker, chosen_adviser_id, held_number_notice
 from app.visits.views import bp
 from app.zones.errors import UnknownZone
 from app.zones.models import Adviser, AvailabilityException, RotationRule
@@ -241,12 +241,19 @@ def walk_in():
     form = WalkInForm()
     form.slot.choices = [SelectChoice(f"{s.adviser_id}|{s.start.isoformat()}", _slot_label(s))
                          for s in slots]
+    holder = None
     if form.validate_on_submit():
         adviser_id, _sep, start = form.slot.data.partition("|")
         try:
             booking = register_walk_in(current_user.id, form.values(), zone_code,
                                        parse_id(adviser_id, "adviser_id"),
-                                       parse_moment(start, "start"))
+                                       parse_moment(start, "start"),
+                                       number_confirmed=form.number_confirmed())
+        except NumberHeldByAnotherFirm as error:
+            holder = held_number_notice(current_user, error.holder)
+            form.business_number.errors = [holder]
+            form.held_number.data = error.holder.business_number
+            form.confirm_number.data = False
         except BookingError as error:
             flash(error.message, "error")
         else:
@@ -255,7 +262,7 @@ def walk_in():
                             code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("visits/walkin.html", form=form, zone_code=zone_code,
-                           zones=list_zones(), slots=slots), status
+                           zones=list_zones(), slots=slots, holder=holder), status
 
 
 def _slot_label(slot) -> Markup:
