@@ -10,6 +10,7 @@ bp = Blueprint("admin", __name__)
 # exists.
 SECTIONS = [
     ("stats.dashboard", _l("Statistics")),
+    ("admin.centre", _l("Centre")),
     ("admin.zones", _l("Zones")),
     ("admin.institutions", _l("Institutions")),
     ("admin.advisers", _l("Advisers")),

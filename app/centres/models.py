@@ -39,6 +39,11 @@ class Centre(Base):
 
     @property
     def tel_url(self) -> str:
-        """The phone as a `tel:` link (digits only), or '' without a phone."""
-        digits = "".join(c for c in self.phone if c.isdigit())
-        return f"tel:{digits}" if digits else ""
+        """The phone as a `tel:` link, or '' without a phone."""
+        return tel_url(self.phone)
+
+
+def tel_url(phone: str) -> str:
+    """A phone number as a `tel:` link of its digits ('055-000-0000' -> 'tel:0550000000')."""
+    digits = "".join(c for c in phone or "" if c.isascii() and c.isdigit())
+    return f"tel:{digits}" if digits else ""

@@ -23,6 +23,7 @@ from flask import (
 from flask_babel import get_locale, refresh
 from flask_babel.speaklater import LazyString
 
+from app.centres.models import tel_url
 from app.centres.services import current_centre
 
 log = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ def register(app: Flask) -> None:
     app.teardown_request(_forget_locale)
     app.after_request(remember_language)
     for helper in (current_language, language_choices, localized, centre_name, centre_address,
-                   current_centre):
+                   current_centre, tel_url):
         app.add_template_global(helper)
     if stale := missing_catalogues(app):
         log.warning("translations not compiled (pages fall back to English): %s; "
