@@ -236,3 +236,48 @@ def test_the_consent_notice_gives_the_centres_phone(app, client):
     set_facts(app, phone="")
     assert "tel:" not in client.get("/intake/?lang=en").get_data(as_text=True).split(
         'id="consent-notice"')[1].split("</table>")[0]
+
+
+# ---------------------------------------------------------------- messages and calendar files
+
+def test_messages_and_calendar_files_carry_the_centres_facts(ctx):
+    from icalendar import Calendar
+
+    from app.notify.outbox import render_stored
+    from tests.test_outbox import book, messages
+
+    centre = current_centre()
+    centre.name, centre.phone, centre.address = "새이름센터", "02-123-4567", "서울특별시 중구 1"
+    db.session.commit()
+    book()
+    [message] = messages()
+    said = render_stored(message)
+    assert "새이름센터" in said.text and "서울특별시 중구 1" in said.text
+    assert "02-123-4567" in said.text and 'href="tel:021234567"' in said.html
+    [calendar] = Calendar.from_ical(said.ics, multiple=True)
+    [event] = [c for c in calendar.walk() if c.name == "VEVENT"]
+    assert str(event["LOCATION"]) == "새이름센터 · 서울특별시 중구 1"
+
+
+def test_an_english_message_and_its_calendar_use_the_english_facts(ctx):
+    from icalendar import Calendar
+
+    from app.notify.outbox import render_stored
+    from tests.test_outbox import book, messages
+
+    centre = current_centre()
+    centre.address_en = "22 Changwon-daero, Changwon"
+    db.session.commit()
+    booking, _token = book()
+    booking.intake.language = "en"
+    db.session.commit()
+    from app.booking.notifications import calendar_events
+
+    [event] = calendar_events(booking.appointments, "en")
+    assert event.location == ("Gyeongnam Center for Creative Economy & Innovation · "
+                              "22 Changwon-daero, Changwon")
+    [message] = messages()
+    korean = render_stored(message)
+    [calendar] = Calendar.from_ical(korean.ics, multiple=True)
+    [vevent] = [c for c in calendar.walk() if c.name == "VEVENT"]
+    assert str(vevent["LOCATION"]).startswith("경남창조경제혁신센터 · 경상남도 창원시")

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from flask import current_app, g
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.centres.models import Centre
 from app.extensions import db
@@ -18,6 +19,7 @@ from app.extensions import db
 # the same with its own copy of these rules).
 DEFAULT_CODE = "gyeongnam"
 _CACHE = "onestop_centre"
+_VALUES = "onestop_centre_values"
 
 
 def region_of(address: str) -> str:
@@ -35,14 +37,15 @@ def initial_values(config: Mapping) -> dict:
             "phone": config.get("CENTER_PHONE") or "", "active": True}
 
 
-def default_centre() -> Centre | None:
+def default_centre(session: Session | None = None) -> Centre | None:
     """The centre a request names none for: DEFAULT_CENTRE's, else the first centre made."""
+    session = session or db.session()
     code = current_app.config.get("DEFAULT_CENTRE")
     if code:
-        centre = db.session.scalar(select(Centre).where(Centre.code == code))
+        centre = session.scalar(select(Centre).where(Centre.code == code))
         if centre is not None:
             return centre
-    return db.session.scalar(select(Centre).order_by(Centre.id).limit(1))
+    return session.scalar(select(Centre).order_by(Centre.id).limit(1))
 
 
 def current_centre() -> Centre:
@@ -57,6 +60,7 @@ def current_centre() -> Centre:
 def forget_current_centre() -> None:
     """Look the centre up afresh next time (after its facts changed)."""
     g.pop(_CACHE, None)
+    g.pop(_VALUES, None)
 
 
 def ensure_centre() -> Centre:
@@ -80,5 +84,20 @@ def centre_values(centre: Centre) -> dict:
 
 
 def current_centre_values() -> dict:
-    """The facts of this request's or job's centre, for the outbox."""
-    return centre_values(current_centre())
+    """The facts of this request's or job's centre, for the outbox, kept for its duration.
+
+    The relay renders a message outside any transaction and then talks to the mail server;
+    a read here on its session would open a transaction (on SQLite one that holds the write
+    lock, as jobs begin IMMEDIATE) for all that time. So outside a transaction the facts are
+    read on a session of their own, closed at once.
+    """
+    values = g.get(_VALUES)
+    if values is None:
+        if db.session().in_transaction():
+            values = centre_values(current_centre())
+        else:
+            with Session(db.engine) as own:
+                centre = default_centre(own) or Centre(**initial_values(current_app.config))
+                values = centre_values(centre)
+        setattr(g, _VALUES, values)
+    return values
