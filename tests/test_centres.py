@@ -6,7 +6,12 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select, text
 
 from app.centres.models import Centre, tel_url
-from app.centres.services import current_centre, ensure_centre, region_of
+from app.centres.services import (
+    current_centre,
+    ensure_centre,
+    forget_current_centre,
+    region_of,
+)
 from app.extensions import db
 from app.main.commands import prepare_database
 from tests.admin_helpers import sign_in
@@ -148,7 +153,8 @@ def test_a_database_without_a_centre_still_shows_the_settings(app, client):
 
 
 @pytest.mark.parametrize(("address", "region"), [
-    ("경상남도 창원시 의창구 창원대로18번길 22", "경상남도"), ("서울특별시 중구 세종대로 110", "서울특별시"),
+    ("경상남도 창원시 의창구 창원대로18번길 22", "경상남도"),
+    ("서울특별시 중구 세종대로 110", "서울특별시"),
     ("세종특별자치시 한누리대로 2130", "세종특별자치시"), ("창원시 의창구", "창원시"),
     ("22 Changwon-daero", ""), ("", ""), ("   ", "")])
 def test_the_region_is_the_addresss_first_word_when_it_is_one(address, region):
@@ -246,9 +252,10 @@ def test_messages_and_calendar_files_carry_the_centres_facts(ctx):
     from app.notify.outbox import render_stored
     from tests.test_outbox import book, messages
 
-    centre = current_centre()
+    centre = ensure_centre()
     centre.name, centre.phone, centre.address = "새이름센터", "02-123-4567", "서울특별시 중구 1"
     db.session.commit()
+    forget_current_centre()
     book()
     [message] = messages()
     said = render_stored(message)
@@ -265,9 +272,9 @@ def test_an_english_message_and_its_calendar_use_the_english_facts(ctx):
     from app.notify.outbox import render_stored
     from tests.test_outbox import book, messages
 
-    centre = current_centre()
-    centre.address_en = "22 Changwon-daero, Changwon"
+    ensure_centre().address_en = "22 Changwon-daero, Changwon"
     db.session.commit()
+    forget_current_centre()
     booking, _token = book()
     booking.intake.language = "en"
     db.session.commit()
@@ -281,3 +288,26 @@ def test_an_english_message_and_its_calendar_use_the_english_facts(ctx):
     [calendar] = Calendar.from_ical(korean.ics, multiple=True)
     [vevent] = [c for c in calendar.walk() if c.name == "VEVENT"]
     assert str(vevent["LOCATION"]).startswith("경남창조경제혁신센터 · 경상남도 창원시")
+
+
+def test_a_page_shows_the_footer_while_another_connection_holds_the_write_lock(app):
+    """The footer reads on a deferred connection of its own: a busy database never makes an
+    error page (here the refused form post) wait for the lock or fail."""
+    import sqlite3
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite's write lock")
+    import time
+
+    set_facts(app, name="이름을 바꾼 센터")
+    holder = sqlite3.connect(app.config["DATABASE_PATH"], isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        response = app.test_client().post("/intake/", data={"company_name": "x"})
+        assert time.monotonic() - started < 2  # not the 5 s busy timeout
+        assert response.status_code == 400  # the CSRF refusal, with its footer
+        assert "이름을 바꾼 센터" in response.get_data(as_text=True)  # read, not the settings
+    finally:
+        holder.rollback()
+        holder.close()

@@ -58,8 +58,9 @@ def test_the_default_periods_are_stated_with_their_values(app, client):
     assert f"{app.config['OUTBOX_KEEP_DAYS']} days from sending" in page
 
 
-@pytest.mark.parametrize(("days", "text"), [(365, "1 year (365 days)"), (1095, "3 years (1,095 days)"),
-                                            (1, "1 day"), (180, "180 days"), (366, "366 days")])
+@pytest.mark.parametrize(("days", "text"), [
+    (365, "1 year (365 days)"), (1095, "3 years (1,095 days)"), (1, "1 day"), (180, "180 days"),
+    (366, "366 days")])
 def test_days_are_said_in_years_when_whole(app, days, text):
     with app.test_request_context("/?lang=en"):
         assert days_text(days) == text

@@ -1,25 +1,62 @@
 """Which centre a request is for, and the centre's facts as pages and messages show them.
 
 One deployment holds one centre for now: the default centre (DEFAULT_CENTRE, else the first
-centre made) is every request's. It is looked up once per request (or job) and kept on
-`flask.g`; a page with no centre row at all (a database someone emptied) still shows the
-centre made from the CENTER_* settings, unsaved.
+centre made) is every request's. Its facts are read once per request (or job) and kept on
+`flask.g` as plain values (`CentreFacts`), which no commit, rollback or closed session
+changes. A page whose database is busy or emptied still shows the centre made from the
+CENTER_* settings.
 """
 
+import logging
 from collections.abc import Mapping
+from dataclasses import dataclass, fields
 
 from flask import current_app, g
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.centres.models import Centre
+from app.centres.models import Centre, tel_url
 from app.extensions import db
+
+log = logging.getLogger(__name__)
 
 # The centre a database is given when it has none (the migration that made the table did
 # the same with its own copy of these rules).
 DEFAULT_CODE = "gyeongnam"
 _CACHE = "onestop_centre"
-_VALUES = "onestop_centre_values"
+
+
+@dataclass(frozen=True)
+class CentreFacts:
+    """A centre's facts as values (what a page, a message or a service is given)."""
+
+    id: int | None
+    code: str
+    name: str
+    name_en: str = ""
+    region: str = ""
+    address: str = ""
+    address_en: str = ""
+    phone: str = ""
+    hours: str = ""
+    hours_en: str = ""
+    directions_url: str = ""
+    privacy_officer: str = ""
+    privacy_department: str = ""
+    privacy_phone: str = ""
+    privacy_email: str = ""
+    active: bool = True
+
+    @classmethod
+    def of(cls, centre: Centre) -> "CentreFacts":
+        """The facts of a centre row."""
+        return cls(**{f.name: getattr(centre, f.name) for f in fields(cls)})
+
+    @property
+    def tel_url(self) -> str:
+        """The phone as a `tel:` link, or '' without a phone."""
+        return tel_url(self.phone)
 
 
 def region_of(address: str) -> str:
@@ -48,24 +85,47 @@ def default_centre(session: Session | None = None) -> Centre | None:
     return session.scalar(select(Centre).order_by(Centre.id).limit(1))
 
 
-def current_centre() -> Centre:
-    """The centre of this request or job, looked up once and kept for its duration."""
+def _from_settings() -> CentreFacts:
+    return CentreFacts(id=None, **initial_values(current_app.config))
+
+
+def _read() -> CentreFacts:
+    """Inside the caller's transaction, read there (a failure is the caller's). Outside one,
+    read on a deferred connection of its own, closed at once: a page or the relay then opens
+    no transaction that would stay open (on SQLite jobs and posts begin IMMEDIATE, holding
+    the write lock), and a busy or unreachable database shows the settings' centre."""
+    if db.session().in_transaction():
+        centre = default_centre()
+        return CentreFacts.of(centre) if centre else _from_settings()
+    try:
+        with db.engine.connect() as connection:
+            connection.execution_options(sqlite_begin="DEFERRED")
+            with Session(bind=connection) as own:
+                centre = default_centre(own)
+                return CentreFacts.of(centre) if centre else _from_settings()
+    except OperationalError as error:
+        log.warning("centre facts unavailable, the settings' shown: %s",
+                    str(error.orig).splitlines()[0])
+        return _from_settings()
+
+
+def current_centre() -> CentreFacts:
+    """The centre of this request or job, read once and kept for its duration."""
     centre = g.get(_CACHE)
     if centre is None:
-        centre = default_centre() or Centre(**initial_values(current_app.config))
+        centre = _read()
         setattr(g, _CACHE, centre)
     return centre
 
 
 def forget_current_centre() -> None:
-    """Look the centre up afresh next time (after its facts changed)."""
+    """Read the centre afresh next time (after its facts changed)."""
     g.pop(_CACHE, None)
-    g.pop(_VALUES, None)
 
 
 def ensure_centre() -> Centre:
-    """The default centre, made from the settings if the database holds none; commits only
-    when it made one (so `init-db` and `seed-demo` may run again)."""
+    """The default centre's row, made from the settings if the database holds none; commits
+    only when it made one (so `init-db` and `seed-demo` may run again)."""
     centre = default_centre()
     if centre is None:
         centre = Centre(**initial_values(current_app.config))
@@ -75,7 +135,7 @@ def ensure_centre() -> Centre:
     return centre
 
 
-def centre_values(centre: Centre) -> dict:
+def centre_values(centre: CentreFacts) -> dict:
     """The centre's facts as the plain values a message shows (see app/notify/outbox.py)."""
     return {"center_name": centre.name, "center_name_en": centre.name_en,
             "center_address": centre.address, "center_address_en": centre.address_en,
@@ -84,20 +144,5 @@ def centre_values(centre: Centre) -> dict:
 
 
 def current_centre_values() -> dict:
-    """The facts of this request's or job's centre, for the outbox, kept for its duration.
-
-    The relay renders a message outside any transaction and then talks to the mail server;
-    a read here on its session would open a transaction (on SQLite one that holds the write
-    lock, as jobs begin IMMEDIATE) for all that time. So outside a transaction the facts are
-    read on a session of their own, closed at once.
-    """
-    values = g.get(_VALUES)
-    if values is None:
-        if db.session().in_transaction():
-            values = centre_values(current_centre())
-        else:
-            with Session(db.engine) as own:
-                centre = default_centre(own) or Centre(**initial_values(current_app.config))
-                values = centre_values(centre)
-        setattr(g, _VALUES, values)
-    return values
+    """The facts of this request's or job's centre, for the outbox."""
+    return centre_values(current_centre())
