@@ -92,7 +92,7 @@ CENTRE_FACTS = {
     "privacy_officer": "김보호",
     "privacy_department": "경영지원팀",
     "privacy_phone": "055-000-0001",
-    "privacy_email": "privacy@onestop.local",
+    "privacy_email": "privacy@centre.example",
 }
 
 
