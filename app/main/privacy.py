@@ -50,7 +50,7 @@ def retention_periods() -> list[Retention]:
         Retention(_("Failed staff sign-ins"),
                   ngettext("%(num)s minute after the last failure",
                            "%(num)s minutes after the last failure", LOCKOUT_MINUTES),
-                  _("Deleted.")),
+                  _("They stop counting then, and are deleted at the next failed sign-in.")),
         Retention(_("Staff accounts and the audit log"),
                   _("As long as the service runs"),
                   _("A staff member who leaves is deactivated, not deleted, so the audit log "
