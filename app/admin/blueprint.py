@@ -11,6 +11,7 @@ bp = Blueprint("admin", __name__)
 SECTIONS = [
     ("stats.dashboard", _l("Statistics")),
     ("visits.agenda", _l("Advisers' agenda")),
+    ("admin.centre", _l("Centre")),
     ("admin.zones", _l("Zones")),
     ("admin.institutions", _l("Institutions")),
     ("admin.advisers", _l("Advisers")),
