@@ -96,6 +96,14 @@ class Config:
     CENTER_ADDRESS = os.environ.get(
         "CENTER_ADDRESS", "경상남도 창원시 의창구 창원대로18번길 22"
     )
+    # CENTER_NAME, CENTER_NAME_EN, CENTER_ADDRESS and CENTER_PHONE make the first centre's row
+    # (the migration "the centre as data", and init-db on a database without one); from then
+    # on an admin edits the centre's facts at /admin/centre (app/centres).
+    CENTER_PHONE = os.environ.get("CENTER_PHONE", "")
+    # The code of the centre a request that names none is for; empty: the first centre made.
+    DEFAULT_CENTRE = os.environ.get("DEFAULT_CENTRE", "")
+    # The day the privacy policy (/privacy, templates/main/privacy.html) took its present form.
+    PRIVACY_POLICY_EFFECTIVE = "2026-12-03"
     SCHEDULER_IN_PROCESS = _bool("SCHEDULER_IN_PROCESS", False)
     # A request slower than this is logged with its endpoint and SQL statement count.
     SLOW_REQUEST_MS = _int("SLOW_REQUEST_MS", 500)

@@ -36,6 +36,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_proxy(app)
     register_extensions(app)
     register_i18n(app)
+    register_centres(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
@@ -127,6 +128,14 @@ def register_i18n(app: Flask) -> None:
     from app.main.i18n import register
 
     register(app)
+
+
+def register_centres(app: Flask) -> None:
+    """The centre's facts for the outbox's messages (pages take them from app/main/i18n.py)."""
+    from app.centres.services import current_centre_values
+    from app.notify.outbox import use_centre_values
+
+    use_centre_values(app, current_centre_values)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -11,9 +11,11 @@ import json
 import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.errors import DomainError
 
@@ -185,3 +187,102 @@ def load_json(raw: bytes) -> Any:
         elif isinstance(value, str) and (problem := text_problem(value)):
             raise InputError(path, problem) if path else MalformedBody(problem)
     return body
+
+
+# Korean amounts: the big units group by 10^4, the small ones count inside a group of four.
+_UNITS = {"조": 10**12, "억": 10**8, "만": 10**4, "천": 1000, "백": 100, "십": 10}
+_BIG = ("조", "억", "만")
+_AMOUNT_TOKEN = re.compile(r"\s*(?:([0-9][0-9,]*(?:\.[0-9]+)?)\s*)?([조억만천백십])?")
+# The units' names in the reader's language, for the errors (an English page shows no Hangul).
+_UNIT_NAMES = {"조": _l("jo (trillion)"), "억": _l("eok (100 million)"),
+               "만": _l("man (10,000)"), "천": _l("cheon (1,000)"), "백": _l("baek (100)"),
+               "십": _l("sip (10)")}
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
+_MAX_AMOUNT_TEXT = 60
+
+
+def _not_an_amount(field: str) -> InputError:
+    return InputError(field, _("This is not an amount in won: write the digits 0-9, e.g. "
+                               "1,200,000,000."))
+
+
+def _amount_number(text: str, field: str) -> Decimal:
+    if not _GROUPED.fullmatch(text):
+        raise InputError(field, _("A comma is out of place: commas group three digits "
+                                  "(1,200,000)."))
+    return Decimal(text.replace(",", ""))
+
+
+def _check_order(unit: str, last: str | None, field: str) -> None:
+    """Each unit once, larger ones first (among the big units, and inside a group)."""
+    if last is not None and _UNITS[unit] >= _UNITS[last]:
+        if unit == last:
+            raise InputError(field, _("%(unit)s is written twice.", unit=_UNIT_NAMES[unit]))
+        raise InputError(field, _("Write the larger unit first (%(first)s before %(then)s).",
+                                  first=_UNIT_NAMES[unit], then=_UNIT_NAMES[last]))
+
+
+def parse_amount_krw(value: Any, field: str) -> int:
+    """An amount of won as people type it: '1,200,000,000', '1200000000', '12억',
+    '12억 5,000만', '3,500만원', '5천만 원', '1.5억'; a JSON integer as it is.
+
+    Each unit at most once, largest first; the result a whole number of won from 0 to
+    MAX_AMOUNT_KRW. Anything else is an InputError saying what is wrong (never dropped)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _bounded_amount(value, field)
+    if not isinstance(value, str):
+        raise InputError(field, _("Write the amount in digits, e.g. 1,200,000,000."))
+    text = value.strip()
+    if len(text) > _MAX_AMOUNT_TEXT:
+        raise InputError(field, _("This amount is too long to be one."))
+    if text[:1] in ("-", "\u2212"):
+        raise InputError(field, _("An amount cannot be negative."))
+    text = text.removeprefix("₩").removesuffix("원").strip()
+    if not text:
+        raise InputError(field, _("Write the amount in digits, e.g. 1,200,000,000."))
+    total, group, position = Decimal(0), Decimal(0), 0
+    last_big = last_small = None
+    while position < len(text):
+        match = _AMOUNT_TOKEN.match(text, position)
+        number, unit = match.group(1), match.group(2)
+        if not number and not unit:
+            raise _not_an_amount(field)
+        position = match.end()
+        amount = _amount_number(number, field) if number else None
+        if unit in _BIG:
+            _check_order(unit, last_big, field)
+            if amount is None and not group:
+                raise InputError(field, _("A number must come before %(unit)s.",
+                                          unit=_UNIT_NAMES[unit]))
+            part = (group + (amount or 0)) * _UNITS[unit]
+            if last_big is not None and part >= _UNITS[last_big]:
+                raise InputError(field, _("The part before %(unit)s is too large to follow "
+                                          "%(before)s.", unit=_UNIT_NAMES[unit],
+                                          before=_UNIT_NAMES[last_big]))
+            total, group, last_big, last_small = total + part, Decimal(0), unit, None
+        elif unit:  # 천, 백, 십 inside a group of four digits: one digit each
+            _check_order(unit, last_small, field)
+            if amount is None or amount >= 10:
+                raise InputError(field, _("Write one digit before %(unit)s.",
+                                          unit=_UNIT_NAMES[unit]))
+            group, last_small = group + amount * _UNITS[unit], unit
+        else:  # a plain number: only as the last part, smaller than the unit before it
+            last = last_small or last_big
+            if position < len(text):
+                raise _not_an_amount(field)
+            if last is not None and amount >= _UNITS[last]:
+                raise InputError(field, _("The last part is too large to follow the unit "
+                                          "before it."))
+            group += amount
+    total += group
+    if total != total.to_integral_value():
+        raise InputError(field, _("An amount is a whole number of won."))
+    return _bounded_amount(int(total), field)
+
+
+def _bounded_amount(value: int, field: str) -> int:
+    if value < 0:
+        raise InputError(field, _("An amount cannot be negative."))
+    if value > MAX_AMOUNT_KRW:
+        raise InputError(field, _("An amount is at most KRW 1 trillion (1,000,000,000,000)."))
+    return value

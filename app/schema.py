@@ -5,6 +5,7 @@ from sqlalchemy.orm import configure_mappers
 
 from app.auth import models as auth
 from app.booking import models as booking
+from app.centres import models as centres
 from app.intake import models as intake
 from app.models import Base
 from app.notify import models as notify
@@ -12,7 +13,7 @@ from app.stats import models as stats
 from app.visits import models as visits
 from app.zones import models as zones
 
-MODULES = (auth, booking, intake, notify, stats, visits, zones)
+MODULES = (auth, booking, centres, intake, notify, stats, visits, zones)
 
 
 def load_models() -> MetaData:

@@ -158,8 +158,8 @@ def test_closures_are_added_listed_and_removed(app, admin, booked):
         day = to_local(booked[1]).date()
     response = admin.post("/admin/closures", {"day": day.isoformat(), "zone_id": "",
                                               "reason": "창립기념일"}, follow_redirects=True)
-    text = response.get_data(as_text=True)
-    assert "휴무로 지정했습니다" in text and "예약된 상담 1건은 그대로 유지됩니다" in text
+    text = response.get_data(as_text=True)  # the day's bookings, listed (test_admin_closures)
+    assert "휴무로 지정했습니다" in text and "그날 예약된 상담 1건이 그대로 있습니다" in text
     assert "창립기념일" in text
     closure = one(app, Closure, Closure.day == day)
     assert closure.zone_id is None
@@ -235,6 +235,9 @@ def test_every_admin_page_is_for_admins_only(app, client):
 
 
 def test_admins_can_open_every_page(app, admin):
+    with app.app_context():  # the closure the routes' id 1 names
+        db.session.add(Closure(day=local_today() + timedelta(days=1), reason="휴무"))
+        db.session.commit()
     for url, method in admin_routes(app):
         if method == "GET":
             response = admin.get(url)
@@ -248,6 +251,13 @@ def test_the_menu_shows_every_management_section(admin):
     for path in ("/admin/zones", "/admin/institutions", "/admin/advisers", "/admin/closures",
                  "/admin/needs", "/admin/routing", "/admin/audit"):
         assert f'href="{path}"' in page
+
+
+def test_the_admin_menu_leads_to_the_advisers_agenda_which_admins_may_open(admin):
+    page = admin.get("/admin/zones").get_data(as_text=True)
+    assert '<a href="/adviser/">상담위원 일정</a>' in page
+    agenda = admin.get("/adviser/")
+    assert agenda.status_code == 200 and "<h1" in agenda.get_data(as_text=True)
 
 
 def test_a_post_without_its_csrf_token_is_refused_and_changes_nothing(app, admin):

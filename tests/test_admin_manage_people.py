@@ -190,7 +190,7 @@ def test_a_reassignment_that_loses_the_race_is_refused(app, booked, monkeypatch)
     with app.app_context():
         weekday = to_local(start).weekday()
     colleague = second_lawyer(app, weekday)
-    monkeypatch.setattr("app.admin.manage_people.is_free", lambda *args, **kwargs: True)
+    monkeypatch.setattr("app.booking.handover.is_free", lambda *args, **kwargs: True)
     with app.app_context():
         mine = db.session.get(Appointment, appointment_id)
         db.session.add(Appointment(  # the colleague's time, taken a moment ago

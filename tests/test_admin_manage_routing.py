@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
 from app.auth.audit import record_change
@@ -89,7 +90,7 @@ def test_routing_rules_are_added_filtered_edited_and_deactivated(app, admin):
     rule = one(app, RoutingRule, RoutingRule.phrase == "반도체 설계자산")
     assert rule.zone_id == patent and rule.weight == 2
     page = admin.get(f"/admin/routing?zone={patent}").get_data(as_text=True)
-    listed = page[page.index("<tbody>", page.index('id="rules-list"')):page.index('id="new-rule"')]
+    listed = page[page.index("<tbody>", page.index('id="rules-list"')):page.index('id="try-it"')]
     assert "반도체 설계자산" in listed and "특허존" in listed and "법률존" not in listed
     assert admin.post(f"/admin/routing/{rule.id}", rule_form(
         app, phrase=" 반도체 IP ", weight="1.5")).status_code == 303
@@ -99,6 +100,88 @@ def test_routing_rules_are_added_filtered_edited_and_deactivated(app, admin):
     assert one(app, RoutingRule, RoutingRule.id == rule.id).active is False
     [entry] = entries(app, "routing_rule", "update")
     assert entry.before == {"phrase": "반도체 설계자산", "weight": 2.0}
+
+
+def rules_listed(page: str) -> str:
+    """The rows of the routing page's rule list."""
+    return page[page.index("<tbody>", page.index('id="rules-list"')):page.index('id="try-it"')]
+
+
+def test_the_add_form_comes_before_the_rule_list(admin):
+    page = admin.get("/admin/routing").get_data(as_text=True)
+    assert page.index('id="new-rule"') < page.index('id="rules-list"') < page.index('id="try-it"')
+
+
+@pytest.mark.parametrize("q, hit, miss", [
+    ("계약", "계약", None),  # a phrase
+    ("KIBO", None, None),  # an institution's English name: its rules
+    ("특허존", None, "법률존"),  # a zone's name: its rules only
+    ("%", None, None),  # a LIKE wildcard is a character like any other
+])
+def test_the_rule_search_finds_by_phrase_zone_institution_and_need(app, admin, q, hit, miss):
+    page = admin.get("/admin/routing", query_string={"q": q}).get_data(as_text=True)
+    listed = rules_listed(page)
+    with app.app_context():
+        rules = list(db.session.scalars(select(RoutingRule)))
+        by_need = {n.institution_id for n in db.session.scalars(select(Need)) if (
+            n.institution_id and (q in n.label or q.lower() in n.label_en.lower()))}
+        expected = {r.phrase for r in rules if (
+            q in r.phrase or q in r.zone.name or q.lower() in r.zone.name_en.lower()
+            or r.institution_id in by_need
+            or (r.institution and (q in r.institution.name
+                                   or q.lower() in r.institution.name_en.lower())))}
+        if q == "%":
+            assert expected == set()
+    for phrase in expected if len(expected) <= 50 else ():  # all on one page
+        assert f">{escape(phrase)}</a>" in listed, phrase
+    found = len(re.findall(r'<th scope="row">', listed))
+    assert found == min(len(expected), 50)
+    if not expected:
+        assert "맞는 규칙이 없습니다" in listed
+    if hit:
+        assert hit in listed
+    if miss:
+        assert miss not in listed
+    assert f'value="{q}"' in page  # the search box keeps what was typed
+
+
+def test_a_need_finds_the_rules_of_its_zone_and_institution(app, admin):
+    with app.app_context():
+        need = db.session.scalar(select(Need).where(Need.institution_id.is_not(None)))
+        label, institution_id = need.label, need.institution_id
+        theirs = {r.phrase for r in db.session.scalars(select(RoutingRule).where(
+            RoutingRule.institution_id == institution_id))}
+    listed = rules_listed(admin.get("/admin/routing", query_string={"q": label}).get_data(True))
+    assert theirs and all(f">{escape(phrase)}</a>" in listed for phrase in theirs)
+
+
+def test_the_zone_filter_and_the_search_go_together(app, admin):
+    legal = zone_id(app, "legal")
+    listed = rules_listed(admin.get("/admin/routing", query_string={
+        "q": "특허", "zone": legal}).get_data(as_text=True))
+    assert "특허존" not in listed
+
+
+def test_the_rule_list_is_paged(app, admin):
+    patent = zone_id(app, "patent")
+    with app.app_context():
+        for n in range(120):
+            db.session.add(RoutingRule(zone_id=patent, phrase=f"쪽수 시험 {n:03d}", weight=1))
+        db.session.commit()
+        total = count(app, RoutingRule)
+    pages = -(-total // 50)
+    first = admin.get("/admin/routing").get_data(as_text=True)
+    assert len(re.findall(r'<th scope="row">', rules_listed(first))) == 50
+    assert f"{total}개 라우팅 규칙" in first or str(total) in first
+    assert 'href="/admin/routing?page=2"' in first and 'aria-current="page">1<' in first
+    searched = admin.get("/admin/routing", query_string={"q": "쪽수 시험", "page": "2"})
+    text = searched.get_data(as_text=True)
+    assert "쪽수 시험 050" in text and "쪽수 시험 049" not in text
+    assert "q=%EC%AA%BD" in text and "page=3" in text  # the pager keeps the search
+    for asked, shown in (("0", 1), ("-3", 1), ("abc", 1), ("999", pages)):
+        response = admin.get("/admin/routing", query_string={"page": asked})
+        assert response.status_code == 200
+        assert f'aria-current="page">{shown}<' in response.get_data(as_text=True)
 
 
 def test_a_duplicate_phrase_in_a_zone_is_saved_with_a_warning(app, admin):

@@ -110,7 +110,9 @@ def test_an_english_mail_reads_in_english_with_english_dates_and_names(app):
     assert subject == "[Onestop] Your visit is booked: Fri 4 Dec 2026"
     assert text.startswith("Dear 김담당,\nThe one-stop consultation visit of 주식회사 한빛테크")
     assert "Date: Fri 4 Dec 2026" in text and "- 10:00–11:00  Finance zone · 박금융 (KODIT)" in text
-    assert "Where: Gyeongnam Center for Creative Economy & Innovation, 경상남도" in text
+    # The centre's English address where it keeps one (the demo centre does).
+    assert ("Where: Gyeongnam Center for Creative Economy & Innovation, 22 Changwon-daero "
+            "18beon-gil") in text
     assert "- Finance zone: Business registration certificate" in text
     assert '<span translate="no">김담당</span>' in html and f'href="{URL}"' in html
 
@@ -195,7 +197,7 @@ def test_a_firms_mails_follow_its_pre_screen_not_the_booking_request(
 @pytest.mark.parametrize(("language", "summary", "bring", "centre"), [
     ("ko", "법률존 상담", "준비물: 관련 계약서", "경남창조경제혁신센터 · 경상남도"),
     ("en", "Legal zone consultation", "What to bring: Copies of the contracts",
-     "Gyeongnam Center for Creative Economy & Innovation · 경상남도"),
+     "Gyeongnam Center for Creative Economy & Innovation · 22 Changwon-daero"),
 ])
 def test_the_calendar_file_speaks_the_pre_screens_language(
         app, client, intake_payload, language, summary, bring, centre):

@@ -5,6 +5,7 @@ from datetime import timedelta
 from icalendar import Calendar
 from sqlalchemy import select
 
+from app.centres.services import current_centre, ensure_centre, forget_current_centre
 from app.extensions import db
 from app.notify.models import OutboxMessage
 from app.notify.outbox import enqueue, render_stored, subject_of
@@ -41,9 +42,11 @@ def test_the_relay_renders_once_and_a_retry_sends_the_very_same_message(ctx):
     assert relay_outbox() == {"pending": 1}
     row = only_row()
     assert row.content is None and "방문 예약 확정" in row.subject
-    centre = ctx.config["CENTER_NAME"]
+    centre = current_centre().name
     assert centre in row.body_text
-    ctx.config["CENTER_NAME"] = "이름을 바꾼 센터"  # would change a fresh rendering
+    ensure_centre().name = "이름을 바꾼 센터"  # would change a fresh rendering
+    db.session.commit()
+    forget_current_centre()
     with smtp_server() as (server, port):
         ctx.config.update(mail_config(port))
         assert relay_outbox(now=row.next_attempt_at + timedelta(minutes=1)) == {"sent": 1}

@@ -80,12 +80,12 @@ def test_the_availability_page_previews_slots_and_asks_about_stranded(client, au
     assert "예약 가능 시간" in page and "ons-slot" in page
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     response = client.post("/adviser/availability/exceptions", data={
-        "csrf_token": token, "day": start.date().isoformat(), "kind": "off"})
+        "off-csrf_token": token, "off-day": start.date().isoformat(), "off-kind": "off"})
     assert response.status_code == 409
     text = response.get_data(as_text=True)
     assert "근무 시간 밖에" in text and "name=\"stranded\" value=\"keep\"" in text
     again = client.post("/adviser/availability/exceptions", data={
-        "csrf_token": token, "day": start.date().isoformat(), "kind": "off",
+        "off-csrf_token": token, "off-day": start.date().isoformat(), "off-kind": "off",
         "stranded": "keep"})
     assert again.status_code == 303
 

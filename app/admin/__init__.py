@@ -2,6 +2,7 @@
 
 from app.admin import (
     blueprint,
+    views_centre,
     views_manage,
     views_manage_people,
     views_manage_routing,
@@ -10,4 +11,4 @@ from app.admin import (
 
 bp = blueprint.bp
 # The modules that declare the blueprint's routes: importing them is what attaches them.
-VIEWS = (views_manage, views_manage_people, views_manage_routing, views_outbox)
+VIEWS = (views_centre, views_manage, views_manage_people, views_manage_routing, views_outbox)

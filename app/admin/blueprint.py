@@ -10,6 +10,8 @@ bp = Blueprint("admin", __name__)
 # exists.
 SECTIONS = [
     ("stats.dashboard", _l("Statistics")),
+    ("visits.agenda", _l("Advisers' agenda")),
+    ("admin.centre", _l("Centre")),
     ("admin.zones", _l("Zones")),
     ("admin.institutions", _l("Institutions")),
     ("admin.advisers", _l("Advisers")),

@@ -1,6 +1,6 @@
 """Closing the centre (or one zone) on a day beyond Korea's public holidays."""
 
-from datetime import date, time, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -8,7 +8,6 @@ from sqlalchemy import select
 from app.admin.errors import ManageError
 from app.admin.manage import (
     add_problem,
-    future_booked,
     get_row,
     raise_problems,
     record_creation,
@@ -17,9 +16,10 @@ from app.admin.manage import (
 )
 from app.auth.audit import record_change
 from app.auth.models import User
+from app.booking.handover import booked_during
 from app.booking.models import Appointment
 from app.extensions import db
-from app.types import local_datetime, local_today
+from app.types import local_today
 from app.zones.models import Closure
 
 
@@ -47,11 +47,12 @@ def add_closure(actor: User, day: date, zone_id: int | None, reason: str,
     closure = Closure(day=day, zone_id=zone_id, reason=(reason or "").strip())
     record_creation(actor, "closure", closure, ("day", "zone_id", "reason"))
     db.session.commit()
-    on_day = [Appointment.starts_at >= local_datetime(day, time()),
-              Appointment.starts_at < local_datetime(day + timedelta(days=1), time())]
-    if zone_id is not None:
-        on_day.append(Appointment.zone_id == zone_id)
-    return closure, future_booked(*on_day)
+    return closure, closure_bookings_of(closure)
+
+
+def closure_bookings_of(closure: Closure) -> list[Appointment]:
+    """The booked appointments still to come on a closed day (of its zone, if only it)."""
+    return booked_during(closure.day, zone_id=closure.zone_id)
 
 
 def remove_closure(actor: User, closure_id: int, today: date | None = None) -> None:

@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -25,12 +25,11 @@ from app.auth.audit import record_change
 from app.auth.errors import AccountError
 from app.auth.models import User
 from app.auth.services import MIN_PASSWORD_LENGTH, create_user, find_user
+from app.booking import handover
+from app.booking.errors import BookingError
 from app.booking.models import Appointment
-from app.booking.notifications import notify_reassigned
 from app.extensions import db
-from app.transactions import write_transaction
 from app.types import utcnow
-from app.zones.availability import is_free
 from app.zones.models import Adviser, Institution, Zone
 
 ADVISER_FIELDS = ("name", "title", "zone_id", "institution_id")
@@ -127,60 +126,21 @@ def update_adviser(actor: User, adviser_id: int, values: dict) -> Adviser:
     return adviser
 
 
-def _takeover_now(appointment: Appointment, now: datetime) -> datetime:
-    """The 'now' to ask availability with: the applicant's notice rule does not bind staff."""
-    return min(now, appointment.starts_at - timedelta(hours=appointment.zone.min_notice_hours))
-
-
-def _free_colleagues(appointment: Appointment, now: datetime) -> list[Adviser]:
-    colleagues = db.session.scalars(select(Adviser).where(
-        Adviser.zone_id == appointment.zone_id, Adviser.active,
-        Adviser.id != appointment.adviser_id).order_by(Adviser.name, Adviser.id))
-    moment = _takeover_now(appointment, now)
-    return [c for c in colleagues
-            if is_free(appointment.zone.code, c.id, appointment.starts_at, now=moment)]
-
-
 def deactivation_plan(adviser_id: int, now: datetime | None = None) -> list[Stranded]:
     """The adviser's booked appointments still to come, each with the colleagues free then."""
     now = now or utcnow()
     get_adviser(adviser_id)
-    return [Stranded(a, _free_colleagues(a, now))
+    return [Stranded(a, handover.free_colleagues(a, now))
             for a in future_booked(Appointment.adviser_id == adviser_id, now=now)]
 
 
 def reassign_appointment(actor: User, appointment_id: int, to_adviser_id: int,
                          now: datetime | None = None) -> Appointment:
     """Give a booked appointment to a colleague of the same zone who is free at that time."""
-    now = now or utcnow()
-    with write_transaction():
-        appointment = get_row(Appointment, appointment_id)
-        target = db.session.get(Adviser, to_adviser_id) if to_adviser_id else None
-        if appointment.status != "booked" or appointment.starts_at <= now:
-            raise ManageError(_("Only booked appointments still to come can be reassigned."))
-        if (target is None or not target.active or target.zone_id != appointment.zone_id
-                or target.id == appointment.adviser_id):
-            raise ManageError(_("Choose another active adviser of the same zone."),
-                              {"adviser_id": [_("Choose again.")]})
-        taken = ManageError(_("That adviser is not free at that time."),
-                            {"adviser_id": [_("Choose again.")]})
-        if not is_free(appointment.zone.code, target.id, appointment.starts_at,
-                       now=_takeover_now(appointment, now)):
-            raise taken
-        # Everything read first: a query between the change and the flush would autoflush.
-        record_change(actor, "reassign", "appointment", appointment.id, before={
-            "adviser": appointment.adviser.name,
-            "institution": code_of(Institution, appointment.institution_id)}, after={
-            "adviser": target.name, "institution": code_of(Institution, target.institution_id)})
-        before = appointment.adviser
-        appointment.adviser, appointment.institution = target, target.institution
-        try:
-            db.session.flush()
-        except IntegrityError as error:  # someone booked that adviser a moment ago
-            raise taken from error
-        notify_reassigned(appointment, before, now=now)  # the firm learns who it will meet
-        db.session.commit()
-    return appointment
+    try:
+        return handover.reassign_appointment(actor, appointment_id, to_adviser_id, now=now)
+    except BookingError as error:
+        raise ManageError(error.message, error.fields) from error
 
 
 def set_adviser_active(actor: User, adviser_id: int, active: bool,

@@ -1,8 +1,10 @@
 """Managing the pre-screen's needs and the routing rules that read descriptions."""
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from app.admin.manage import (
     REQUIRED,
@@ -18,7 +20,8 @@ from app.auth.models import User
 from app.extensions import db
 from app.intake.models import Need, RoutingRule
 from app.intake.routing import normalise
-from app.zones.models import Zone
+from app.paging import page_numbers
+from app.zones.models import Institution, Zone
 
 NEED_FIELDS = ("zone_id", "institution_id", "label", "label_en", "weight", "sort_order",
                "active")
@@ -77,14 +80,49 @@ def update_need(actor: User, need_id: int, values: dict) -> Need:
 # Routing rules
 
 
-def list_rules(zone_id: int | None = None) -> list[RoutingRule]:
-    """Routing rules (inactive ones too), of one zone or all, by zone then phrase."""
-    query = (select(RoutingRule).join(Zone)
-             .order_by(Zone.sort_order, Zone.id, RoutingRule.phrase, RoutingRule.id)
-             .options(selectinload(RoutingRule.zone), selectinload(RoutingRule.institution)))
+@dataclass(frozen=True)
+class RulePage:
+    """One page of the routing rules a search found."""
+
+    rules: list[RoutingRule]
+    total: int
+    page: int
+    pages: int
+
+
+def search_rules(text: str = "", zone_id: int | None = None, page: int = 1,
+                 per_page: int = 50) -> RulePage:
+    """Routing rules whose phrase, zone, institution, or a need of that institution holds
+    `text` (any case), of one zone or all; a page past the end shows the last."""
+    query = select(RoutingRule).join(Zone, RoutingRule.zone_id == Zone.id)
     if zone_id is not None:
         query = query.where(RoutingRule.zone_id == zone_id)
-    return list(db.session.scalars(query))
+    text = (text or "").strip()
+    if text:
+        institution = aliased(Institution)
+        query = query.outerjoin(institution, RoutingRule.institution_id == institution.id)
+        # A need of one institution finds that institution's rules ("기술보증" finds KIBO's);
+        # a need of a whole zone would find every rule of it, which says nothing.
+        by_need = select(Need.institution_id).where(Need.institution_id.is_not(None), or_(
+            Need.label.contains(text, autoescape=True),
+            Need.label_en.icontains(text, autoescape=True),
+            Need.code.icontains(text, autoescape=True)))
+        query = query.where(or_(
+            RoutingRule.phrase.icontains(text, autoescape=True),
+            Zone.name.contains(text, autoescape=True),
+            Zone.name_en.icontains(text, autoescape=True),
+            Zone.code.icontains(text, autoescape=True),
+            institution.name.contains(text, autoescape=True),
+            institution.name_en.icontains(text, autoescape=True),
+            institution.code.icontains(text, autoescape=True),
+            RoutingRule.institution_id.in_(by_need)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page, pages = page_numbers(total, page, per_page)
+    rules = list(db.session.scalars(
+        query.order_by(Zone.sort_order, Zone.id, RoutingRule.phrase, RoutingRule.id)
+        .options(selectinload(RoutingRule.zone), selectinload(RoutingRule.institution))
+        .offset((page - 1) * per_page).limit(per_page)))
+    return RulePage(rules, total, page, pages)
 
 
 def _check_rule(values: dict, problems: dict) -> None:

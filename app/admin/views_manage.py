@@ -15,7 +15,12 @@ from app.admin.manage import (
     update_institution,
     update_zone,
 )
-from app.admin.manage_closures import add_closure, remove_closure, upcoming_closures
+from app.admin.manage_closures import (
+    add_closure,
+    closure_bookings_of,
+    remove_closure,
+    upcoming_closures,
+)
 from app.admin.views_common import (
     SAVED,
     Saved,
@@ -26,11 +31,15 @@ from app.admin.views_common import (
     zone_choices,
 )
 from app.auth.decorators import staff_required
+from app.booking import handover
+from app.booking.errors import BookingError
+from app.booking.handover import affected, read_decisions, settle_affected
 from app.inputs import as_id
 from app.main.filters import local_date
 from app.main.i18n import localized
 from app.main.security import safe_local_path
-from app.zones.models import Institution, Zone
+from app.visits.settle import flash_settled
+from app.zones.models import Closure, Institution, Zone
 
 # entity -> the list page its deactivate / reactivate button returns to
 LIST_OF = {"zone": "admin.zones", "institution": "admin.institutions", "need": "admin.needs",
@@ -103,12 +112,36 @@ def closures():
     def saved(done) -> Saved:
         closure, on_day = done
         day = local_date(closure.day)
-        return Saved(url_for("admin.closures"), _("%(day)s is closed now.", day=day), on_day, day)
+        if on_day:  # the bookings of that day, listed, to tell the firms in one step
+            return Saved(url_for("admin.closure_bookings", closure_id=closure.id),
+                         _("%(day)s is closed now.", day=day))
+        return Saved(url_for("admin.closures"), _("%(day)s is closed now.", day=day))
 
     return form_page(ClosureForm(zones=zone_choices()), lambda f: add_closure(
         actor(), f.day.data, f.zone_id.data, f.reason.data or ""), saved,
-        "admin/closures.html", closures=upcoming_closures(),
+        "admin/closures.html", closures=[(c, closure_bookings_of(c)) for c in upcoming_closures()],
         zones={z.id: z for z in list_all_zones()})
+
+
+@bp.route("/closures/<int:closure_id>/bookings", methods=["GET", "POST"])
+@staff_required("admin")
+def closure_bookings(closure_id: int):
+    """The bookings a closed day still holds; tell each firm, in one step (or leave it)."""
+    closure = row_or_404(Closure, closure_id)
+    booked = closure_bookings_of(closure)
+    status = 200
+    if request.method == "POST":
+        try:
+            settled = settle_affected(actor(), read_decisions(request.form, booked),
+                                      handover.CLOSURE, booked)
+        except BookingError as error:
+            flash(error.message, "error")
+            status = 409 if error.status == 409 else 422
+        else:
+            flash_settled(settled)
+            return redirect(url_for("admin.closure_bookings", closure_id=closure_id), code=303)
+    return render_template("admin/closures.html", closure=closure, affected=affected(booked),
+                           zones={z.id: z for z in list_all_zones()}), status
 
 
 @bp.post("/closures/<int:closure_id>/delete")

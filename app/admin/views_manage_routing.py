@@ -11,7 +11,7 @@ from app.admin.manage_routing import (
     create_need,
     create_rule,
     list_all_needs,
-    list_rules,
+    search_rules,
     update_need,
     update_rule,
 )
@@ -71,8 +71,12 @@ def _rule_saved(done: tuple[RoutingRule, list[str]]) -> Saved:
     return Saved(url_for("admin.routing", zone=rule.zone_id), SAVED, notes=warnings)
 
 
+RULES_PER_PAGE = 50
+
+
 def _trial(zone_id: int | None) -> dict:
-    """The "try it" box of the routing page: its form, choices and (when asked) result."""
+    """The routing page's list (searched, a page at a time) and its "try it" box: its form,
+    choices and (when asked) result."""
     trial = TryRoutingForm(formdata=request.args if "sample" in request.args else None)
     trial_choices = [(n.code, n.label, n.label_en) for n in list_all_needs() if n.active]
     trial.needs.choices = [(code, label) for code, label, _ in trial_choices]
@@ -81,7 +85,9 @@ def _trial(zone_id: int | None) -> dict:
         result = explained(recommend((trial.sample.data or "").strip(),
                                      list(trial.needs.data or [])), html=True)
     zones = list_all_zones()
-    return {"rules": list_rules(zone_id), "zone_id": zone_id, "zones": zones,
+    q = (request.args.get("q") or "").strip()[:100]
+    found = search_rules(q, zone_id, request.args.get("page", 1, type=as_id), RULES_PER_PAGE)
+    return {"rules": found.rules, "found": found, "q": q, "zone_id": zone_id, "zones": zones,
             "zones_by_code": {z.code: z for z in zones},
             "institutions": {i.id: i for i in list_institutions()}, "trial": trial,
             "trial_choices": trial_choices, "result": result}

@@ -14,13 +14,12 @@ place and description are written in it here.
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.booking.models import Appointment, Booking, WaitlistEntry
 from app.extensions import db
-from app.main.i18n import localized
+from app.main.i18n import centre_address, centre_name, localized
 from app.notify.ics import CalendarEvent
 from app.notify.outbox import CalendarFile, enqueue, public_url
 from app.states import BookingStatus
@@ -46,7 +45,7 @@ def appointment_values(appointment: Appointment) -> dict:
 
 def _event(appointment: Appointment) -> CalendarEvent:
     """One appointment as a calendar entry, in the locale in force."""
-    config, zone, institution = current_app.config, appointment.zone, appointment.institution
+    zone, institution = appointment.zone, appointment.institution
     who = appointment.adviser.name
     if institution:
         who += f" ({localized(institution.name, institution.name_en)})"
@@ -54,8 +53,7 @@ def _event(appointment: Appointment) -> CalendarEvent:
         uid=f"appointment-{appointment.id}@onestop",
         start=to_local(appointment.starts_at), end=to_local(appointment.ends_at),
         summary=_("%(zone)s consultation", zone=localized(zone.name, zone.name_en)),
-        location=(f"{localized(config['CENTER_NAME'], config.get('CENTER_NAME_EN'))}"
-                  f" · {config['CENTER_ADDRESS']}"),
+        location=f"{centre_name()} · {centre_address()}",
         description=who + "\n" + _("What to bring: %(items)s", items=localized(
             zone.what_to_bring, zone.what_to_bring_en)))
 
@@ -130,6 +128,17 @@ def notify_reassigned(appointment: Appointment, old_adviser: Adviser,
              "old_institution": institution.name if institution else "",
              "old_institution_en": institution.name_en if institution else ""},
             language=booking.intake.language, now=now)
+
+
+def notify_away(booking: Booking, appointments: Sequence[Appointment], why: str, token: str,
+                now: datetime | None = None) -> int | None:
+    """The notice that the centre is closed (`why` "closure") or the adviser away ("time_off")
+    at booked times: the booking stands until the firm moves or cancels it with the (new)
+    private link. Returns the outbox row's id, None when one says this already."""
+    return enqueue(f"booking:{booking.id}:away:{why}:{_ids(appointments)}", booking.intake.email,
+                   "away", {**_visit(booking, appointments), "why": why,
+                            "manage_url": public_url("booking.manage", token=token)},
+                   language=booking.intake.language, now=now)
 
 
 def notify_reminder(booking: Booking, confirm_token: str, appointments: Sequence[Appointment],

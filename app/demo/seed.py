@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from app.auth.models import User
+from app.centres.services import ensure_centre
 from app.demo.rules import INSTITUTIONS, NEEDS, RULES
 from app.extensions import db
 from app.intake.models import Need, RoutingRule
@@ -78,6 +79,21 @@ ADVISERS = [
     DemoAdviser("patent@onestop.local", "한지식", "변리사", "patent", "kpaa", (1, 3)),
 ]
 ADMIN_EMAIL = "admin@onestop.local"
+# The demo centre's facts that the settings do not give; a blank one is filled in, what an
+# admin typed is kept. The phone numbers are placeholders, not the centre's.
+CENTRE_FACTS = {
+    "address_en": "22 Changwon-daero 18beon-gil, Uichang-gu, Changwon-si, Gyeongsangnam-do",
+    "phone": "055-000-0000",
+    "hours": "평일 09:00–18:00 (점심 12:00–13:00)",
+    "hours_en": "Weekdays 09:00–18:00 (lunch 12:00–13:00)",
+    "directions_url": "https://map.naver.com/p/search/"
+                      "%EA%B2%BD%EB%82%A8%EC%B0%BD%EC%A1%B0%EA%B2%BD%EC%A0%9C%ED%98%81%EC%8B%A0"
+                      "%EC%84%BC%ED%84%B0",
+    "privacy_officer": "김보호",
+    "privacy_department": "경영지원팀",
+    "privacy_phone": "055-000-0001",
+    "privacy_email": "privacy@centre.example",
+}
 
 
 def _get_or_create(model, lookup: dict, values: dict):
@@ -113,10 +129,21 @@ def _rules(adviser: Adviser, spec: DemoAdviser, start: date) -> None:
             ))
 
 
+def _centre() -> None:
+    """The centre (made from the settings if missing), its blank facts filled in."""
+    centre = ensure_centre()
+    for name, value in CENTRE_FACTS.items():
+        if not getattr(centre, name):
+            setattr(centre, name, value)
+    if not centre.region:
+        centre.region = "경상남도"
+
+
 def seed_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     """Create whatever of the demo centre is missing; returns the logins made this time."""
     today = today or local_today()
     created: list[tuple[str, str, str]] = []
+    _centre()
     zones = {spec["code"]: _get_or_create(Zone, {"code": spec["code"]},
                                           {k: v for k, v in spec.items() if k != "code"})
              for spec in ZONES}

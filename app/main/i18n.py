@@ -23,6 +23,9 @@ from flask import (
 from flask_babel import get_locale, refresh
 from flask_babel.speaklater import LazyString
 
+from app.centres.models import tel_url
+from app.centres.services import current_centre
+
 log = logging.getLogger(__name__)
 COOKIE_MAX_AGE = 365 * 24 * 3600
 # Each language named in itself, as the language selector shows it (never by a flag).
@@ -78,9 +81,15 @@ def localized(korean, english=None):
 
 
 def centre_name() -> str:
-    """The centre's name in the page's language (CENTER_NAME, CENTER_NAME_EN)."""
-    return localized(current_app.config.get("CENTER_NAME", ""),
-                     current_app.config.get("CENTER_NAME_EN"))
+    """The centre's name in the page's language (the centre's row: app/centres)."""
+    centre = current_centre()
+    return localized(centre.name, centre.name_en)
+
+
+def centre_address() -> str:
+    """The centre's address in the page's language (the Korean one when no English is kept)."""
+    centre = current_centre()
+    return localized(centre.address, centre.address_en)
 
 
 def language_choices() -> list[dict]:
@@ -144,7 +153,8 @@ def register(app: Flask) -> None:
     request_started.connect(_forget_locale, app)
     app.teardown_request(_forget_locale)
     app.after_request(remember_language)
-    for helper in (current_language, language_choices, localized, centre_name):
+    for helper in (current_language, language_choices, localized, centre_name, centre_address,
+                   current_centre, tel_url):
         app.add_template_global(helper)
     if stale := missing_catalogues(app):
         log.warning("translations not compiled (pages fall back to English): %s; "

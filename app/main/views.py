@@ -1,10 +1,13 @@
-"""The home page: what the one-stop service is and the way into the pre-screen."""
+"""The home page (what the one-stop service is, the way into the pre-screen) and the
+privacy policy."""
 
 from collections import defaultdict
+from datetime import date
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from app.intake.services import list_needs, list_zones
+from app.main.privacy import retention_periods
 
 bp = Blueprint("main", __name__)
 
@@ -20,3 +23,14 @@ def index():
         needs[need.zone_id].append(need)
     return render_template("main/index.html", zones=list_zones(), needs=needs,
                            card_needs=CARD_NEEDS)
+
+
+@bp.get("/privacy")
+def privacy():
+    """The privacy policy (개인정보처리방침): what is processed, why, for how long, who sees
+    it, the firm's rights and the person responsible."""
+    institutions = [i for zone in list_zones() for i in zone.institutions if i.active]
+    return render_template("main/privacy.html", retention=retention_periods(),
+                           institutions=institutions,
+                           effective=date.fromisoformat(current_app.config[
+                               "PRIVACY_POLICY_EFFECTIVE"]))

@@ -43,11 +43,30 @@ def public_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+# app.extensions key of the function giving the centre's facts (set by create_app from
+# app/centres: the outbox imports no domain).
+CENTRE_VALUES = "onestop_centre_values"
+
+
+def use_centre_values(app, values: Callable[[], dict]) -> None:
+    """Where messages take the centre's facts (`center_name`, `center_address`,
+    `center_phone`, ...) from when their context gives none."""
+    app.extensions[CENTRE_VALUES] = values
+
+
+def _centre_values() -> dict:
+    values = current_app.extensions.get(CENTRE_VALUES)
+    if values is not None:
+        return values()
+    config = current_app.config  # an app made without the centres step
+    return {"center_name": config["CENTER_NAME"], "center_name_en": config["CENTER_NAME_EN"],
+            "center_address": config["CENTER_ADDRESS"], "center_phone": config["CENTER_PHONE"]}
+
+
 def _message_values(context: dict) -> dict:
-    return {"center_name": current_app.config["CENTER_NAME"],
-            "center_name_en": current_app.config["CENTER_NAME_EN"],
-            "center_address": current_app.config["CENTER_ADDRESS"],
-            "home_url": current_app.config["PUBLIC_BASE_URL"], **context}
+    """What a template sees: the centre's facts and the home page, then the message's own
+    values (a context that carries `center_*` values keeps them)."""
+    return {**_centre_values(), "home_url": current_app.config["PUBLIC_BASE_URL"], **context}
 
 
 def _text(template: str, values: dict) -> tuple[str, str]:

@@ -1,5 +1,6 @@
 """The adviser's day: agenda with briefings, check-in, no-show and outcomes."""
 
+from collections import Counter
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -19,6 +20,11 @@ from app.visits.models import Outcome
 from app.visits.visibility import outcome_for, visible_intakes
 
 OUTCOME_FIGURES = ("finance_amount_krw", "patent_transfers", "ip_applications")
+# The figures the centre reports for each zone (DESIGN.md: finance executed, patents
+# transferred, IP applications helped); the outcome form asks a zone only for its own. The
+# API takes every figure for every zone, as API.md says.
+ZONE_FIGURES = {"finance": ("finance_amount_krw",),
+                "patent": ("patent_transfers", "ip_applications")}
 FIGURE_BOUNDS = {"finance_amount_krw": MAX_AMOUNT_KRW, "patent_transfers": MAX_COUNT,
                  "ip_applications": MAX_COUNT}
 
@@ -59,8 +65,23 @@ def appointment_for_staff(actor: User, appointment_id: int) -> Appointment:
     return appointment
 
 
+def zone_figures(zone_code: str) -> tuple[str, ...]:
+    """The outcome figures a zone reports (none for legal, tax, labour, ...)."""
+    return ZONE_FIGURES.get(zone_code, ())
+
+
+def its_day_came(appointment: Appointment, now: datetime) -> bool:
+    """Check-in and the outcome are possible from the appointment's (centre-local) day on."""
+    return to_local(now).date() >= to_local(appointment.starts_at).date()
+
+
+def its_start_came(appointment: Appointment, now: datetime) -> bool:
+    """A no-show can be marked once the start time has come."""
+    return now >= appointment.starts_at
+
+
 def _from_its_day(appointment: Appointment, now: datetime) -> None:
-    if to_local(now).date() < to_local(appointment.starts_at).date():
+    if not its_day_came(appointment, now):
         raise NotYetDue(_("This can be done from the appointment's day on."))
 
 
@@ -85,7 +106,7 @@ def mark_no_show(actor: User, appointment_id: int, now: datetime | None = None) 
     """Nobody came: only after the start time, and only for a visit still booked."""
     now = now or utcnow()
     appointment = appointment_for_staff(actor, appointment_id)
-    if now < appointment.starts_at:
+    if not its_start_came(appointment, now):
         raise NotYetDue(_("A no-show can be marked only after the start time."))
     if appointment.status == AppointmentStatus.NO_SHOW:
         return appointment
@@ -124,19 +145,21 @@ def record_outcome(actor: User, appointment_id: int, values: dict,
     outcome = outcome_of(appointment.id)
     before = {"status": appointment.status}
     if outcome is None:
-        outcome = Outcome(appointment_id=appointment.id)
+        outcome = Outcome(appointment_id=appointment.id,
+                          **{name: 0 for name in OUTCOME_FIGURES})
         db.session.add(outcome)
     else:
         before.update({name: getattr(outcome, name) for name in OUTCOME_FIGURES})
     outcome.summary = (values.get("summary") or "").strip()
     outcome.follow_up = (values.get("follow_up") or "").strip()
-    for name in OUTCOME_FIGURES:
-        setattr(outcome, name, values.get(name, 0))
+    for name in OUTCOME_FIGURES:  # a figure not given (not asked of this zone) stays as it is
+        if name in values:
+            setattr(outcome, name, values[name])
     outcome.recorded_by_id, outcome.recorded_at = actor.id, now
     appointment.status = AppointmentStatus.COMPLETED
     record_change(actor, "outcome", "appointment", appointment.id, before=before,
                   after={"status": "completed",
-                         **{name: values.get(name, 0) for name in OUTCOME_FIGURES}})
+                         **{name: getattr(outcome, name) for name in OUTCOME_FIGURES}})
     db.session.commit()
     return appointment
 
@@ -157,7 +180,9 @@ def case_file(actor: User, business_number: str) -> dict:
     outcomes = {o.appointment_id: outcome_for(actor, by_id[o.appointment_id], o)
                 for o in db.session.scalars(
                     select(Outcome).where(Outcome.appointment_id.in_(list(by_id) or [0])))}
-    return {"intakes": intakes, "appointments": appointments, "outcomes": outcomes}
+    held = Counter(a.status for a in appointments)
+    return {"intakes": intakes, "appointments": appointments, "outcomes": outcomes,
+            "held": held}
 
 
 def find_firms(actor: User, text: str, limit: int = 20) -> list[Intake]:

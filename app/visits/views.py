@@ -1,20 +1,22 @@
 """The adviser's workspace: the day's agenda with briefings, visit actions, case files."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from babel.dates import format_date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import staff_required
-from app.inputs import parse_date
+from app.inputs import MAX_DATE, MIN_DATE, parse_date
 from app.intake.rules import business_number_digits
 from app.main.errors import error_response
+from app.main.i18n import current_locale
 from app.main.security import safe_local_path
-from app.types import to_local
+from app.types import to_local, utcnow
+from app.visits.agenda import agenda_day, briefed
 from app.visits.errors import AppointmentNotFound, NotYours, VisitError
 from app.visits.forms import OutcomeForm
-from app.visits.services import agenda as day_agenda
 from app.visits.services import (
     appointment_for_staff,
     case_file,
@@ -24,10 +26,21 @@ from app.visits.services import (
     outcome_of,
     record_outcome,
     today_at_centre,
+    zone_figures,
 )
 from app.visits.staff import advisers_for_picker, chosen_adviser_id
 
 bp = Blueprint("visits", __name__)
+# A day without its year: '12월 9일', '9 Dec' (where a moved visit went).
+MONTH_DAY = {"ko": "M월 d일", "en": "d MMM"}
+
+
+@bp.app_template_filter("local_month_day")
+def local_month_day(moment: datetime) -> str:
+    """The centre-local day of an instant, without the year, in the page's language."""
+    locale = current_locale()
+    return format_date(to_local(moment).date(), MONTH_DAY.get(locale.language, MONTH_DAY["en"]),
+                       locale=locale)
 
 
 def _day() -> date:
@@ -43,10 +56,12 @@ def _day() -> date:
 def agenda():
     day = _day()
     adviser_id = chosen_adviser_id(current_user, request.args.get("adviser_id"))
+    today = today_at_centre()
     return render_template(
-        "visits/agenda.html", day=day, appointments=day_agenda(day, adviser_id),
-        adviser_id=adviser_id, advisers=advisers_for_picker(current_user),
-        today=today_at_centre())
+        "visits/agenda.html", day=day, entries=agenda_day(current_user, day, adviser_id),
+        adviser_id=adviser_id, advisers=advisers_for_picker(current_user), today=today,
+        days={"previous": day - timedelta(days=1) if day > MIN_DATE else None,
+              "today": today, "next": day + timedelta(days=1) if day < MAX_DATE else None})
 
 
 @bp.errorhandler(AppointmentNotFound)
@@ -96,7 +111,7 @@ def outcome(appointment_id: int):
         flash(error.message, "error")
         return redirect(url_for("visits.agenda"), code=303)
     existing = outcome_of(appointment.id)
-    form = OutcomeForm(obj=existing)
+    form = OutcomeForm(obj=existing).for_zone(zone_figures(appointment.zone.code))
     if form.validate_on_submit():
         try:
             record_outcome(current_user, appointment.id, form.values())
@@ -108,7 +123,10 @@ def outcome(appointment_id: int):
                                     date=to_local(appointment.starts_at).date().isoformat()),
                             code=303)
     status = 422 if form.is_submitted() else 200
-    return render_template("visits/outcome.html", form=form, appointment=appointment), status
+    entry = briefed(current_user, [appointment], to_local(appointment.starts_at).date(),
+                    utcnow())[0]
+    return render_template("visits/outcome.html", form=form, appointment=appointment,
+                           entry=entry), status
 
 
 @bp.get("/companies")

@@ -12,13 +12,20 @@ from wtforms.fields.choices import SelectChoice
 
 from app.auth.decorators import staff_required
 from app.booking.errors import BookingError
-from app.booking.walkin import register_walk_in, walk_in_slots
+from app.booking.handover import TIME_OFF, affected, booked_during, read_decisions, settle_affected
+from app.booking.walkin import NumberHeldByAnotherFirm, register_walk_in, walk_in_slots
 from app.extensions import db
 from app.inputs import parse_id, parse_moment
 from app.intake.services import list_zones
-from app.states import StrandedPolicy
+from app.states import ExceptionKind, StrandedPolicy
 from app.types import to_local
-from app.visits.forms import ExceptionForm, RuleForm, WalkInForm
+from app.visits.forms import (
+    RULE_PREFIX,
+    TIME_OFF_PREFIX,
+    ExceptionForm,
+    RuleForm,
+    WalkInForm,
+)
 from app.visits.schedule import (
     ScheduleError,
     StrandedAppointments,
@@ -29,7 +36,8 @@ from app.visits.schedule import (
     preview_slots,
 )
 from app.visits.services import today_at_centre
-from app.visits.staff import advisers_for_picker, chosen_adviser_id
+from app.visits.settle import flash_settled
+from app.visits.staff import advisers_for_picker, chosen_adviser_id, held_number_notice
 from app.visits.views import bp
 from app.zones.errors import UnknownZone
 from app.zones.models import Adviser, AvailabilityException, RotationRule
@@ -46,8 +54,9 @@ def _page(adviser: Adviser | None, rule_form=None, exception_form=None, stranded
           pending=None, status: int = 200):
     today = today_at_centre()
     context = {"adviser": adviser, "advisers": advisers_for_picker(current_user),
-               "rule_form": rule_form or RuleForm(valid_from=today),
-               "exception_form": exception_form or ExceptionForm(day=today),
+               "rule_form": rule_form or RuleForm(prefix=RULE_PREFIX, valid_from=today),
+               "exception_form": exception_form or ExceptionForm(prefix=TIME_OFF_PREFIX,
+                                                                 day=today),
                "stranded": stranded or [], "pending": pending}
     if adviser is not None:
         context.update(
@@ -58,6 +67,7 @@ def _page(adviser: Adviser | None, rule_form=None, exception_form=None, stranded
                     AvailabilityException.day >= today)
                 .order_by(AvailabilityException.day))),
             preview=_preview(adviser, today))
+        context["left_behind"] = {e.id: len(_time_off_bookings(e)) for e in context["exceptions"]}
     return render_template("visits/availability.html", **context), status
 
 
@@ -90,17 +100,17 @@ def _owned(adviser: Adviser | None) -> Adviser:
 @staff_required()
 def add_rule():
     adviser = _owned(_adviser())
-    form = RuleForm()
+    form = RuleForm(prefix=RULE_PREFIX)
     if form.validate_on_submit():
         try:
             add_rotation_rule(current_user, adviser.id, weekday=int(form.weekday.data),
                               start_time=form.start_time.data, end_time=form.end_time.data,
                               valid_from=form.valid_from.data, valid_until=form.valid_until.data,
                               every_n_weeks=form.every_n_weeks.data,
-                              week_offset=form.week_offset.data or 0)
+                              week_offset=form.week_offset)
         except ScheduleError as error:
             for name, messages in error.fields.items():
-                getattr(form, name).errors = list(messages)
+                form[name].errors = list(messages)
             flash(error.message, "error")
         else:
             flash(_("Rule added."), "success")
@@ -146,20 +156,65 @@ def remove_rule(rule_id: int):
 @staff_required()
 def add_time_off():
     adviser = _owned(_adviser())
-    form = ExceptionForm()
+    form = ExceptionForm(prefix=TIME_OFF_PREFIX)
     if not form.validate_on_submit():
         return _page(adviser, exception_form=form, status=422)
     fields = {"day": form.day.data, "kind": form.kind.data, "start_time": form.start_time.data,
               "end_time": form.end_time.data, "note": form.note.data or ""}
+    saved = []
 
     def apply(*, stranded):
-        return add_exception(current_user, adviser.id, stranded=stranded, **fields)
+        saved.append(add_exception(current_user, adviser.id, stranded=stranded, **fields))
+        return saved[-1]
 
     stranded = _stranded_choice(apply)
     if stranded:
         return _page(adviser, exception_form=form, stranded=stranded, status=409, pending={
             "action": url_for("visits.add_time_off"), "fields": request.form})
+    if saved and _time_off_bookings(saved[0]):  # kept: list them, to tell or hand over
+        return redirect(_args_url("visits.time_off_bookings", adviser,
+                                  exception_id=saved[0].id), code=303)
     return _back(adviser)
+
+
+def _args_url(endpoint: str, adviser: Adviser, **values) -> str:
+    if current_user.is_admin:
+        values["adviser_id"] = adviser.id
+    return url_for(endpoint, **values)
+
+
+def _time_off_bookings(item: AvailabilityException) -> list:
+    """The booked appointments still to come that a day or hours off leave without adviser."""
+    if item.kind != ExceptionKind.OFF:
+        return []
+    return booked_during(item.day, adviser_id=item.adviser_id, start=item.start_time,
+                         end=item.end_time)
+
+
+@bp.route("/availability/exceptions/<int:exception_id>/bookings", methods=["GET", "POST"])
+@staff_required()
+def time_off_bookings(exception_id: int):
+    """The bookings a time off leaves behind: tell each firm or hand it to a free colleague,
+    all in one step (the adviser's own, so every firm listed is one they may see)."""
+    adviser = _owned(_adviser())
+    item = db.session.get(AvailabilityException, exception_id)
+    if item is None or item.adviser_id != adviser.id:
+        abort(404)
+    booked = _time_off_bookings(item)
+    status = 200
+    if request.method == "POST":
+        try:
+            settled = settle_affected(current_user, read_decisions(request.form, booked),
+                                      TIME_OFF, booked)
+        except BookingError as error:
+            flash(error.message, "error")
+            status = 409 if error.status == 409 else 422
+        else:
+            flash_settled(settled)
+            return redirect(_args_url("visits.time_off_bookings", adviser,
+                                      exception_id=exception_id), code=303)
+    return render_template("visits/time_off_bookings.html", adviser=adviser, item=item,
+                           affected=affected(booked)), status
 
 
 @bp.post("/availability/exceptions/<int:exception_id>/delete")
@@ -186,12 +241,19 @@ def walk_in():
     form = WalkInForm()
     form.slot.choices = [SelectChoice(f"{s.adviser_id}|{s.start.isoformat()}", _slot_label(s))
                          for s in slots]
+    holder = None
     if form.validate_on_submit():
         adviser_id, _sep, start = form.slot.data.partition("|")
         try:
             booking = register_walk_in(current_user.id, form.values(), zone_code,
                                        parse_id(adviser_id, "adviser_id"),
-                                       parse_moment(start, "start"))
+                                       parse_moment(start, "start"),
+                                       number_confirmed=form.number_confirmed())
+        except NumberHeldByAnotherFirm as error:
+            holder = held_number_notice(current_user, error.holder)
+            form.business_number.errors = [holder]
+            form.held_number.data = error.holder.business_number
+            form.confirm_number.data = False
         except BookingError as error:
             flash(error.message, "error")
         else:
@@ -200,7 +262,7 @@ def walk_in():
                             code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("visits/walkin.html", form=form, zone_code=zone_code,
-                           zones=list_zones(), slots=slots), status
+                           zones=list_zones(), slots=slots, holder=holder), status
 
 
 def _slot_label(slot) -> Markup:

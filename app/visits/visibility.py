@@ -26,6 +26,7 @@ from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.booking.models import Appointment
+from app.extensions import db
 from app.intake.models import Intake
 from app.visits.models import Outcome
 
@@ -47,6 +48,12 @@ def visible_intakes(user: User) -> ColumnElement[bool]:
     firms = select(same_firm.business_number).where(
         same_firm.id.in_(reached), same_firm.business_number.is_not(None))
     return or_(Intake.id.in_(reached), Intake.business_number.in_(firms))
+
+
+def sees_firm(user: User, business_number: str) -> bool:
+    """Whether the user may see the firm under this business number (its case file)."""
+    return db.session.scalar(select(Intake.id).where(
+        Intake.business_number == business_number, visible_intakes(user)).limit(1)) is not None
 
 
 def sees_notes(user: User, appointment: Appointment) -> bool:
