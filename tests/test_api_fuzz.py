@@ -82,6 +82,8 @@ def _aims(world: World) -> dict:
         "POST /intakes": {"body": world.intake_body()},
         "GET /intakes/{token}": path("token", intake),
         "GET /slots": {"query": slots_query},
+        "GET /plans": {"query": st.fixed_dictionaries(
+            {"intake_token": intake}, optional={"date": world.days()})},
         "POST /bookings": {"body": st.fixed_dictionaries({
             "intake_token": intake, "appointments": world.appointments_body()})},
         "GET /bookings/{token}": path("token", booking),

@@ -102,8 +102,10 @@ def test_applicant_books_a_two_zone_visit_and_cancels_it(live, page, language):
     assert page.is_checked("#zone-legal") and page.is_checked("#zone-finance")
     check(page, language, "04-booking", phone=True)
     # The third day both zones are free: early days may have only late slots left today.
-    page.locator(".ons-day.is-complete label").nth(2).click()
-    page.get_by_role("button", name=re.compile(words["show"])).click()
+    third = page.locator("td.is-all a").nth(2)
+    day = re.search(r"day=([\d-]+)", third.get_attribute("href")).group(1)
+    third.click()  # the calendar shows the day's times in place
+    page.wait_for_selector(f"td.is-selected a[href*='day={day}']")
     page.wait_for_selector(".ons-plan")
     check(page, language, "04-day", phone=True)
     page.locator(".ons-plan").first.get_by_role("button").click()

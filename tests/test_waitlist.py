@@ -132,6 +132,15 @@ def test_the_api_answers_each_firms_place_in_the_queue(full_day, client):
     assert places == [1, 2]
 
 
+def test_the_openapi_document_promises_the_place_in_the_queue(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    answer = document["paths"]["/waitlist"]["post"]["responses"]["201"]
+    waitlist = answer["content"]["application/json"]["schema"]["properties"]["waitlist"]
+    assert "position" in waitlist["required"]
+    assert waitlist["properties"]["position"] == {
+        "type": "integer", "minimum": 1, "description": "The firm's place in that day's queue"}
+
+
 @pytest.mark.parametrize("offset", [-1, -400, 61, 4000])
 def test_a_waitlist_only_for_days_from_today_to_the_horizon(ctx, client, offset):
     """A past day or one beyond the booking horizon has no free slot either, but it is no

@@ -62,7 +62,25 @@ ADVISER = obj(["id", "name", "email", "zone", "institution_id", "institution", "
     "id": ID, "name": {"type": "string"}, "email": NULLABLE_TEXT, "zone": {"type": "string"},
     "institution_id": {**ID, "type": ["integer", "null"]}, "institution": NULLABLE_TEXT,
     "active": {"type": "boolean"}})
-WAITLIST = obj(["zone", "date", "status"], {
+NULLABLE_DATE = {**DATE, "type": ["string", "null"]}
+ZONE_CODES = {"type": "array", "items": {"type": "string"}}
+PLANS = obj(["date", "suggested_date", "institutions", "days", "full_zones", "plans"], {
+    "date": NULLABLE_DATE, "suggested_date": NULLABLE_DATE,
+    "institutions": {"type": "array", "items": obj(
+        ["zone", "institution_id", "institution", "institution_en", "reason"], {
+            "zone": {"type": "string"}, "institution_id": ID,
+            "institution": {"type": "string"}, "institution_en": {"type": "string"},
+            "reason": {"type": "string", "enum": ["recommended", "chosen"]}})},
+    "days": {"type": "array", "items": obj(
+        ["date", "state", "free_zones", "full_zones", "institution_ids"], {
+            "date": DATE, "state": {"type": "string", "enum": ["all", "some", "full"]},
+            "free_zones": ZONE_CODES, "full_zones": ZONE_CODES,
+            "institution_ids": {"type": "array", "items": ID}})},
+    "full_zones": ZONE_CODES,
+    "plans": {"type": "array", "items": obj(["preferred", "appointments"], {
+        "preferred": {"type": "boolean"},
+        "appointments": {"type": "array", "items": SLOT}})}})
+WAITLIST = obj(["zone", "date", "status", "position"], {
     "zone": {"type": "string"}, "date": DATE, "status": {"type": "string"},
     "position": {"type": "integer", "minimum": 1,
                  "description": "The firm's place in that day's queue"}})
@@ -81,6 +99,23 @@ BOOKING_PATHS = {
                                "Free slots, by start"),
             "400": error("Unknown zone, malformed date or id, from after to, over 62 days",
                          "bad_request")})}},
+    "/plans": {"get": {
+        "summary": "The next four weeks' days and a day's plans for a pre-screen, the "
+                   "recommended institution first",
+        "parameters": [
+            query_param("intake_token", TOKEN, True), query_param("date", DATE),
+            query_param("zones", {"type": "string", "description":
+                                  "Zone codes, comma-separated (default: the recommended)"}),
+            query_param("institution_id", {"type": "string", "pattern": r"^(any|\d+(,\d+)*)$",
+                                           "description": "Preferred institution ids, or any "
+                                           "(default: the recommended one)"})],
+        "responses": public({
+            "200": json_answer(PLANS, "Days, the day shown (the suggested one without date) "
+                               "and its plans in time order, the preferred institution's "
+                               "first"),
+            "400": error("Malformed date, token or id; unknown zone or institution",
+                         "bad_request"),
+            "404": error("Unknown intake token", "not_found")})}},
     "/bookings": {"post": {
         "summary": "Book a visit of one to three appointments, all or nothing",
         "requestBody": json_body(obj(["intake_token", "appointments"], {

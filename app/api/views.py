@@ -3,7 +3,7 @@
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
-from app.api.booking import parse_requests
+from app.api.booking import parse_requests, plans_answer
 from app.api.errors import answer, bad_request, invalid, not_found
 from app.api.openapi import openapi_document
 from app.api.serializers import booking_json, intake_json, slot_json, zone_json
@@ -164,6 +164,12 @@ def slots():
         raise bad_request(str(error)) from error
     zone = center_tz()
     return jsonify({"slots": [slot_json(slot, zone) for slot in found]})
+
+
+@bp.get("/plans")
+@limiter.limit(public_read_limit)
+def plans():
+    return jsonify(plans_answer(request.args))
 
 
 @bp.post("/bookings")

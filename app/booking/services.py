@@ -60,12 +60,26 @@ def check_requests(requests: Sequence[Request]) -> dict[str, Zone]:
     days = {to_local(r.start).date() for r in requests}
     if len(days) != 1:
         raise _invalid(_("All appointments must be on one day."))
-    spans = sorted((r.start, r.start + timedelta(minutes=zones[r.zone].slot_minutes))
+    spans = sorted((r.start, r.start + timedelta(minutes=zones[r.zone].slot_minutes), r.zone)
                    for r in requests)
-    for (_first_start, end), (start, _next_end) in zip(spans, spans[1:], strict=False):
+    for (first_start, end, first), (start, _next_end, second) in zip(spans, spans[1:],
+                                                                     strict=False):
         if start < end:
-            raise _invalid(_("The appointments overlap."))
+            raise _invalid(_overlap(zones[first], first_start, end, zones[second], start))
     return zones
+
+
+def _overlap(first: Zone, first_start: datetime, first_end: datetime, second: Zone,
+             second_start: datetime) -> str:
+    """Which two appointments overlap, said so that the firm knows which one to move."""
+    return _("The %(first)s appointment (%(first_start)s–%(first_end)s) and the %(second)s "
+             "appointment (%(second_start)s) overlap; choose a %(second)s time from "
+             "%(first_end)s on.",
+             first=localized(first.name, first.name_en),
+             second=localized(second.name, second.name_en),
+             first_start=f"{to_local(first_start):%H:%M}",
+             first_end=f"{to_local(first_end):%H:%M}",
+             second_start=f"{to_local(second_start):%H:%M}")
 
 
 def _lock_slots(requests: Sequence[Request], zones: dict[str, Zone], now: datetime,
@@ -313,3 +327,13 @@ def live_appointments(booking: Booking) -> list[Appointment]:
         return sorted((a for a in booking.appointments if a.cancelled_at == booking.cancelled_at),
                       key=lambda a: a.starts_at)
     return [a for a in booking.appointments if a.is_live]
+
+
+def open_booking(intake_id: int) -> Booking | None:
+    """The firm's standing booking with an appointment still to come, if it holds one."""
+    return db.session.scalars(
+        select(Booking).join(Appointment, Appointment.booking_id == Booking.id)
+        .where(Booking.intake_id == intake_id, Booking.status == BookingStatus.BOOKED,
+               Appointment.status.in_(OPEN_APPOINTMENT), Appointment.ends_at > utcnow())
+        .order_by(Booking.visit_date)
+        .options(joinedload(Booking.appointments).joinedload(Appointment.zone))).unique().first()

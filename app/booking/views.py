@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from app.booking.errors import BookingConflict, BookingError, BookingNotFound, SlotTaken
+from app.booking.month import institution_day, weekday_names
 from app.booking.planner import day_plan, visit_calendar_for
 from app.booking.services import (
     Request,
@@ -22,15 +23,18 @@ from app.booking.services import (
     cancel_booking,
     get_booking,
     live_appointments,
+    open_booking,
     reschedule_booking,
 )
-from app.booking.waitlist import join_waitlist
+from app.booking.waitlist import join_waitlist, queue_position, waitlist_places
 from app.extensions import limiter, public_write_limit
 from app.inputs import InputError, parse_date, parse_id, parse_moment, parse_text
 from app.intake.errors import IntakeNotFound
 from app.intake.services import get_intake, list_zones
+from app.states import BookingStatus
 
 bp = Blueprint("booking", __name__)
+bp.add_app_template_global(institution_day)
 
 
 def _chosen_requests(zone_codes: list[str]) -> list[Request]:
@@ -56,9 +60,52 @@ def _picker_args(default_zones: list[str]) -> tuple[list[str], date | None]:
     return zones, day
 
 
-def _render_picker(template_args: dict, zones: list[str], day: date | None, status: int = 200):
-    plan = day_plan(zones, day)
-    return render_template("booking/new.html", plan=plan, **template_args), status
+def _institution_args(zones: list[str], defaults: dict[str, int | None]) -> dict[str, int | None]:
+    """The institution wanted in each zone: `institution_<zone>` (an id, or 'any' for none),
+    else the default (the pre-screen's recommendation, or the booked one's)."""
+    wanted = {}
+    for code in zones:
+        raw = request.values.get(f"institution_{code}", "")
+        if raw == "any":
+            wanted[code] = None
+            continue
+        try:
+            wanted[code] = parse_id(raw, "institution") if raw else defaults.get(code)
+        except InputError:
+            wanted[code] = defaults.get(code)
+    return wanted
+
+
+def _month_arg() -> date | None:
+    try:
+        return date.fromisoformat(f"{request.args.get('month', '')}-01")
+    except ValueError:
+        return None
+
+
+def _render_picker(template_args: dict, zones: list[str], day: date | None, status: int = 200,
+                   *, defaults: dict[str, int | None], ignore=(), chosen=()):
+    plan = day_plan(zones, day, institutions=_institution_args(zones, defaults), ignore=ignore,
+                    suggest=request.method == "GET")
+    choices = {f"institution_{zone.code}": plan.preferred[zone.code].id
+               if zone.code in plan.preferred else "any" for zone in plan.choosable}
+
+    def picker_url(**values) -> str:
+        """This page for other values (a day, a month), keeping the zones and institutions."""
+        return url_for(request.endpoint, **request.view_args, zones=[z.code for z in plan.zones],
+                       **choices, **values)
+
+    return render_template("booking/new.html", plan=plan, month=plan.month(_month_arg()),
+                           defaults=defaults, weekdays=weekday_names(), choices=choices,
+                           picker_url=picker_url,
+                           chosen={(r.zone, r.adviser_id, r.start) for r in chosen},
+                           places=waitlist_places(template_args["intake"].id, plan.day)
+                           if plan.full_zones else {},
+                           **template_args), status
+
+
+def _error_status(error: BookingError) -> int:
+    return 409 if isinstance(error, SlotTaken | BookingConflict) else 422
 
 
 @bp.route("/new/<intake_token>", methods=["GET", "POST"])
@@ -68,20 +115,25 @@ def new(intake_token: str):
         intake = get_intake(intake_token)
     except IntakeNotFound:
         abort(404)
+    held = open_booking(intake.id)
+    booked = {a.zone.code for a in held.appointments if a.is_live} if held else set()
     recommended = [rec["code"] for rec in intake.recommendation]
-    zones, day = _picker_args(recommended)
+    defaults = {rec["code"]: rec.get("institution_id") for rec in intake.recommendation}
+    # A firm that holds a visit is offered the zones it does not cover yet.
+    zones, day = _picker_args([c for c in recommended if c not in booked] or recommended)
     args = {"intake": intake, "intake_token": intake_token, "mode": "new",
-            "action": url_for("booking.new", intake_token=intake_token)}
+            "open_booking": held, "action": url_for("booking.new", intake_token=intake_token)}
     if request.method == "POST":
+        chosen = _chosen_requests(zones)
         try:
-            _booking, token = book_visit(intake_token, _chosen_requests(zones) or [])
+            _booking, token = book_visit(intake_token, chosen)
         except BookingError as error:
             flash(error.message, "error")
-            status = 409 if isinstance(error, SlotTaken | BookingConflict) else 422
-            return _render_picker(args, zones, day, status)
+            return _render_picker(args, zones, day, _error_status(error), defaults=defaults,
+                                  chosen=chosen)
         flash(_("Booked. Keep this page's address: it is your private link."), "success")
         return redirect(url_for("booking.manage", token=token), code=303)
-    return _render_picker(args, zones, day)
+    return _render_picker(args, zones, day, defaults=defaults)
 
 
 @bp.post("/new/<intake_token>/waitlist")
@@ -91,15 +143,17 @@ def waitlist(intake_token: str):
     if day is None:
         abort(400)
     try:
-        join_waitlist(intake_token, zone, day)
+        entry = join_waitlist(intake_token, zone, day)
     except IntakeNotFound:
         abort(404)
     except BookingError as error:
         flash(error.message, "error")
     else:
-        flash(_("You are on the waitlist; we e-mail you in turn when a slot frees."), "success")
+        flash(_("You are on the waitlist; we e-mail you in turn when a slot frees.") + " "
+              + _("You are number %(position)s in the queue.",
+                  position=queue_position(entry)), "success")
     return redirect(url_for("booking.new", intake_token=intake_token, day=day.isoformat(),
-                            zones=zones), code=303)
+                            zones=zones, _anchor="times"), code=303)
 
 
 def _booking_or_404(token: str):
@@ -140,17 +194,21 @@ def cancel(token: str):
 @bp.route("/<token>/reschedule", methods=["GET", "POST"])
 def reschedule(token: str):
     booking = _booking_or_404(token)
-    current = [a.zone.code for a in live_appointments(booking)]
+    live = live_appointments(booking)
+    current = [a.zone.code for a in live]
+    defaults = {a.zone.code: a.institution_id for a in live}
     zones, day = _picker_args(current)
     args = {"intake": booking.intake, "booking": booking, "mode": "reschedule",
-            "action": url_for("booking.reschedule", token=token)}
+            "current": live, "action": url_for("booking.reschedule", token=token)}
+    ignore = [a.id for a in live] if booking.status != BookingStatus.CANCELLED else []
     if request.method == "POST":
+        chosen = _chosen_requests(zones)
         try:
-            reschedule_booking(token, _chosen_requests(zones))
+            reschedule_booking(token, chosen)
         except BookingError as error:
             flash(error.message, "error")
-            status = 409 if isinstance(error, SlotTaken | BookingConflict) else 422
-            return _render_picker(args, zones, day, status)
+            return _render_picker(args, zones, day, _error_status(error), defaults=defaults,
+                                  ignore=ignore, chosen=chosen)
         flash(_("Your booking has been moved."), "success")
         return redirect(url_for("booking.manage", token=token), code=303)
-    return _render_picker(args, zones, day)
+    return _render_picker(args, zones, day, defaults=defaults, ignore=ignore)

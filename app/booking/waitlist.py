@@ -73,6 +73,15 @@ def queue_position(entry: WaitlistEntry) -> int:
     return ahead + 1
 
 
+def waitlist_places(intake_id: int, day: date) -> dict[str, int]:
+    """The firm's place in each zone's queue for a day it is waiting for, by zone code."""
+    entries = db.session.execute(select(WaitlistEntry, Zone.code).join(
+        Zone, Zone.id == WaitlistEntry.zone_id).where(
+        WaitlistEntry.intake_id == intake_id, WaitlistEntry.day == day,
+        WaitlistEntry.status == WaitlistStatus.WAITING)).all()
+    return {code: queue_position(entry) for entry, code in entries}
+
+
 def offer_freed_slots(freed: set[tuple[int, date]],
                       now: datetime) -> list[tuple[WaitlistEntry, str]]:
     """Offer each freed zone-day's free slots to the first firms waiting; flushes, no commit.
