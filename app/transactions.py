@@ -5,6 +5,8 @@ import fcntl
 import os
 from contextlib import contextmanager
 
+from sqlalchemy.orm import Session
+
 from app.extensions import db
 
 _queues: dict[str, int] = {}  # lock file -> this process's descriptor of it
@@ -28,6 +30,17 @@ def write_transaction():
         except BaseException:
             db.session.rollback()
             raise
+
+
+@contextmanager
+def side_read():
+    """A short read on a connection of its own, beside the caller's session: deferred on
+    SQLite whatever the request's method, so it never takes or waits for the write lock, and
+    closed when the block ends (no transaction of the caller's is opened or ended)."""
+    with db.engine.connect() as connection:
+        connection.execution_options(sqlite_begin="DEFERRED")
+        with Session(bind=connection) as session:
+            yield session
 
 
 def commit_keeping_state() -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.centres.models import Centre, tel_url
 from app.extensions import db
+from app.transactions import side_read
 
 log = logging.getLogger(__name__)
 
@@ -98,11 +99,9 @@ def _read() -> CentreFacts:
         centre = default_centre()
         return CentreFacts.of(centre) if centre else _from_settings()
     try:
-        with db.engine.connect() as connection:
-            connection.execution_options(sqlite_begin="DEFERRED")
-            with Session(bind=connection) as own:
-                centre = default_centre(own)
-                return CentreFacts.of(centre) if centre else _from_settings()
+        with side_read() as own:
+            centre = default_centre(own)
+            return CentreFacts.of(centre) if centre else _from_settings()
     except OperationalError as error:
         log.warning("centre facts unavailable, the settings' shown: %s",
                     str(error.orig).splitlines()[0])
