@@ -12,6 +12,7 @@ place and description are written in it here.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -44,26 +45,56 @@ def appointment_values(appointment: Appointment) -> dict:
             "bring": appointment.zone.what_to_bring, "bring_en": appointment.zone.what_to_bring_en}
 
 
-def _event(appointment: Appointment) -> CalendarEvent:
-    """One appointment as a calendar entry, in the locale in force."""
-    config, zone, institution = current_app.config, appointment.zone, appointment.institution
+@dataclass(frozen=True)
+class CentreFacts:
+    """Where a visit happens: the centre's name in both languages and its address."""
+
+    name: str
+    name_en: str
+    address: str
+
+    @property
+    def local_name(self) -> str:
+        """The name in the locale in force."""
+        return localized(self.name, self.name_en)
+
+
+def centre_facts() -> CentreFacts:
+    """The centre a firm visits, as the one place that reads it (today: the configuration)."""
+    config = current_app.config
+    return CentreFacts(config["CENTER_NAME"], config.get("CENTER_NAME_EN") or "",
+                       config["CENTER_ADDRESS"])
+
+
+def _event(appointment: Appointment, centre: CentreFacts) -> CalendarEvent:
+    """One appointment as a calendar entry, in the locale in force: the entry names the
+    centre and its address, so it reads right in any calendar, far from the e-mail."""
+    zone, institution = appointment.zone, appointment.institution
     who = appointment.adviser.name
     if institution:
         who += f" ({localized(institution.name, institution.name_en)})"
+    place = f"{centre.local_name} · {centre.address}"
     return CalendarEvent(
         uid=f"appointment-{appointment.id}@onestop",
         start=to_local(appointment.starts_at), end=to_local(appointment.ends_at),
-        summary=_("%(zone)s consultation", zone=localized(zone.name, zone.name_en)),
-        location=(f"{localized(config['CENTER_NAME'], config.get('CENTER_NAME_EN'))}"
-                  f" · {config['CENTER_ADDRESS']}"),
-        description=who + "\n" + _("What to bring: %(items)s", items=localized(
-            zone.what_to_bring, zone.what_to_bring_en)))
+        summary=_("%(zone)s consultation · %(centre)s",
+                  zone=localized(zone.name, zone.name_en), centre=centre.local_name),
+        location=place,
+        description="\n".join((who, _("What to bring: %(items)s", items=localized(
+            zone.what_to_bring, zone.what_to_bring_en)), place)))
 
 
 def calendar_events(appointments: Sequence[Appointment], language: str) -> list[CalendarEvent]:
     """One calendar entry per appointment, with its lifelong UID, in the firm's language."""
+    centre = centre_facts()
     with force_locale(language):
-        return [_event(a) for a in appointments]
+        return [_event(a, centre) for a in appointments]
+
+
+def visit_title(language: str) -> str:
+    """A whole visit's name in a calendar: the one-stop consultation at the centre."""
+    with force_locale(language):
+        return _("One-stop consultation · %(centre)s", centre=centre_facts().local_name)
 
 
 def _calendar(appointments: Sequence[Appointment], cancelled: bool, language: str,
