@@ -77,7 +77,8 @@ def submit_intake(values: dict, now: datetime | None = None) -> tuple[Intake, st
     """Store a validated pre-screen with its consent, and write the mail with its private
     link to the outbox in the same transaction; returns it and its private token."""
     intake, token = add_intake(values, now)
-    notify_received(intake, token)
+    if current_app.config.get("MAIL_PRESCREEN_RECEIPT", True):
+        notify_received(intake, token)
     db.session.commit()
     return intake, token
 
