@@ -33,7 +33,7 @@ def test_a_pre_screen_mails_its_result_link_once(make_app, intake_payload):
         db.session.commit()
     assert len(receipts(app)) == 1
     page = client.get(f"/intake/{token}").get_data(as_text=True)
-    assert "이 페이지의 링크를 j***@example.com 로도 보냈습니다." in page
+    assert '링크를 <span translate="no">j***@example.com</span> 로도 보냈습니다.' in page
 
     with smtp_server() as (server, port), app.app_context():
         app.config.update(mail_config(port))
