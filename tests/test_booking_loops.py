@@ -151,7 +151,8 @@ def test_the_calendar_links_add_the_visit_at_the_centre(app, client, intake_payl
     _intake, token, slot = book_one(client, app, intake_payload)
     page = client.get(f"/booking/{token}").get_data(as_text=True)
     google = re.search(r'href="(https://calendar.google.com/calendar/render\?[^"]+)"', page)
-    assert google and "Google 캘린더에 추가" in page and "네이버 캘린더에 추가" in page
+    assert google and '<span translate="no">Google</span> 캘린더에 추가' in page
+    assert "네이버 캘린더에 추가" in page
     assert 'href="https://calendar.naver.com/"' in page
     query = parse_qs(urlsplit(google.group(1).replace("&amp;", "&")).query)
     assert query["action"] == ["TEMPLATE"]
@@ -165,7 +166,7 @@ def test_the_calendar_links_add_the_visit_at_the_centre(app, client, intake_payl
     assert query["location"] == [f"{centre} · {address}"]
     assert "법률" in query["details"][0] and slot["adviser_name"] in query["details"][0]
     english = client.get(f"/booking/{token}?lang=en").get_data(as_text=True)
-    assert "Add to Google Calendar" in english and "One-stop+consultation" not in english
+    assert 'Add to <span translate="no">Google</span> Calendar' in english
     assert "One-stop%20consultation" in english
 
 
