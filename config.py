@@ -108,6 +108,9 @@ class Config:
     # A request slower than this is logged with its endpoint and SQL statement count.
     SLOW_REQUEST_MS = _int("SLOW_REQUEST_MS", 500)
 
+    # A submitted pre-screen e-mails its private result link to the firm (a closed tab then
+    # loses nothing); a centre that mails nothing at that point turns it off.
+    MAIL_PRESCREEN_RECEIPT = _bool("MAIL_PRESCREEN_RECEIPT", True)
     # A pre-screen's personal data is kept this long after submission (see the consent notice).
     INTAKE_RETENTION_DAYS = _int("INTAKE_RETENTION_DAYS", 3 * 365)
     # An imported consultation's firm name, business number and summary are kept this long

@@ -84,6 +84,9 @@ blank_database = test_databases.blank_database
 
 def _make_app(tmp_path, template, **config):
     url = fresh_database(template, tmp_path)
+    # Most tests count a booking's messages; the pre-screen's receipt is tested on its own
+    # (tests/test_prescreen_mail.py turns it on).
+    config.setdefault("MAIL_PRESCREEN_RECEIPT", False)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, **config})
     if ENGINE == "sqlite":
         app.config["DATABASE_PATH"] = tmp_path / "onestop.db"

@@ -94,9 +94,9 @@ def test_cancel_from_the_private_page(app, client, intake_payload):
     legal = shared_day(client, app, ("legal",))["legal"][0]
     booking = client.post("/api/v1/bookings", json={
         "intake_token": token, "appointments": [pick(legal)]}).get_json()["booking"]
-    page = client.get(f"/booking/{booking['token']}").get_data(as_text=True)
-    response = client.post(f"/booking/{booking['token']}/cancel",
-                           data={"csrf_token": csrf(page), "reason": "사정이 생겼습니다"})
+    page = client.get(f"/booking/{booking['token']}/cancel").get_data(as_text=True)
+    response = client.post(f"/booking/{booking['token']}/cancel", data={
+        "csrf_token": csrf(page), "reason": "사정이 생겼습니다", "confirm": "yes"})
     assert response.status_code == 303
     text = client.get(f"/booking/{booking['token']}").get_data(as_text=True)
     assert "취소된 예약" in text and "사정이 생겼습니다" in text

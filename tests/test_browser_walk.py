@@ -17,13 +17,15 @@ ALLOWED = ("ics",)
 WORDS = {
     "ko": {"start": "사전문진 시작하기", "submit": "결과 보기", "legal": "법률존",
            "finance": "금융존", "kdb": "한국산업은행", "book": "방문 예약하기",
-           "show": "빈 시간 보기", "booked": "방문 예약 확인", "cancel": "예약 취소",
+           "show": "빈 시간 보기", "booked": "방문 예약 확인", "cancel": "방문 취소",
+           "confirm_cancel": "예, 방문을 취소합니다",
            "cancelled": "취소된 예약", "company": "주식회사 한빛테크", "contact": "김담당",
            "description": "공장 증설을 위한 시설자금 대출과 납품 계약서 검토가 필요합니다.",
            "reason": "일정이 바뀌었습니다"},
     "en": {"start": "Start the pre-screen", "submit": "See my zones", "legal": "Legal zone",
            "finance": "Finance zone", "kdb": "KDB", "book": "Book a visit",
            "show": "Show free times", "booked": "Your visit", "cancel": "Cancel the visit",
+           "confirm_cancel": "Yes, cancel the visit",
            "cancelled": "Cancelled booking", "company": "Hanbit Tech Co., Ltd.",
            "contact": "Jane Doe",
            "description": "We need a facility loan to extend the plant and a review of a "
@@ -116,8 +118,10 @@ def test_applicant_books_a_two_zone_visit_and_cancels_it(live, page, language):
     assert page.locator(".ons-itinerary-item").count() == 2
     check(page, language, "05-booked", phone=True)
 
+    page.get_by_role("link", name=re.compile(words["cancel"])).click()
+    page.wait_for_url(re.compile(r"/cancel$"))
     page.fill("#reason", words["reason"])
-    page.get_by_role("button", name=re.compile(words["cancel"])).click()
+    page.get_by_role("button", name=re.compile(words["confirm_cancel"])).click()
     page.wait_for_selector(f"text={words['cancelled']}")
     assert words["reason"] in page.inner_text("main")
     check(page, language, "06-cancelled")

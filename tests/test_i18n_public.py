@@ -201,8 +201,10 @@ def test_the_private_booking_page_speaks_one_language(app, client, intake_payloa
     assert (("준비물" in page) == (language == "ko")
             and ("what to bring" in page) == (language == "en"))
     assert_booking_page(read(client, f"/booking/{token}/reschedule", language), language)
-    client.post(f"/booking/{token}/cancel",
-                data={"csrf_token": csrf(page), "reason": "사정이 생겼습니다"})
+    asking = read(client, f"/booking/{token}/cancel", language)
+    assert_booking_page(asking, language)
+    client.post(f"/booking/{token}/cancel", data={
+        "csrf_token": csrf(asking), "reason": "사정이 생겼습니다", "confirm": "yes"})
     cancelled = read(client, f"/booking/{token}", language)
     assert_booking_page(cancelled, language)
     assert ("취소된 예약" in cancelled) == (language == "ko")
@@ -223,8 +225,8 @@ def test_a_reason_onestop_stored_reads_in_the_pages_language(app, client, intake
     from app.extensions import db
 
     token, _intake, _day = two_zone_visit(app, client, intake_payload)
-    page = read(client, f"/booking/{token}", "ko")
-    client.post(f"/booking/{token}/cancel", data={"csrf_token": csrf(page)})
+    page = read(client, f"/booking/{token}/cancel", "ko")
+    client.post(f"/booking/{token}/cancel", data={"csrf_token": csrf(page), "confirm": "yes"})
     with app.app_context():
         db.session.scalar(select(Booking)).cancel_reason = stored
         db.session.commit()

@@ -125,3 +125,42 @@ def test_session_cookie_is_httponly_and_samesite(client):
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_the_result_says_a_strength_word_and_few_reasons_with_the_button_on_top(
+        client, intake_payload):
+    """Plain results: no percentage, at most two reasons per zone, booking before the zones."""
+    import re as _re
+
+    description = ("특허 출원과 상표 등록, 기술 이전, 특허 침해, 지식재산 보호, 실용신안, "
+                   "디자인 등록이 필요하고 납품 계약서 검토도 필요합니다.")
+    token = client.post("/api/v1/intakes", json={**intake_payload, "description": description}
+                        ).get_json()["intake"]["token"]
+    page = client.get(f"/intake/{token}").get_data(as_text=True)
+    assert "%" not in _re.sub(r"<style.*?</style>|style=\"[^\"]*\"", "", page, flags=_re.S)
+    assert _re.search(r'class="ons-score ons-strength-\w+">(강력 추천|추천|참고)<', page)
+    for card in page.split('class="ons-card ons-zone-result"')[1:]:
+        shown = card.split('<details')[0].split("</li>\n    \n")[0]
+        assert 1 <= shown.count("<li>") <= 2
+    assert page.index("/booking/new/") < page.index('id="zones-heading"')
+    english = client.get(f"/intake/{token}?lang=en").get_data(as_text=True)
+    assert _re.search(r">(Strong match|Good match|Possible)<", english)
+    # The API keeps every field and every reason.
+    api = client.get(f"/api/v1/intakes/{token}").get_json()["intake"]["recommended_zones"]
+    assert all({"code", "score", "reasons", "institution_id"} <= set(z) for z in api)
+    assert max(len(z["reasons"]) for z in api) > 2
+
+
+def test_plain_reasons_say_the_needs_once_then_one_phrase(app):
+    from app.intake.presentation import plain_reasons, strength
+
+    reasons = [{"kind": "need", "need": "계약서 검토", "need_en": "Contract review"},
+               {"kind": "need", "need": "분쟁", "need_en": "Disputes"},
+               {"kind": "phrase", "phrase": "계약서"}, {"kind": "phrase", "phrase": "소송"}]
+    with app.test_request_context("/?lang=en"):
+        assert plain_reasons(reasons) == [
+            "You chose the needs ‘Contract review’, ‘Disputes’.",
+            "Your description mentions ‘계약서’ and 1 more related term."]
+        assert plain_reasons(reasons[2:3]) == ["Your description mentions ‘계약서’."]
+        assert [strength(s)[0] for s in (0.83, 0.5, 0.3, 0.1)] == [
+            "strong", "strong", "good", "possible"]

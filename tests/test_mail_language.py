@@ -195,8 +195,10 @@ def test_a_firms_mails_follow_its_pre_screen_not_the_booking_request(
 
 
 @pytest.mark.parametrize(("language", "summary", "bring", "centre"), [
-    ("ko", "법률존 상담", "준비물: 관련 계약서", "경남창조경제혁신센터 · 경상남도"),
-    ("en", "Legal zone consultation", "What to bring: Copies of the contracts",
+    ("ko", "법률존 상담 · 경남창조경제혁신센터", "준비물: 관련 계약서",
+     "경남창조경제혁신센터 · 경상남도"),
+    ("en", "Legal zone consultation · Gyeongnam Center for Creative Economy & Innovation",
+     "What to bring: Copies of the contracts",
      "Gyeongnam Center for Creative Economy & Innovation · 22 Changwon-daero"),
 ])
 def test_the_calendar_file_speaks_the_pre_screens_language(

@@ -44,24 +44,33 @@ def appointment_values(appointment: Appointment) -> dict:
 
 
 def _event(appointment: Appointment) -> CalendarEvent:
-    """One appointment as a calendar entry, in the locale in force."""
+    """One appointment as a calendar entry, in the locale in force: the entry names the
+    centre and its address, so it reads right in any calendar, far from the e-mail."""
     zone, institution = appointment.zone, appointment.institution
     who = appointment.adviser.name
     if institution:
         who += f" ({localized(institution.name, institution.name_en)})"
+    place = f"{centre_name()} · {centre_address()}"
     return CalendarEvent(
         uid=f"appointment-{appointment.id}@onestop",
         start=to_local(appointment.starts_at), end=to_local(appointment.ends_at),
-        summary=_("%(zone)s consultation", zone=localized(zone.name, zone.name_en)),
-        location=f"{centre_name()} · {centre_address()}",
-        description=who + "\n" + _("What to bring: %(items)s", items=localized(
-            zone.what_to_bring, zone.what_to_bring_en)))
+        summary=_("%(zone)s consultation · %(centre)s",
+                  zone=localized(zone.name, zone.name_en), centre=centre_name()),
+        location=place,
+        description="\n".join((who, _("What to bring: %(items)s", items=localized(
+            zone.what_to_bring, zone.what_to_bring_en)), place)))
 
 
 def calendar_events(appointments: Sequence[Appointment], language: str) -> list[CalendarEvent]:
     """One calendar entry per appointment, with its lifelong UID, in the firm's language."""
     with force_locale(language):
         return [_event(a) for a in appointments]
+
+
+def visit_title(language: str) -> str:
+    """A whole visit's name in a calendar: the one-stop consultation at the centre."""
+    with force_locale(language):
+        return _("One-stop consultation · %(centre)s", centre=centre_name())
 
 
 def _calendar(appointments: Sequence[Appointment], cancelled: bool, language: str,

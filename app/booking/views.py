@@ -15,7 +15,9 @@ from flask import (
 from flask_babel import gettext as _
 
 from app.booking.errors import BookingConflict, BookingError, BookingNotFound, SlotTaken
+from app.booking.journey import open_booking_of, visit_step
 from app.booking.month import institution_day, weekday_names
+from app.booking.notifications import calendar_events, visit_title
 from app.booking.planner import day_plan, visit_calendar_for
 from app.booking.services import (
     Request,
@@ -31,7 +33,12 @@ from app.extensions import limiter, public_write_limit
 from app.inputs import InputError, parse_date, parse_id, parse_moment, parse_text
 from app.intake.errors import IntakeNotFound
 from app.intake.services import get_intake, list_zones
+from app.intake.views import STANDING_BOOKING
+from app.main.i18n import current_language
+from app.notify.addresses import masked_address
+from app.notify.ics import NAVER_CALENDAR, google_calendar_url
 from app.states import BookingStatus
+from app.types import local_today
 
 bp = Blueprint("booking", __name__)
 bp.add_app_template_global(institution_day)
@@ -163,11 +170,27 @@ def _booking_or_404(token: str):
         abort(404)
 
 
+def _private_page_values(booking, token: str) -> dict:
+    """What the private page and its cancel step show beside the visit itself."""
+    appointments = live_appointments(booking)
+    language = current_language()
+    links = {}
+    if booking.status == BookingStatus.BOOKED and appointments:
+        links = {"google": google_calendar_url(calendar_events(appointments, language),
+                                               visit_title(language)),
+                 "naver": NAVER_CALENDAR}
+    return {"booking": booking, "token": token, "appointments": appointments,
+            "calendar_links": links,
+            # Online bookings are confirmed by e-mail; a walk-in is told at the desk.
+            "sent_to": (masked_address(booking.intake.email)
+                        if booking.intake.email and booking.created_by_id is None else None),
+            "step": visit_step(booking, local_today())}
+
+
 @bp.get("/<token>")
 def manage(token: str):
     booking = _booking_or_404(token)
-    return render_template("booking/manage.html", booking=booking, token=token,
-                           appointments=live_appointments(booking))
+    return render_template("booking/manage.html", **_private_page_values(booking, token))
 
 
 @bp.get("/<token>/calendar.ics")
@@ -177,18 +200,55 @@ def calendar(token: str):
                     headers={"Content-Disposition": 'attachment; filename="onestop-visit.ics"'})
 
 
-@bp.post("/<token>/cancel")
+@bp.route("/<token>/cancel", methods=["GET", "POST"])
+@limiter.limit(public_write_limit, methods=["POST"])
 def cancel(token: str):
+    """Cancelling takes two steps: this page asks "really?", its form (with `confirm`) does
+    it; a post without `confirm` changes nothing and asks again."""
+    booking = _booking_or_404(token)
+    if booking.status != BookingStatus.BOOKED:
+        return redirect(url_for("booking.manage", token=token), code=303)
+    reason, status = request.form.get("reason", ""), 200
+    if request.method == "POST" and request.form.get("confirm") == "yes":
+        try:
+            cancel_booking(token, parse_text(reason, "reason", max_length=1000) or None)
+        except InputError as error:
+            flash(error.message, "error")
+            status = 422
+        except BookingNotFound:
+            abort(404)
+        except BookingError as error:
+            flash(error.message, "error")
+            return redirect(url_for("booking.manage", token=token), code=303)
+        else:
+            flash(_("Your booking is cancelled."), "success")
+            return redirect(url_for("booking.manage", token=token), code=303)
+    return render_template("booking/cancel.html", reason=reason,
+                           **_private_page_values(booking, token)), status
+
+
+@bp.get("/for/<intake_token>")
+def of_prescreen(intake_token: str):
+    """The firm's standing booking, reached from its pre-screen: the visit and where its
+    private link went (the link itself is only ever in the e-mail: we keep its hash)."""
     try:
-        cancel_booking(token, parse_text(request.form.get("reason"), "reason",
-                                         max_length=1000) or None)
-    except BookingNotFound:
+        intake = get_intake(intake_token)
+    except IntakeNotFound:
         abort(404)
-    except BookingError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("Your booking is cancelled."), "success")
-    return redirect(url_for("booking.manage", token=token), code=303)
+    booking = open_booking_of(intake.id)
+    if booking is None:
+        return redirect(url_for("intake.result", token=intake_token), code=303)
+    return render_template("booking/of_prescreen.html", booking=booking,
+                           intake_token=intake_token, appointments=live_appointments(booking),
+                           sent_to=masked_address(intake.email),
+                           step=visit_step(booking, local_today()))
+
+
+@bp.record_once
+def _answer_the_prescreen(state) -> None:
+    """Let the pre-screen's result page ask for the firm's standing booking (intake may not
+    import booking, so booking hands it the question's answer)."""
+    state.app.extensions[STANDING_BOOKING] = open_booking_of
 
 
 @bp.route("/<token>/reschedule", methods=["GET", "POST"])

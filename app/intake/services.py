@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.intake.errors import IntakeNotFound
 from app.intake.models import Intake, Need, RoutingRule
+from app.intake.notifications import notify_received
 from app.intake.routing import NeedRule, Rule, route
 from app.intake.rules import growth_stage
 from app.states import Language
@@ -73,8 +74,11 @@ def recommend(description: str, need_codes: list[str]) -> list[dict]:
 
 
 def submit_intake(values: dict, now: datetime | None = None) -> tuple[Intake, str]:
-    """Store a validated pre-screen with its consent; returns it and its private token."""
+    """Store a validated pre-screen with its consent, and write the mail with its private
+    link to the outbox in the same transaction; returns it and its private token."""
     intake, token = add_intake(values, now)
+    if current_app.config.get("MAIL_PRESCREEN_RECEIPT", True):
+        notify_received(intake, token)
     db.session.commit()
     return intake, token
 

@@ -1,16 +1,25 @@
 """Pre-screen pages: the form, and the recommended zones after it."""
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 
 from app.extensions import limiter, public_write_limit
 from app.intake.errors import IntakeNotFound
 from app.intake.forms import DESCRIPTION_MAX, IntakeForm
-from app.intake.routing import explained
+from app.intake.presentation import presented
 from app.intake.rules import format_business_number, stage_label
 from app.intake.services import get_intake, list_needs, list_zones, need_choices, submit_intake
 from app.main.i18n import current_language
+from app.notify.addresses import masked_address
 
 bp = Blueprint("intake", __name__)
+# The firm's standing booking, asked of the booking domain (which the pre-screen may not
+# import): booking registers `intake id -> Booking | None` under this name in app.extensions.
+STANDING_BOOKING = "onestop.standing_booking"
+
+
+def _standing_booking(intake):
+    lookup = current_app.extensions.get(STANDING_BOOKING)
+    return lookup(intake.id) if lookup else None
 
 
 def _need_groups(needs) -> list:
@@ -50,7 +59,9 @@ def result(token: str):
         "intake/result.html",
         intake=intake,
         token=token,
-        recommendation=explained(intake.recommendation, html=True),
+        recommendation=presented(intake.recommendation, html=True),
+        booking=_standing_booking(intake),
+        sent_to=masked_address(intake.email),
         stage=stage_label(intake.stage),
         zones=zones,
         institutions=institutions,

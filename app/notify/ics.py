@@ -1,8 +1,9 @@
 """Calendar files (.ics) made with the icalendar package; plain values in, no domain models."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
+from urllib.parse import quote, urlencode
 
 from icalendar import Calendar, Event, Timezone, vText
 
@@ -51,3 +52,27 @@ def vtimezone(tzid: str) -> Timezone:
     from 1970 to 2038 (about 40 ms for Asia/Seoul), and it never changes while we run.
     The component is only ever read (serialised), so every calendar may share it."""
     return Timezone.from_tzid(tzid)
+
+
+GOOGLE_TEMPLATE = "https://calendar.google.com/calendar/render"
+# Naver documents no add-event link, only an OAuth API (openapi.naver.com/calendar/
+# createSchedule.json); a firm imports the .ics there instead, so we link to the calendar.
+NAVER_CALENDAR = "https://calendar.naver.com/"
+
+
+def _utc_stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def google_calendar_url(events: list[CalendarEvent], title: str) -> str:
+    """Google Calendar's "add event" link for a visit: one event from the first start to the
+    last end (a visit is one trip to the centre), named `title`, each consultation in its
+    details (times on the events' own clock)."""
+    first = min(events, key=lambda e: e.start)
+    last = max(events, key=lambda e: e.end)
+    details = "\n\n".join(f"{e.start:%H:%M}–{e.end:%H:%M} {e.summary}\n{e.description}"
+                          for e in sorted(events, key=lambda e: e.start))
+    return GOOGLE_TEMPLATE + "?" + urlencode({
+        "action": "TEMPLATE", "text": title,
+        "dates": f"{_utc_stamp(first.start)}/{_utc_stamp(last.end)}",
+        "details": details, "location": first.location}, quote_via=quote)
