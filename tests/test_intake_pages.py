@@ -137,7 +137,7 @@ def test_the_result_says_a_strength_word_and_few_reasons_with_the_button_on_top(
     token = client.post("/api/v1/intakes", json={**intake_payload, "description": description}
                         ).get_json()["intake"]["token"]
     page = client.get(f"/intake/{token}").get_data(as_text=True)
-    assert "%" not in _re.sub(r"<style.*?</style>|style=\"[^\"]*\"", "", page, flags=_re.S)
+    assert "%" not in _re.sub(r"<style.*?</style>|(style|href)=\"[^\"]*\"", "", page, flags=_re.S)
     assert _re.search(r'class="ons-score ons-strength-\w+">(강력 추천|추천|참고)<', page)
     for card in page.split('class="ons-card ons-zone-result"')[1:]:
         shown = card.split('<details')[0].split("</li>\n    \n")[0]
