@@ -1,13 +1,9 @@
 """Where a firm stands on its way (pre-screen -> booking -> booked -> visit), for the step
-indicator of its pages, and its open booking as seen from the pre-screen."""
+indicator of its pages."""
 
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from app.booking.models import Appointment, Booking
-from app.extensions import db
+from app.booking.models import Booking
 from app.states import AppointmentStatus, BookingStatus
 
 # The steps the indicator in base.html shows, numbered as it numbers them.
@@ -25,13 +21,3 @@ def visit_step(booking: Booking, today: date) -> int:
                                           for a in booking.appointments):
         return VISIT
     return BOOKED
-
-
-def open_booking_of(intake_id: int) -> Booking | None:
-    """The firm's booking that still stands (the latest, if ever more than one), or None."""
-    return db.session.scalars(
-        select(Booking).where(Booking.intake_id == intake_id,
-                              Booking.status == BookingStatus.BOOKED)
-        .order_by(Booking.visit_date.desc(), Booking.id.desc())
-        .options(selectinload(Booking.appointments).selectinload(Appointment.zone))
-    ).first()

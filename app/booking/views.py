@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from app.booking.errors import BookingConflict, BookingError, BookingNotFound, SlotTaken
-from app.booking.journey import open_booking_of, visit_step
+from app.booking.journey import visit_step
 from app.booking.month import institution_day, weekday_names
 from app.booking.notifications import calendar_events, visit_title
 from app.booking.planner import day_plan, visit_calendar_for
@@ -235,7 +235,7 @@ def of_prescreen(intake_token: str):
         intake = get_intake(intake_token)
     except IntakeNotFound:
         abort(404)
-    booking = open_booking_of(intake.id)
+    booking = open_booking(intake.id)
     if booking is None:
         return redirect(url_for("intake.result", token=intake_token), code=303)
     return render_template("booking/of_prescreen.html", booking=booking,
@@ -248,7 +248,7 @@ def of_prescreen(intake_token: str):
 def _answer_the_prescreen(state) -> None:
     """Let the pre-screen's result page ask for the firm's standing booking (intake may not
     import booking, so booking hands it the question's answer)."""
-    state.app.extensions[STANDING_BOOKING] = open_booking_of
+    state.app.extensions[STANDING_BOOKING] = open_booking
 
 
 @bp.route("/<token>/reschedule", methods=["GET", "POST"])
