@@ -1,7 +1,9 @@
 """The booking page in Debian's Chromium, in Korean and in English, at 1280 and 390 px: a
 firm that asks for a technology guarantee takes the page's first suggestion and is booked
-with KIBO, and a reschedule keeps KIBO; a full day clicked in the calendar leads to the
-waitlist, which tells the firm its place. axe-core finds nothing serious on any page."""
+with KIBO (the steps say "booked", the page says where the e-mail went and offers Google and
+Naver calendar links), a reschedule keeps KIBO, and cancelling asks first; a full day
+clicked in the calendar leads to the waitlist, which tells the firm its place. axe-core finds
+nothing serious on any page."""
 
 import re
 from datetime import timedelta
@@ -26,12 +28,20 @@ WORDS = {
     "ko": {"submit": "결과 보기", "book": "방문 예약하기", "kibo": "기술보증기금",
            "kibo_day": "기술보증기금 상담일", "booked": "방문 예약 확인",
            "move": "다른 시간으로 변경", "moved": "예약을 변경했습니다", "current": "현재 예약",
+           "step": "예약 완료", "sent": "확인 메일을", "google": "Google 캘린더에 추가",
+           "naver": "네이버 캘린더에 추가", "cancel": "방문 취소",
+           "really": "정말 취소하시겠습니까?", "yes": "예, 방문을 취소합니다",
+           "cancelled": "취소된 예약",
            "full": "마감 · 대기 신청", "join": "특허존 대기 신청", "place": "대기 순번 2번",
            "company": "주식회사 한빛테크", "contact": "김담당",
            "description": "기술보증을 받아 연구 장비를 사려고 합니다."},
     "en": {"submit": "See my zones", "book": "Book a visit", "kibo": "KIBO",
            "kibo_day": "KIBO day", "booked": "Your visit", "move": "Move to another time",
            "moved": "Your booking has been moved", "current": "Your booking now",
+           "step": "Visit booked", "sent": "We sent the confirmation e-mail to",
+           "google": "Add to Google Calendar", "naver": "Add to Naver Calendar",
+           "cancel": "Cancel the visit", "really": "Do you really want to cancel?",
+           "yes": "Yes, cancel the visit", "cancelled": "Cancelled booking",
            "full": "Full · join the waitlist", "join": "Join the waitlist for Patent zone",
            "place": "You are number 2 in the queue", "company": "Hanbit Tech Co., Ltd.",
            "contact": "Jane Doe",
@@ -122,6 +132,11 @@ def test_a_technology_guarantee_is_booked_and_kept_with_kibo(live, page, languag
     page.wait_for_url(re.compile(r"/booking/[A-Za-z0-9_-]{40,}$"))
     body = page.inner_text("main")
     assert words["booked"] in body and words["kibo"] in body
+    assert words["step"] in page.locator("[aria-current='step']").first.inner_text()
+    assert words["sent"] in body and "c***@hanbit.example" in body
+    google = page.get_by_role("link", name=re.compile(words["google"]))
+    assert google.get_attribute("href").startswith("https://calendar.google.com/")
+    assert page.get_by_role("link", name=re.compile(words["naver"])).count() == 1
     check(page, language, "02-booked", phone=False)
 
     page.get_by_role("link", name=re.compile(words["move"])).click()
@@ -152,6 +167,14 @@ def test_a_technology_guarantee_is_booked_and_kept_with_kibo(live, page, languag
     page.wait_for_url(re.compile(r"/booking/[A-Za-z0-9_-]{40,}$"))
     assert words["moved"] in page.inner_text("body")
     assert words["kibo"] in page.inner_text("main")
+    # Cancelling asks first, on a page of its own, and only the red button cancels.
+    cancel = page.get_by_role("link", name=re.compile(words["cancel"]))
+    assert "ons-danger" in cancel.get_attribute("class")
+    cancel.click()
+    page.wait_for_url(re.compile(r"/cancel$"))
+    assert words["really"] in page.inner_text("main") and words["kibo"] in page.inner_text("main")
+    page.get_by_role("button", name=words["yes"]).click()
+    page.wait_for_selector(f"text={words['cancelled']}")
     assert page.console_errors == []
 
 
