@@ -226,3 +226,19 @@ def test_the_calendar_turns_to_the_next_month_and_back(app, client, intake_paylo
     assert f'id="month-title">{later:%B %Y}</h3>' in shown
     assert '<a class="btn-cal-move prev"' in shown
     assert '<a class="btn-cal-move next"' not in shown  # beyond the four weeks shown
+
+
+def test_a_day_the_minimum_notice_closed_is_not_offered_a_waitlist(app):
+    """A held day whose remaining times are inside the zone's notice is no full day: no slot
+    of it could ever be offered to a waiting firm."""
+    from app.booking.planner import FULL, day_plan
+    from app.zones.availability import free_slots
+
+    with app.app_context():
+        day = next(d for d in (local_today() + timedelta(days=k) for k in range(3, 20))
+                   if free_slots("legal", d, d))
+        fill_day("legal", day)
+        assert day_plan(["legal"], None).calendar[day].state == FULL
+    morning = datetime.combine(day, datetime.min.time(), tzinfo=UTC) - timedelta(hours=9)
+    with time_machine.travel(morning + timedelta(hours=8), tick=False), app.app_context():
+        assert day_plan(["legal"], None).calendar[day].state != FULL

@@ -86,11 +86,14 @@ def preferred_institutions(zones: list[Zone], wanted: Mapping[str, int | None]) 
     return chosen
 
 
-def _full_days(zones: list[Zone], first: date, last: date,
-               ignore: Collection[int]) -> set[tuple[str, date]]:
+def _full_days(zones: list[Zone], first: date, last: date, ignore: Collection[int],
+               now: datetime) -> set[tuple[str, date]]:
     """(zone code, day) pairs on which live appointments are held: a day with none of them
-    and no free slot is a day off, not a full day."""
+    and no free slot is a day off, not a full day; nor is a day the zone's minimum notice
+    has already closed (later today, say), whose waitlist could never be offered a slot."""
     tz = center_tz()
+    opens = {zone.code: (now + timedelta(hours=zone.min_notice_hours)).astimezone(tz).date()
+             for zone in zones}
     code_of = {zone.id: zone.code for zone in zones}
     start = datetime.combine(first, time.min, tzinfo=tz)
     end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
@@ -98,8 +101,9 @@ def _full_days(zones: list[Zone], first: date, last: date,
                               .where(Appointment.zone_id.in_(code_of),
                                      Appointment.status != AppointmentStatus.CANCELLED,
                                      Appointment.starts_at >= start, Appointment.starts_at < end))
-    return {(code_of[zone_id], starts.astimezone(tz).date())
+    held = {(code_of[zone_id], starts.astimezone(tz).date())
             for appointment_id, zone_id, starts in rows if appointment_id not in ignore}
+    return {(code, day) for code, day in held if day >= opens[code]}
 
 
 def _calendar(zones: list[Zone], found: dict[str, list[Slot]], held: set[tuple[str, date]],
@@ -171,7 +175,7 @@ def day_plan(zone_codes: list[str], day: date | None, *,
     now = utcnow()
     found = {zone.code: free_slots(zone.code, first, last, now=now,
                                    ignore_appointment_ids=ignore) for zone in zones}
-    days = _calendar(zones, found, _full_days(zones, first, last, set(ignore)), preferred,
+    days = _calendar(zones, found, _full_days(zones, first, last, set(ignore), now), preferred,
                      first, last)
     plan = DayPlan(zones=zones, all_zones=all_zones, preferred=preferred, calendar=days,
                    first_day=first, last_day=last,
