@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from flask import current_app, g
+from flask import current_app, g, has_app_context
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -84,6 +84,16 @@ def default_centre(session: Session | None = None) -> Centre | None:
         if centre is not None:
             return centre
     return session.scalar(select(Centre).order_by(Centre.id).limit(1))
+
+
+def default_centre_id(context=None) -> int | None:
+    """The default centre's id, as the column default of every centre-owned row made without
+    one (a zone, closure, routing rule or pre-screen of a one-centre deployment). Read on the
+    connection of the insert (`context`, SQLAlchemy's execution context) when there is one."""
+    code = current_app.config.get("DEFAULT_CENTRE") if has_app_context() else None
+    run = context.connection.scalar if context is not None else db.session.scalar
+    found = run(select(Centre.id).where(Centre.code == code)) if code else None
+    return found if found is not None else run(select(Centre.id).order_by(Centre.id).limit(1))
 
 
 def _from_settings() -> CentreFacts:
