@@ -3,7 +3,6 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from app.centres.services import request_centre
-
 from app.extensions import limiter, public_write_limit
 from app.intake.errors import IntakeNotFound
 from app.intake.forms import DESCRIPTION_MAX, IntakeForm
