@@ -178,10 +178,10 @@ def request_centre(code: str | None = None) -> CentreFacts:
     return centre
 
 
-def centre_or_default(centre_id: int | None) -> int | None:
-    """A service's centre: the id it was given, else the default centre's (a caller of a
-    one-centre deployment names none)."""
-    return centre_id if centre_id is not None else current_centre().id
+def centre_or_default(centre_id: int | None):
+    """A query's centre: the id a service was given, else the default centre's as a scalar
+    subquery (a caller of a one-centre deployment names none; it costs no statement)."""
+    return centre_id if centre_id is not None else default_centre_id_sql()
 
 
 def list_centres() -> list[CentreFacts]:

@@ -108,13 +108,13 @@ def add_intake(values: dict, now: datetime | None = None,
     walk-in registered at the desk). `values["centre_id"]` is the centre it is for; the
     default centre when not given."""
     now = now or utcnow()
-    centre_id = centre_or_default(values.get("centre_id"))
+    centre_id = values.get("centre_id")  # None: the column's default, the default centre
     token, digest = new_token()
     needs = (list(db.session.scalars(select(Need).where(Need.code.in_(values["need_codes"]))))
              if values["need_codes"] else [])
     intake = Intake(
         token_hash=digest,
-        centre_id=centre_id,
+        **({"centre_id": centre_id} if centre_id is not None else {}),
         created_at=now,
         source=source,
         company_name=values["company_name"],
