@@ -19,8 +19,8 @@ from tests.helpers import same_page
 STAFF_PAGES = ("/adviser", "/admin", "/auth/profile")
 # Public API routes (API.md "Public", and GET /plans, the booking page as data: README);
 # every other /api route must carry a staff guard.
-PUBLIC_API = {"/api/v1/openapi.json", "/api/v1/zones", "/api/v1/needs", "/api/v1/industries",
-              "/api/v1/intakes",
+PUBLIC_API = {"/api/v1/openapi.json", "/api/v1/centres", "/api/v1/zones", "/api/v1/needs",
+              "/api/v1/industries", "/api/v1/intakes",
               "/api/v1/intakes/<token>", "/api/v1/slots", "/api/v1/bookings",
               "/api/v1/bookings/<token>", "/api/v1/bookings/<token>/cancel",
               "/api/v1/bookings/<token>/reschedule", "/api/v1/waitlist",

@@ -11,6 +11,7 @@ from app.admin.errors import ManageError
 from app.auth.audit import record_change
 from app.auth.models import User
 from app.booking.models import Appointment
+from app.centres.services import current_centre
 from app.extensions import db
 from app.intake.models import Need, RoutingRule
 from app.types import utcnow
@@ -89,6 +90,8 @@ def create_row(actor: User, model, entity: str, values: dict, names, check):
     check(values, problems)
     raise_problems(problems)
     row = model(code=values["code"], **{name: values[name] for name in names})
+    if model is Zone:  # a zone is made in the request's centre (for now the default one)
+        row.centre_id = current_centre().id
     record_creation(actor, entity, row, ("code", *names))
     db.session.commit()
     return row
@@ -126,10 +129,12 @@ def code_problem(code: str | None) -> str | None:
 
 
 def check_code(model, code: str, problems: dict, field: str = "code") -> None:
-    """A new code must be a lowercase slug no other row of `model` uses."""
+    """A new code must be a lowercase slug no other row of `model` uses (for a zone: no
+    other zone of the request's centre)."""
+    scope = [Zone.centre_id == current_centre().id] if model is Zone else []
     if code_problem(code):
         add_problem(problems, field, str(SLUG_MESSAGE))
-    elif db.session.scalar(select(model.id).where(model.code == code)) is not None:
+    elif db.session.scalar(select(model.id).where(model.code == code, *scope)) is not None:
         add_problem(problems, field, _("This code is taken: %(code)s", code=code))
 
 

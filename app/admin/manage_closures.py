@@ -18,6 +18,7 @@ from app.auth.audit import record_change
 from app.auth.models import User
 from app.booking.handover import booked_during
 from app.booking.models import Appointment
+from app.centres.services import current_centre
 from app.extensions import db
 from app.types import local_today
 from app.zones.models import Closure
@@ -35,16 +36,18 @@ def add_closure(actor: User, day: date, zone_id: int | None, reason: str,
     problems: dict = {}
     if day is None or day < (today or local_today()):
         add_problem(problems, "day", _("A closure cannot be in the past."))
-    if zone_id is not None:
-        zone_and_institution(zone_id, None, problems)
+    zone = zone_and_institution(zone_id, None, problems)[0] if zone_id is not None else None
     raise_problems(problems)
+    # The zone's centre, or for a centre-wide closure the request's (for now the default).
+    centre_id = zone.centre_id if zone is not None else current_centre().id
     # A zone's closure on a day the whole centre is closed would change nothing.
-    scope = Closure.zone_id.is_(None)
+    scope = Closure.zone_id.is_(None) & (Closure.centre_id == centre_id)
     if zone_id is not None:
         scope = scope | (Closure.zone_id == zone_id)
     if db.session.scalar(select(Closure.id).where(Closure.day == day, scope)) is not None:
         raise ManageError(_("That day is closed already."), {"day": [_("Closed already.")]})
-    closure = Closure(day=day, zone_id=zone_id, reason=(reason or "").strip())
+    closure = Closure(day=day, zone_id=zone_id, reason=(reason or "").strip(),
+                      centre_id=centre_id)
     record_creation(actor, "closure", closure, ("day", "zone_id", "reason"))
     db.session.commit()
     return closure, closure_bookings_of(closure)

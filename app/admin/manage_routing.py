@@ -17,6 +17,7 @@ from app.admin.manage import (
     zone_and_institution,
 )
 from app.auth.models import User
+from app.centres.services import current_centre
 from app.extensions import db
 from app.intake.models import Need, RoutingRule
 from app.intake.routing import normalise
@@ -149,7 +150,8 @@ def create_rule(actor: User, values: dict) -> tuple[RoutingRule, list[str]]:
     problems: dict = {}
     _check_rule(values, problems)
     raise_problems(problems)
-    rule = RoutingRule(**{name: values[name] for name in RULE_FIELDS})
+    rule = RoutingRule(**{name: values[name] for name in RULE_FIELDS},
+                       centre_id=current_centre().id)  # the centre's own rule
     rule.phrase = rule.phrase.strip()
     record_creation(actor, "routing_rule", rule, RULE_FIELDS)
     warnings = _duplicates(rule) if rule.active else []

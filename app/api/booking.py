@@ -79,13 +79,13 @@ def plans_answer(args) -> dict:
         day = parse_date(args.get("date"), "date") if args.get("date") is not None else None
     except InputError as error:
         raise bad_request(f"date: {error.message}") from error
-    zones = list_zones()
+    zones = list_zones(intake.centre_id)
     codes = _zone_codes(args.get("zones"), [rec["code"] for rec in intake.recommendation],
                         {zone.code for zone in zones})
     default = {rec["code"]: rec.get("institution_id") for rec in intake.recommendation}
     wanted = _institutions(args.get("institution_id"), [z for z in zones if z.code in codes],
                            default)
-    plan = day_plan(codes, day, institutions=wanted)
+    plan = day_plan(codes, day, institutions=wanted, centre_id=intake.centre_id)
     tz = center_tz()
     return {
         "date": plan.day.isoformat() if plan.day else None,

@@ -7,6 +7,8 @@ schemathesis run in tests/test_api_fuzz.py) can rely on the document as on API.m
 from app.api.openapi_booking import BOOKING_PATHS, STAFF_PATHS
 from app.api.openapi_parts import (
     BEARER,
+    CENTRE,
+    CENTRE_CODE,
     COUNT,
     DATE,
     DATE_TIME,
@@ -14,6 +16,7 @@ from app.api.openapi_parts import (
     ID,
     RESPONSES,
     TOKEN,
+    UNKNOWN_CENTRE,
     error,
     json_answer,
     json_body,
@@ -83,6 +86,9 @@ INTAKE_BODY = obj(["company_name", "contact_name", "email", "phone", "consent_pe
     "description": text(DESCRIPTION_MAX),
     "consent_personal_info": {"type": "boolean", "const": True},
     "consent_marketing": {"type": "boolean"},
+    "centre": {**CENTRE_CODE, "type": ["string", "null"],
+               "description": "The centre the pre-screen is for (GET /centres); default: the "
+                              "default centre"},
     "language": {"type": ["string", "null"], "enum": [*LANGUAGES, None],
                  "description": "The language of the firm's e-mails; default: the best of "
                                 "Accept-Language, else ko"},
@@ -111,11 +117,25 @@ NEED = obj(["code", "zone", "label", "label_en"], {
 CSV_HEADER = ("date", "zone", "company_name", "business_number", "finance_amount_krw",
               "patent_transfers", "ip_applications", "summary")
 
+CENTRE_ITEM = obj(["code", "name", "name_en", "region", "address", "phone", "zones"], {
+    **{name: {"type": "string"} for name in ("code", "name", "name_en", "region", "address",
+                                             "phone")},
+    "zones": {"type": "array", "items": {"type": "string"},
+              "description": "The centre's active zone codes"}})
+
 PUBLIC_PATHS = {
-    "/zones": {"get": {"summary": "Zones and their institutions", "responses": public({
-        "200": json_answer(wrapped("zones", {"type": "array", "items": ZONE}), "The zones")})}},
-    "/needs": {"get": {"summary": "The need codes", "responses": public({
-        "200": json_answer(wrapped("needs", {"type": "array", "items": NEED}), "The needs")})}},
+    "/centres": {"get": {"summary": "The network's active centres, by code, with their zones",
+                         "responses": public({"200": json_answer(wrapped(
+                             "centres", {"type": "array", "items": CENTRE_ITEM}),
+                             "The centres")})}},
+    "/zones": {"get": {"summary": "A centre's zones and their institutions",
+                       "parameters": [CENTRE], "responses": public({
+        "200": json_answer(wrapped("zones", {"type": "array", "items": ZONE}), "The zones"),
+        **UNKNOWN_CENTRE})}},
+    "/needs": {"get": {"summary": "The need codes of a centre's zones",
+                       "parameters": [CENTRE], "responses": public({
+        "200": json_answer(wrapped("needs", {"type": "array", "items": NEED}), "The needs"),
+        **UNKNOWN_CENTRE})}},
     "/industries": {"get": {"summary": "The industry codes", "responses": public({
         "200": json_answer(wrapped("industries", {"type": "array", "items": obj(
             ["code", "label", "label_en"],
@@ -127,7 +147,8 @@ PUBLIC_PATHS = {
         "responses": public({
             "201": json_answer(wrapped("intake", {"$ref": "#/components/schemas/Intake"}),
                                "Stored"),
-            "400": ref("NotJson"), "413": ref("TooLarge"),
+            "400": ref("NotJson"), "404": error("Unknown or inactive centre", "not_found"),
+            "413": ref("TooLarge"),
             "422": error("Invalid fields, each named in `fields`", "invalid")}),
     }},
     "/intakes/{token}": {"get": {

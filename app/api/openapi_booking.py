@@ -2,11 +2,13 @@
 
 from app.api.openapi_parts import (
     BEARER,
+    CENTRE,
     COUNT,
     DATE,
     DATE_TIME,
     ID,
     TOKEN,
+    UNKNOWN_CENTRE,
     error,
     json_answer,
     json_body,
@@ -93,12 +95,13 @@ BOOKING_PATHS = {
         "summary": "Free slots of a zone between two dates (at most 62 days, to inclusive)",
         "parameters": [query_param("zone", {"type": "string"}, True),
                        query_param("from", DATE, True), query_param("to", DATE, True),
-                       query_param("adviser_id", ID), query_param("institution_id", ID)],
+                       query_param("adviser_id", ID), query_param("institution_id", ID),
+                       CENTRE],
         "responses": public({
             "200": json_answer(wrapped("slots", {"type": "array", "items": SLOT}),
-                               "Free slots, by start"),
+                               "Free slots, by start (of the centre's zone)"),
             "400": error("Unknown zone, malformed date or id, from after to, over 62 days",
-                         "bad_request")})}},
+                         "bad_request"), **UNKNOWN_CENTRE})}},
     "/plans": {"get": {
         "summary": "The next four weeks' days and a day's plans for a pre-screen, the "
                    "recommended institution first",

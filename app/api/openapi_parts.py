@@ -63,6 +63,12 @@ def query_param(name: str, schema: dict, required: bool = False) -> dict:
     return {"name": name, "in": "query", "required": required, "schema": schema}
 
 
+CENTRE_CODE = {"type": "string", "maxLength": 32, "example": "gyeongnam",
+               "description": "A centre's code (GET /centres); without it the default centre"}
+CENTRE = query_param("centre", CENTRE_CODE)
+UNKNOWN_CENTRE = {"404": error("Unknown or inactive centre", "not_found")}
+
+
 ERROR = obj(["error"], {"error": {
     "type": "object",
     "required": ["code", "message"],

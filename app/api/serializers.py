@@ -4,11 +4,19 @@ from zoneinfo import ZoneInfo
 
 from app.booking.models import Appointment, Booking
 from app.booking.services import live_appointments
+from app.centres.services import CentreFacts
 from app.intake.models import Intake
 from app.intake.routing import explained
 from app.types import center_tz, to_local
 from app.zones.availability import Slot
 from app.zones.models import Zone
+
+
+def centre_json(centre: CentreFacts, zone_codes: list[str]) -> dict:
+    """A centre as GET /centres lists it (API.md, Centres)."""
+    return {"code": centre.code, "name": centre.name, "name_en": centre.name_en,
+            "region": centre.region, "address": centre.address, "phone": centre.phone,
+            "zones": zone_codes}
 
 
 def zone_json(zone: Zone) -> dict:

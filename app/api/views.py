@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from app.api.booking import parse_requests, plans_answer
 from app.api.errors import answer, bad_request, invalid, not_found
 from app.api.openapi import openapi_document
-from app.api.serializers import booking_json, intake_json, slot_json, zone_json
+from app.api.serializers import booking_json, centre_json, intake_json, slot_json, zone_json
 from app.booking.services import book_visit, cancel_booking, get_booking, reschedule_booking
 from app.booking.waitlist import join_waitlist, queue_position
+from app.centres.services import list_centres, request_centre
 from app.errors import DomainError
 from app.extensions import limiter, public_read_limit, public_write_limit
 from app.inputs import (
@@ -87,18 +88,29 @@ def openapi():
     return jsonify(openapi_document())
 
 
+@bp.get("/centres")
+@limiter.limit(public_read_limit)
+def centres():
+    """The active centres by code, each with its active zones' codes."""
+    return jsonify({"centres": [
+        centre_json(centre, [zone.code for zone in list_zones(centre.id)])
+        for centre in list_centres()]})
+
+
 @bp.get("/zones")
 @limiter.limit(public_read_limit)
 def zones():
-    return jsonify({"zones": [zone_json(zone) for zone in list_zones()]})
+    centre = request_centre()
+    return jsonify({"zones": [zone_json(zone) for zone in list_zones(centre.id)]})
 
 
 @bp.get("/needs")
 @limiter.limit(public_read_limit)
 def needs():
+    centre = request_centre()
     return jsonify({"needs": [
         {"code": n.code, "zone": n.zone.code, "label": n.label, "label_en": n.label_en}
-        for n in list_needs()
+        for n in list_needs(centre.id)
     ]})
 
 
@@ -108,6 +120,14 @@ def industries():
     return jsonify({"industries": [
         {"code": i.code, "label": i.label, "label_en": i.label_en} for i in INDUSTRIES
     ]})
+
+
+def body_centre(body: dict) -> str | None:
+    """The body's `centre` (a code; None when not given), or 422 naming it."""
+    value = body.get("centre")
+    if value is not None and not isinstance(value, str):
+        raise invalid({"centre": [_("Give a centre's code as text.")]})
+    return value
 
 
 def mail_language(value) -> str:
@@ -121,8 +141,9 @@ def mail_language(value) -> str:
 @limiter.limit(public_write_limit)
 def create_intake():
     body = json_object()
+    centre = request_centre(body_centre(body))
     formdata, type_errors = intake_formdata(body)
-    form = IntakeForm(formdata=formdata, need_choices=need_choices(list_needs()),
+    form = IntakeForm(formdata=formdata, need_choices=need_choices(list_needs(centre.id)),
                       meta={"csrf": False})
     valid = form.validate()
     try:
@@ -134,7 +155,8 @@ def create_intake():
                   if name != "not_founded"}
         fields.update(type_errors)
         raise invalid(fields)
-    intake, token = submit_intake({**form.values(), "language": language})
+    intake, token = submit_intake({**form.values(), "language": language,
+                                   "centre_id": centre.id})
     return jsonify({"intake": intake_json(intake, token)}), 201
 
 
@@ -151,6 +173,7 @@ def show_intake(token: str):
 @bp.get("/slots")
 @limiter.limit(public_read_limit)
 def slots():
+    centre = request_centre()
     first, last = query_arg(parse_date, "from"), query_arg(parse_date, "to")
     if first > last:
         raise bad_request(_("from is after to."))
@@ -159,7 +182,8 @@ def slots():
     try:
         found = free_slots(request.args.get("zone", ""), first, last,
                            adviser_id=query_arg(parse_id, "adviser_id", optional=True),
-                           institution_id=query_arg(parse_id, "institution_id", optional=True))
+                           institution_id=query_arg(parse_id, "institution_id", optional=True),
+                           centre_id=centre.id)
     except UnknownZone as error:
         raise bad_request(str(error)) from error
     zone = center_tz()

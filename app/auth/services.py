@@ -7,6 +7,7 @@ from werkzeug.security import generate_password_hash
 from app.auth.audit import record_change
 from app.auth.errors import AccountError
 from app.auth.models import ROLES, ApiToken, User
+from app.centres.services import current_centre
 from app.extensions import db
 from app.states import Role
 from app.tokens import hash_token, new_token
@@ -54,7 +55,8 @@ def create_user(
     if role == Role.ADVISER:
         if not zone_code:
             raise AccountError(_("An adviser needs a zone (--zone)."))
-        zone = db.session.scalar(select(Zone).where(Zone.code == zone_code))
+        zone = db.session.scalar(select(Zone).where(  # of the default centre (--centre: later)
+            Zone.centre_id == current_centre().id, Zone.code == zone_code))
         if zone is None:
             raise AccountError(_("Unknown zone: %(zone)s", zone=zone_code))
         if institution_id is not None:

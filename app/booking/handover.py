@@ -61,7 +61,7 @@ def free_colleagues(appointment: Appointment, now: datetime | None = None) -> li
         Adviser.id != appointment.adviser_id).order_by(Adviser.name, Adviser.id))
     moment = takeover_now(appointment, now)
     return [c for c in colleagues
-            if is_free(appointment.zone.code, c.id, appointment.starts_at, now=moment)]
+            if is_free(appointment.zone, c.id, appointment.starts_at, now=moment)]
 
 
 def booked_during(day: date, *, zone_id: int | None = None, adviser_id: int | None = None,
@@ -108,7 +108,7 @@ def _hand_over(actor: User, appointment: Appointment, target: Adviser | None,
         _("%(adviser)s is not free at %(time)s; nothing was changed.", adviser=target.name,
           time=f"{to_local(appointment.starts_at):%m-%d %H:%M}"),
         {"adviser_id": [_("Choose again.")]})
-    if not is_free(appointment.zone.code, target.id, appointment.starts_at,
+    if not is_free(appointment.zone, target.id, appointment.starts_at,
                    now=takeover_now(appointment, now)):
         raise taken
     institution = appointment.institution

@@ -161,19 +161,22 @@ def _plans(slots: dict[str, list[Slot]], preferred: dict[str, Institution]) -> l
 
 def day_plan(zone_codes: list[str], day: date | None, *,
              institutions: Mapping[str, int | None] | None = None,
-             ignore: Collection[int] = (), suggest: bool = True) -> DayPlan:
+             ignore: Collection[int] = (), suggest: bool = True,
+             centre_id: int | None = None) -> DayPlan:
     """The calendar of the next four weeks for the zones, and a day's slots and plans.
 
     Without a day, the suggested one (see _suggested) is shown when `suggest`. `ignore`
     holds the appointments of the booking being rescheduled: their times count as free.
+    The zones are those of `centre_id` (the pre-screen's centre; the default centre's when
+    None).
     """
-    all_zones = list_zones()
+    all_zones = list_zones(centre_id)
     zones = [z for z in all_zones if z.code in zone_codes]
     preferred = preferred_institutions(zones, institutions or {})
     first = local_today()
     last = first + timedelta(days=DAYS_SHOWN - 1)
     now = utcnow()
-    found = {zone.code: free_slots(zone.code, first, last, now=now,
+    found = {zone.code: free_slots(zone.code, first, last, now=now, centre_id=zone.centre_id,
                                    ignore_appointment_ids=ignore) for zone in zones}
     days = _calendar(zones, found, _full_days(zones, first, last, set(ignore), now), preferred,
                      first, last)

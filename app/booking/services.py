@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -18,6 +18,7 @@ from app.booking.errors import (
 from app.booking.models import Appointment, Booking, WaitlistEntry
 from app.booking.notifications import notify_booked, notify_cancelled, notify_rescheduled
 from app.booking.waitlist import get_offer, offer_freed_slots
+from app.centres.services import default_centre_id_sql
 from app.extensions import db
 from app.intake.models import Intake
 from app.intake.services import get_intake_with
@@ -45,15 +46,18 @@ def _invalid(message: str) -> InvalidBooking:
     return InvalidBooking(message, {"appointments": [message]})
 
 
-def check_requests(requests: Sequence[Request]) -> dict[str, Zone]:
-    """Shape rules: 1–3 appointments, one per zone, one day, no overlaps; returns the zones."""
+def check_requests(requests: Sequence[Request], centre=None) -> dict[str, Zone]:
+    """Shape rules: 1–3 appointments, one per zone, one day, no overlaps; returns the zones,
+    those of `centre` (an id, or a SQL value such as `_centre_of_intake`; the default
+    centre when None)."""
     if not 1 <= len(requests) <= MAX_APPOINTMENTS:
         raise _invalid(_("Book one to three appointments at a time."))
     codes = [r.zone for r in requests]
     if len(set(codes)) != len(codes):
         raise _invalid(_("One appointment per zone."))
+    centre = default_centre_id_sql() if centre is None else centre
     zones = {z.code: z for z in db.session.scalars(
-        select(Zone).where(Zone.code.in_(codes), Zone.active))}
+        select(Zone).where(Zone.centre_id == centre, Zone.code.in_(codes), Zone.active))}
     unknown = [code for code in codes if code not in zones]
     if unknown:
         raise _invalid(_("Unknown zone: %(zone)s", zone=", ".join(unknown)))
@@ -93,7 +97,7 @@ def _lock_slots(requests: Sequence[Request], zones: dict[str, Zone], now: dateti
             if _time_is_offered(request.adviser_id, request.start, now, offer_holder):
                 raise SlotTaken(_("That time is being offered to a firm on the waitlist; "
                                   "please choose another."))
-            if _time_is_held(request, now, ignore, offer_holder):
+            if _time_is_held(request, zones[request.zone], now, ignore, offer_holder):
                 raise SlotTaken(_("That time was just taken; please choose another."))
             raise _invalid(_("%(time)s is not a bookable time for this adviser.",
                              time=f"{to_local(request.start):%m-%d %H:%M}"))
@@ -101,16 +105,13 @@ def _lock_slots(requests: Sequence[Request], zones: dict[str, Zone], now: dateti
     return slots
 
 
-def _time_is_held(request: Request, now: datetime, ignore: Sequence[int],
+def _time_is_held(request: Request, zone: Zone, now: datetime, ignore: Sequence[int],
                   offer_holder: int | None) -> bool:
     """Whether the time is one of the adviser's slots that another live appointment now holds.
 
     Only then is it `slot_taken`; a time that would not be a slot even with those appointments
     gone (another length, off duty, past the horizon) is simply not bookable.
     """
-    zone = db.session.scalar(select(Zone).where(Zone.code == request.zone))
-    if zone is None:
-        return False
     reach = timedelta(minutes=zone.slot_minutes + zone.buffer_minutes)
     holders = set(db.session.scalars(select(Appointment.id).where(
         Appointment.adviser_id == request.adviser_id,
@@ -118,7 +119,7 @@ def _time_is_held(request: Request, now: datetime, ignore: Sequence[int],
         Appointment.starts_at < request.start + reach,
         Appointment.ends_at > request.start - reach))) - set(ignore)
     return bool(holders) and is_free(
-        request.zone, request.adviser_id, request.start, now=now,
+        zone, request.adviser_id, request.start, now=now,
         ignore_appointment_ids=[*ignore, *holders], offer_holder=offer_holder) is not None
 
 
@@ -163,6 +164,14 @@ def flush_or_explain() -> None:
         raise SlotTaken(_("That time was just taken; please choose another.")) from error
 
 
+def _centre_of_intake(which):
+    """The centre of the pre-screen `which` picks, as a SQL value read with the zones (no
+    statement of its own); the default centre's for an unknown token, which then fails as
+    an unknown pre-screen or booking."""
+    return func.coalesce(select(Intake.centre_id).where(which).scalar_subquery(),
+                         default_centre_id_sql())
+
+
 def _open_zone_codes(intake_id: int) -> set[str]:
     """The zones in which the firm holds an open appointment."""
     return set(db.session.scalars(
@@ -175,7 +184,8 @@ def book_visit(intake_token: str, requests: Sequence[Request],
     """Book one visit for a pre-screen: every appointment or none. Returns it and its token."""
     now = now or utcnow()
     with write_transaction():  # the shape check reads zones: inside, not a lock of its own
-        zones = check_requests(requests)
+        zones = check_requests(requests, _centre_of_intake(
+            Intake.token_hash == hash_token(intake_token)))
         intake, held = get_intake_with(intake_token, _holds_zone(Intake.id, zones.values()))
         booking, token = _book(intake, requests, zones, now, held=held)
         notify_booked(booking, token, now)
@@ -295,7 +305,9 @@ def reschedule_booking(token: str, requests: Sequence[Request],
     """Move a visit to new slots: the new ones or the old ones, never neither."""
     now = now or utcnow()
     with write_transaction():
-        zones = check_requests(requests)
+        zones = check_requests(requests, _centre_of_intake(
+            Intake.id == select(Booking.intake_id).where(
+                Booking.token_hash == hash_token(token)).scalar_subquery()))
         booking, held = _get_booking_with(token, _holds_zone(
             Booking.intake_id, zones.values(), booking_id=Booking.id))
         if booking.status == BookingStatus.CANCELLED:

@@ -57,8 +57,9 @@ def _chosen_requests(zone_codes: list[str]) -> list[Request]:
     return requests
 
 
-def _picker_args(default_zones: list[str]) -> tuple[list[str], date | None]:
-    known = {zone.code for zone in list_zones()}
+def _picker_args(default_zones: list[str],
+                 centre_id: int | None = None) -> tuple[list[str], date | None]:
+    known = {zone.code for zone in list_zones(centre_id)}
     zones = [z for z in request.values.getlist("zones") if z in known] or default_zones
     try:
         day = parse_date(request.values.get("day"), "day")
@@ -93,7 +94,8 @@ def _month_arg() -> date | None:
 def _render_picker(template_args: dict, zones: list[str], day: date | None, status: int = 200,
                    *, defaults: dict[str, int | None], ignore=(), chosen=()):
     plan = day_plan(zones, day, institutions=_institution_args(zones, defaults), ignore=ignore,
-                    suggest=request.method == "GET")
+                    suggest=request.method == "GET",
+                    centre_id=template_args["intake"].centre_id)
     choices = {f"institution_{zone.code}": plan.preferred[zone.code].id
                if zone.code in plan.preferred else "any" for zone in plan.choosable}
 
@@ -127,7 +129,8 @@ def new(intake_token: str):
     recommended = [rec["code"] for rec in intake.recommendation]
     defaults = {rec["code"]: rec.get("institution_id") for rec in intake.recommendation}
     # A firm that holds a visit is offered the zones it does not cover yet.
-    zones, day = _picker_args([c for c in recommended if c not in booked] or recommended)
+    zones, day = _picker_args([c for c in recommended if c not in booked] or recommended,
+                              intake.centre_id)
     args = {"intake": intake, "intake_token": intake_token, "mode": "new",
             "open_booking": held, "action": url_for("booking.new", intake_token=intake_token)}
     if request.method == "POST":
@@ -257,7 +260,7 @@ def reschedule(token: str):
     live = live_appointments(booking)
     current = [a.zone.code for a in live]
     defaults = {a.zone.code: a.institution_id for a in live}
-    zones, day = _picker_args(current)
+    zones, day = _picker_args(current, booking.intake.centre_id)
     args = {"intake": booking.intake, "booking": booking, "mode": "reschedule",
             "current": live, "action": url_for("booking.reschedule", token=token)}
     ignore = [a.id for a in live] if booking.status != BookingStatus.CANCELLED else []

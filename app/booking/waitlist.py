@@ -25,8 +25,10 @@ class OfferNotFound(DomainError, LookupError):
     status, code = 404, "not_found"
 
 
-def _zone(code: str) -> Zone:
-    zone = db.session.scalar(select(Zone).where(Zone.code == code, Zone.active))
+def _zone(code: str, centre_id: int) -> Zone:
+    """The active zone of that code of the pre-screen's centre."""
+    zone = db.session.scalar(select(Zone).where(Zone.centre_id == centre_id, Zone.code == code,
+                                                Zone.active))
     if zone is None:
         message = _("Unknown zone: %(zone)s", zone=code)
         raise InvalidBooking(message, {"zone": [message]})
@@ -38,7 +40,7 @@ def join_waitlist(intake_token: str, zone_code: str, day: date,
     """Put a pre-screen on a full day's waitlist for a zone (joining twice changes nothing)."""
     now = now or utcnow()
     intake = get_intake(intake_token)
-    zone = _zone(zone_code)
+    zone = _zone(zone_code, intake.centre_id)
     existing = db.session.scalar(select(WaitlistEntry).where(
         WaitlistEntry.intake_id == intake.id, WaitlistEntry.zone_id == zone.id,
         WaitlistEntry.day == day,
@@ -54,7 +56,7 @@ def join_waitlist(intake_token: str, zone_code: str, day: date,
     if not today <= day <= today + timedelta(days=zone.horizon_days):
         message = _("A waitlist is for a day from today to the end of the booking horizon.")
         raise InvalidBooking(message, {"date": [message]})
-    if free_slots(zone.code, day, day, now=now):
+    if free_slots(zone.code, day, day, now=now, centre_id=zone.centre_id):
         message = _("That day still has free slots; book one directly.")
         raise InvalidBooking(message, {"date": [message]})
     entry = WaitlistEntry(intake_id=intake.id, zone_id=zone.id, day=day, created_at=now)
@@ -99,7 +101,8 @@ def offer_freed_slots(freed: set[tuple[int, date]],
         if not waiting:
             continue
         zone = db.session.get(Zone, zone_id)
-        for entry, slot in zip(waiting, free_slots(zone.code, day, day, now=now), strict=False):
+        for entry, slot in zip(waiting, free_slots(zone.code, day, day, now=now,
+                                                          centre_id=zone.centre_id), strict=False):
             token, digest = new_token()
             entry.status, entry.token_hash = WaitlistStatus.OFFERED, digest
             entry.offered_adviser_id, entry.offered_start = slot.adviser_id, slot.start

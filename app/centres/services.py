@@ -1,21 +1,25 @@
 """Which centre a request is for, and the centre's facts as pages and messages show them.
 
-One deployment holds one centre for now: the default centre (DEFAULT_CENTRE, else the first
-centre made) is every request's. Its facts are read once per request (or job) and kept on
-`flask.g` as plain values (`CentreFacts`), which no commit, rollback or closed session
-changes. A page whose database is busy or emptied still shows the centre made from the
-CENTER_* settings.
+A deployment holds the network's centres. A request names its centre with `centre` (query
+parameter, or a JSON body's field): `request_centre()` resolves it once and keeps it on
+`flask.g`, and services are given its id as a value. A request that names none is the
+default centre's (DEFAULT_CENTRE, else the first centre made), and so is `current_centre()`,
+whose facts every page and message shows for now. Facts are read once per request (or
+job) and kept on `flask.g` as plain values (`CentreFacts`), which no commit, rollback or
+closed session changes. A page whose database is busy or emptied still shows the centre
+made from the CENTER_* settings.
 """
 
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from flask import current_app, g
+from flask import current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from app.centres.errors import UnknownCentre
 from app.centres.models import Centre, tel_url
 from app.extensions import db
 from app.transactions import side_read
@@ -26,6 +30,7 @@ log = logging.getLogger(__name__)
 # the same with its own copy of these rules).
 DEFAULT_CODE = "gyeongnam"
 _CACHE = "onestop_centre"
+_REQUEST_CACHE = "onestop_request_centre"
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,24 @@ def default_centre(session: Session | None = None) -> Centre | None:
     return session.scalar(select(Centre).order_by(Centre.id).limit(1))
 
 
+def default_centre_id(context=None) -> int | None:
+    """The default centre's id, as the column default of every centre-owned row made without
+    one (a zone, closure, routing rule or pre-screen of a one-centre deployment). Read on the
+    connection of the insert (`context`, SQLAlchemy's execution context) when there is one."""
+    code = current_app.config.get("DEFAULT_CENTRE") if has_app_context() else None
+    run = context.connection.scalar if context is not None else db.session.scalar
+    found = run(select(Centre.id).where(Centre.code == code)) if code else None
+    return found if found is not None else run(select(Centre.id).order_by(Centre.id).limit(1))
+
+
+def default_centre_id_sql():
+    """The default centre's id as a scalar subquery (a statement asks for it in passing):
+    DEFAULT_CENTRE's row first, else the first centre made."""
+    code = current_app.config.get("DEFAULT_CENTRE") or ""
+    return (select(Centre.id).order_by((Centre.code != code), Centre.id).limit(1)
+            .scalar_subquery())
+
+
 def _from_settings() -> CentreFacts:
     return CentreFacts(id=None, **initial_values(current_app.config))
 
@@ -120,6 +143,51 @@ def current_centre() -> CentreFacts:
 def forget_current_centre() -> None:
     """Read the centre afresh next time (after its facts changed)."""
     g.pop(_CACHE, None)
+    g.pop(_REQUEST_CACHE, None)
+
+
+def _active_by_code(code: str) -> CentreFacts | None:
+    query = select(Centre).where(Centre.code == code, Centre.active)
+    if db.session().in_transaction():
+        centre = db.session.scalar(query)
+        return CentreFacts.of(centre) if centre else None
+    with side_read() as own:
+        centre = own.scalar(query)
+        return CentreFacts.of(centre) if centre else None
+
+
+def centre_by_code(code: str) -> CentreFacts:
+    """The active centre of a code; UnknownCentre (404) for any other code."""
+    centre = _active_by_code(code) if isinstance(code, str) and len(code) <= 32 else None
+    if centre is None:
+        raise UnknownCentre(code if isinstance(code, str) else str(code))
+    return centre
+
+
+def request_centre(code: str | None = None) -> CentreFacts:
+    """The centre this request is for, resolved once and kept for the request: the code
+    given (a JSON body's `centre`), else the query's `?centre=CODE`, else the default
+    centre. An unknown or inactive code is UnknownCentre (404 `not_found`)."""
+    centre = g.get(_REQUEST_CACHE)
+    if centre is not None and (code is None or code == centre.code):
+        return centre
+    if code is None and has_request_context():
+        code = request.args.get("centre")
+    centre = current_centre() if code is None or code == "" else centre_by_code(code)
+    setattr(g, _REQUEST_CACHE, centre)
+    return centre
+
+
+def centre_or_default(centre_id: int | None):
+    """A query's centre: the id a service was given, else the default centre's as a scalar
+    subquery (a caller of a one-centre deployment names none; it costs no statement)."""
+    return centre_id if centre_id is not None else default_centre_id_sql()
+
+
+def list_centres() -> list[CentreFacts]:
+    """The active centres, by code."""
+    return [CentreFacts.of(c) for c in db.session.scalars(
+        select(Centre).where(Centre.active).order_by(Centre.code))]
 
 
 def ensure_centre() -> Centre:

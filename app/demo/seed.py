@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from app.auth.models import User
+from app.centres.models import Centre
 from app.centres.services import ensure_centre
 from app.demo.rules import INSTITUTIONS, NEEDS, RULES
 from app.extensions import db
@@ -129,7 +130,7 @@ def _rules(adviser: Adviser, spec: DemoAdviser, start: date) -> None:
             ))
 
 
-def _centre() -> None:
+def _centre() -> Centre:
     """The centre (made from the settings if missing), its blank facts filled in."""
     centre = ensure_centre()
     for name, value in CENTRE_FACTS.items():
@@ -137,14 +138,15 @@ def _centre() -> None:
             setattr(centre, name, value)
     if not centre.region:
         centre.region = "경상남도"
+    return centre
 
 
 def seed_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     """Create whatever of the demo centre is missing; returns the logins made this time."""
     today = today or local_today()
     created: list[tuple[str, str, str]] = []
-    _centre()
-    zones = {spec["code"]: _get_or_create(Zone, {"code": spec["code"]},
+    centre = _centre()  # the default centre: Gyeongnam, whose zones these are
+    zones = {spec["code"]: _get_or_create(Zone, {"centre_id": centre.id, "code": spec["code"]},
                                           {k: v for k, v in spec.items() if k != "code"})
              for spec in ZONES}
     institutions = {}
@@ -167,7 +169,7 @@ def seed_demo(today: date | None = None) -> list[tuple[str, str, str]]:
             RoutingRule,
             {"zone_id": zones[rule.zone].id, "phrase": rule.phrase,
              "institution_id": institution.id if institution else None},
-            {"weight": rule.weight},
+            {"weight": rule.weight, "centre_id": centre.id},
         )
     _user(ADMIN_EMAIL, "센터 관리자", "admin", created)
     for spec in ADVISERS:

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.centres.services import default_centre_id
 from app.models import Base
 from app.states import Language, State, one_of
 from app.types import UTCDateTime, utcnow
@@ -51,6 +52,9 @@ class RoutingRule(Base):
     __tablename__ = "routing_rules"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # None: a national base rule, for every centre; a centre's id: that centre's own rule.
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), index=True,
+                                                  default=default_centre_id)
     zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"), index=True)
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"))
     phrase: Mapped[str] = mapped_column(String(100))
@@ -79,6 +83,9 @@ class Intake(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The centre the pre-screen is for: its bookings, slots and waitlists are that centre's.
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True,
+                                           default=default_centre_id)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     source: Mapped[str] = mapped_column(String(16), default="online")  # online | walk_in
 

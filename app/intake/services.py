@@ -5,9 +5,10 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.centres.services import centre_or_default
 from app.extensions import db
 from app.intake.errors import IntakeNotFound
 from app.intake.models import Intake, Need, RoutingRule
@@ -20,43 +21,59 @@ from app.types import local_today, utcnow
 from app.zones.models import Institution, Zone
 
 
-def list_zones() -> list[Zone]:
-    """Active zones in display order, with their institutions."""
+def list_zones(centre_id: int | None = None) -> list[Zone]:
+    """A centre's active zones (the default centre's unless `centre_id` names another) in
+    display order, with their institutions."""
     return list(db.session.scalars(
-        select(Zone).where(Zone.active).order_by(Zone.sort_order, Zone.id)
+        select(Zone).where(Zone.centre_id == centre_or_default(centre_id), Zone.active)
+        .order_by(Zone.sort_order, Zone.id)
         .options(selectinload(Zone.institutions))
     ))
 
 
-def list_needs() -> list[Need]:
-    """Active needs of active zones, in display order."""
-    return list(db.session.scalars(
-        select(Need).join(Zone).where(Need.active, Zone.active)
-        .order_by(Zone.sort_order, Zone.id, Need.sort_order, Need.id)
-        .options(selectinload(Need.zone))
-    ))
+def list_needs(centre_id: int | None = None) -> list[Need]:
+    """Active needs of a centre's active zones, in display order. A need names its zone by
+    the zone's code, so a need is offered by every centre that has a zone of that code."""
+    centre_id = centre_or_default(centre_id)
+    own = select(Zone.code).where(Zone.centre_id == centre_id, Zone.active)
+    needs = db.session.scalars(
+        select(Need).join(Zone).where(Need.active, Zone.active, Zone.code.in_(own))
+        .order_by(Zone.centre_id != centre_id, Zone.sort_order, Zone.id, Need.sort_order,
+                  Need.id)
+        .options(selectinload(Need.zone)))
+    seen: set[str] = set()
+    return [need for need in needs if not (need.code in seen or seen.add(need.code))]
 
 
-def recommend(description: str, need_codes: list[str]) -> list[dict]:
-    """Zones that fit the needs and description, best first, with readable reasons."""
-    zones = list_zones()
+def recommend(description: str, need_codes: list[str],
+              centre_id: int | None = None) -> list[dict]:
+    """Zones of a centre that fit the needs and description, best first, with readable
+    reasons. The national rules (no centre) and the centre's own rules count, each for the
+    centre's zone of its zone's code."""
+    centre_id = centre_or_default(centre_id)
+    zones = list_zones(centre_id)
     institutions = {i.id: i for zone in zones for i in zone.institutions}
-    zone_of = {zone.id: zone for zone in zones}
-    chosen = db.session.scalars(select(Need).where(Need.code.in_(need_codes))) if need_codes else []
+    codes = {zone.code for zone in zones}
+    chosen = (db.session.scalars(select(Need).where(Need.code.in_(need_codes))
+                                 .options(selectinload(Need.zone)))
+              if need_codes else [])
     need_rules = [
-        NeedRule(n.code, zone_of[n.zone_id].code,
+        NeedRule(n.code, n.zone.code,
                  institutions[n.institution_id].code if n.institution_id in institutions else None,
                  n.label, n.label_en, n.weight)
-        for n in chosen if n.zone_id in zone_of
+        for n in chosen if n.zone.code in codes
     ]
     rules = [
-        Rule(zone_of[r.zone_id].code,
+        Rule(zone_code,
              institutions[r.institution_id].code if r.institution_id in institutions else None,
              r.phrase, r.weight)
-        for r in db.session.scalars(
-            select(RoutingRule).where(RoutingRule.active).order_by(RoutingRule.id)
+        for r, zone_code in db.session.execute(
+            select(RoutingRule, Zone.code).join(Zone, RoutingRule.zone_id == Zone.id)
+            .where(RoutingRule.active, or_(RoutingRule.centre_id.is_(None),
+                                           RoutingRule.centre_id == centre_id))
+            .order_by(RoutingRule.id)
         )
-        if r.zone_id in zone_of
+        if zone_code in codes
     ]
     scores = route(
         description,
@@ -88,13 +105,16 @@ def add_intake(values: dict, now: datetime | None = None,
     """Add a pre-screen to the current transaction (flushed, not committed).
 
     `values["language"]` is the language of the firm's e-mails; Korean when not given (a
-    walk-in registered at the desk)."""
+    walk-in registered at the desk). `values["centre_id"]` is the centre it is for; the
+    default centre when not given."""
     now = now or utcnow()
+    centre_id = values.get("centre_id")  # None: the column's default, the default centre
     token, digest = new_token()
     needs = (list(db.session.scalars(select(Need).where(Need.code.in_(values["need_codes"]))))
              if values["need_codes"] else [])
     intake = Intake(
         token_hash=digest,
+        **({"centre_id": centre_id} if centre_id is not None else {}),
         created_at=now,
         source=source,
         company_name=values["company_name"],
@@ -109,7 +129,7 @@ def add_intake(values: dict, now: datetime | None = None,
         industry=values["industry"],
         employees=values["employees"],
         region=values["region"],
-        recommendation=recommend(values["description"], values["need_codes"]),
+        recommendation=recommend(values["description"], values["need_codes"], centre_id),
         language=values.get("language", Language.KO),
         consent_personal_info_at=now,
         consent_notice_version=current_app.config["CONSENT_NOTICE_VERSION"],

@@ -1,7 +1,8 @@
 """Pre-screen pages: the form, and the recommended zones after it."""
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
+from app.centres.services import request_centre
 from app.extensions import limiter, public_write_limit
 from app.intake.errors import IntakeNotFound
 from app.intake.forms import DESCRIPTION_MAX, IntakeForm
@@ -34,16 +35,22 @@ def _need_groups(needs) -> list:
 @bp.route("/", methods=["GET", "POST"])
 @limiter.limit(public_write_limit, methods=["POST"])
 def start():
-    needs = list_needs()
+    # `?centre=CODE` names the centre the pre-screen is for (an unknown one is a 404 page);
+    # without it, the default centre's.
+    centre = request_centre()
+    named = request.args.get("centre") or None
+    needs = list_needs(centre.id)
     form = IntakeForm(need_choices=need_choices(needs))
     if form.validate_on_submit():
         # The firm's e-mails will speak the language this page was read in.
-        _, token = submit_intake({**form.values(), "language": current_language()})
+        _, token = submit_intake({**form.values(), "language": current_language(),
+                                  "centre_id": centre.id})
         return redirect(url_for("intake.result", token=token), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template(
         "intake/form.html", form=form, need_groups=_need_groups(needs),
-        description_max=DESCRIPTION_MAX
+        description_max=DESCRIPTION_MAX, centre=centre if named else None,
+        action=url_for("intake.start", centre=named)
     ), status
 
 
@@ -53,7 +60,7 @@ def result(token: str):
         intake = get_intake(token)
     except IntakeNotFound:
         abort(404)
-    zones = {zone.code: zone for zone in list_zones()}
+    zones = {zone.code: zone for zone in list_zones(intake.centre_id)}
     institutions = {i.id: i for zone in zones.values() for i in zone.institutions}
     return render_template(
         "intake/result.html",

@@ -55,7 +55,8 @@ def _free_counts(zone: Zone, first: date, last: date) -> Counter:
         end = min(last, now.astimezone(tz).date() + timedelta(days=zone.horizon_days))
         if end < day:
             break  # a notice longer than the horizon: the zone never offers anything
-        counts.update(slot.adviser_id for slot in free_slots(zone.code, day, end, now=now))
+        counts.update(slot.adviser_id for slot in free_slots(zone.code, day, end, now=now,
+                                                                 centre_id=zone.centre_id))
         day = end + timedelta(days=1)
     return counts
 

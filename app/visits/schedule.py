@@ -123,7 +123,7 @@ def _off_duty(appointments: list[Appointment]) -> list[Appointment]:
         pretend_now = (min(a.starts_at for a in group)
                        - timedelta(hours=zone.min_notice_hours))
         starts = {slot.start for slot in free_slots(
-            zone.code, day, day, adviser_id=adviser_id, now=pretend_now,
+            zone.code, day, day, adviser_id=adviser_id, now=pretend_now, centre_id=zone.centre_id,
             ignore_appointment_ids=[a.id for a in group])}
         lost.extend(a for a in group if a.starts_at not in starts)
     return sorted(lost, key=lambda a: a.starts_at)
@@ -249,4 +249,5 @@ def delete_exception(actor: User, exception_id: int, *, stranded: str = Stranded
 def preview_slots(adviser_id: int, first_day: date, last_day: date) -> list[Slot]:
     """The bookable slots an adviser's availability produces in a window."""
     adviser = _adviser(adviser_id)
-    return free_slots(adviser.zone.code, first_day, last_day, adviser_id=adviser_id)
+    return free_slots(adviser.zone.code, first_day, last_day, adviser_id=adviser_id,
+                      centre_id=adviser.zone.centre_id)

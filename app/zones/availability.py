@@ -11,6 +11,7 @@ import holidays
 from sqlalchemy import (
     Integer,
     String,
+    and_,
     column,
     literal,
     literal_column,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from app.centres.services import centre_or_default
 from app.extensions import db
 from app.states import AppointmentStatus, ExceptionKind, WaitlistStatus
 from app.types import UTCDateTime, center_tz, utcnow
@@ -78,11 +80,13 @@ def public_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("KR", years=year))
 
 
-def is_centre_closed(day: date, zone_id: int | None = None) -> bool:
-    """Whether the centre (or that zone) is closed on a day: a public holiday or a Closure."""
+def is_centre_closed(day: date, zone_id: int | None = None, *,
+                     centre_id: int | None = None) -> bool:
+    """Whether the centre (or that zone) is closed on a day: a public holiday or a Closure
+    (the default centre's unless `centre_id` names another)."""
     if day in public_holidays(day.year):
         return True
-    scope = Closure.zone_id.is_(None)
+    scope = and_(Closure.zone_id.is_(None), Closure.centre_id == centre_or_default(centre_id))
     if zone_id is not None:
         scope = or_(scope, Closure.zone_id == zone_id)
     found = db.session.scalar(select(Closure.id).where(Closure.day == day, scope).limit(1))
@@ -92,13 +96,14 @@ def is_centre_closed(day: date, zone_id: int | None = None) -> bool:
 def free_slots(zone_code: str, first_day: date, last_day: date, *, adviser_id: int | None = None,
                institution_id: int | None = None, now: datetime | None = None,
                ignore_appointment_ids: Collection[int] = (),
-               offer_holder: int | None = None) -> list[Slot]:
-    """Bookable slots of a zone between two centre-local dates (inclusive), by start.
+               offer_holder: int | None = None, centre_id: int | None = None) -> list[Slot]:
+    """Bookable slots of a centre's zone (the default centre's unless `centre_id` names
+    another) between two centre-local dates (inclusive), by start.
 
     Slots held by open waitlist offers are not free, except for `offer_holder` (the id of
     the waitlist entry whose offer is being taken up).
     """
-    zone = _active_zone(zone_code)
+    zone = _active_zone(zone_code, centre_id)
     if zone is None:
         raise UnknownZone(zone_code)
     return _free_slots(zone, first_day, last_day, _aware(now or utcnow(), "now"),
@@ -108,13 +113,14 @@ def free_slots(zone_code: str, first_day: date, last_day: date, *, adviser_id: i
 
 def is_free(zone: str | Zone, adviser_id: int, start: datetime, *, now: datetime | None = None,
             ignore_appointment_ids: Collection[int] = (),
-            offer_holder: int | None = None) -> Slot | None:
+            offer_holder: int | None = None, centre_id: int | None = None) -> Slot | None:
     """The free slot of that adviser starting exactly at `start`, or None.
 
-    `zone` is a code, or the active zone itself when the caller has loaded it already.
+    `zone` is a code (of `centre_id`'s zones, else the default centre's), or the active zone
+    itself when the caller has loaded it already.
     """
     start = _aware(start, "start")
-    zone = _active_zone(zone) if isinstance(zone, str) else zone
+    zone = _active_zone(zone, centre_id) if isinstance(zone, str) else zone
     if zone is None or not zone.active:
         return None
     day = start.astimezone(center_tz()).date()
@@ -129,8 +135,9 @@ def _aware(moment: datetime, name: str) -> datetime:
     return moment
 
 
-def _active_zone(code: str) -> Zone | None:
-    return db.session.scalar(select(Zone).where(Zone.code == code, Zone.active))
+def _active_zone(code: str, centre_id: int | None) -> Zone | None:
+    return db.session.scalar(select(Zone).where(
+        Zone.centre_id == centre_or_default(centre_id), Zone.code == code, Zone.active))
 
 
 def _free_slots(zone: Zone, first: date, last: date, now: datetime, *,
@@ -149,7 +156,7 @@ def _free_slots(zone: Zone, first: date, last: date, now: datetime, *,
     ids = list(advisers)
     rules = _rules(ids, first, last)
     changes = _exceptions(ids, first, last)
-    closed = _closed_days(zone.id, first, last)
+    closed = _closed_days(zone, first, last)
     held = _held_time(ids, first, last, ignore, tz, now, zone.slot_minutes, offer_holder)
 
     buffer = timedelta(minutes=zone.buffer_minutes)
@@ -249,11 +256,12 @@ def _exceptions(ids: list[int], first: date, last: date) -> dict[tuple[int, date
     return found
 
 
-def _closed_days(zone_id: int, first: date, last: date) -> set[date]:
-    """Public holidays and Closure rows (the centre's or this zone's) in the window."""
+def _closed_days(zone: Zone, first: date, last: date) -> set[date]:
+    """Public holidays and Closure rows (the zone's centre's or this zone's) in the window."""
     closed = set(db.session.scalars(select(Closure.day).where(
         Closure.day >= first, Closure.day <= last,
-        or_(Closure.zone_id.is_(None), Closure.zone_id == zone_id))))
+        or_(and_(Closure.zone_id.is_(None), Closure.centre_id == zone.centre_id),
+            Closure.zone_id == zone.id))))
     for year in range(first.year, last.year + 1):
         closed |= {d for d in public_holidays(year) if first <= d <= last}
     return closed

@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.centres.services import default_centre_id
 from app.models import Base
 from app.states import ExceptionKind, State, one_of
 from app.types import UTCDateTime, utcnow
@@ -26,7 +27,11 @@ class Zone(Base):
     __tablename__ = "zones"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
+    # The centre that runs the zone; a code is unique inside its centre (every centre may
+    # have a `legal` zone).
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True,
+                                           default=default_centre_id)
+    code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(100))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -50,6 +55,7 @@ class Zone(Base):
         CheckConstraint("slot_minutes > 0", name="slot_positive"),
         CheckConstraint("buffer_minutes >= 0", name="buffer_not_negative"),
         CheckConstraint("opens_at < closes_at", name="hours_ordered"),
+        UniqueConstraint("centre_id", "code", name="uq_zones_centre_code"),
     )
 
 
@@ -152,6 +158,9 @@ class Closure(Base):
     __tablename__ = "closures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Whose closure: a centre-wide one (no zone) reaches its centre only through this.
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True,
+                                           default=default_centre_id)
     day: Mapped[date] = mapped_column(Date, index=True)
     zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"))
     reason: Mapped[str] = mapped_column(String(200), default="")
