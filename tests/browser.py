@@ -1,6 +1,7 @@
 """A live server in a thread, Debian's Chromium driven by Playwright, and axe-core's verdict
 on the page it shows."""
 
+import re
 import threading
 from pathlib import Path
 
@@ -56,6 +57,43 @@ def with_axe(context) -> None:
     """Give every page the context opens axe-core, before the page's own scripts. Injected
     through the browser's protocol, it is not a script of the page (the CSP stays as it is)."""
     context.add_init_script(path=str(AXE))
+
+
+def desktop_page(browser):
+    """A 1280 px page in a new context of a browser asking for Korean, with axe-core; what
+    the page logs as an error, and what it throws, gather in `page.console_errors`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    with_axe(context)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    return page
+
+
+STAFF_SIGN_IN = {"ko": "로그인", "en": "Sign in"}
+
+
+def signed_in(browser, live, email: str, password: str, language: str, *,
+              landing: str | None = None, before=None):
+    """A desktop page signed in through the login form in `language` (English chosen from
+    the header, the browser asking for Korean); `before(page)` runs on the login page, and
+    `landing` is the address pattern waited for (else the page's load)."""
+    page = desktop_page(browser)
+    page.goto(live.url + "/auth/login")
+    if language == "en":
+        page.locator(".ons-languages").get_by_role("link", name="English").click()
+        page.wait_for_function("document.documentElement.lang === 'en'")
+    if before:
+        before(page)
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.get_by_role("button", name=re.compile(STAFF_SIGN_IN[language])).click()
+    if landing:
+        page.wait_for_url(re.compile(landing))
+    else:
+        page.wait_for_load_state()
+    return page
 
 
 def serious_violations(page) -> list[str]:

@@ -268,3 +268,34 @@ def booked(app, client, intake_payload):
 def admin(app, client):
     """The test client signed in as an admin, with the admin-screen helpers."""
     return admin_client(app, client)
+
+
+@pytest.fixture
+def live(app):
+    """The app served on loopback for a browser (tests/browser.py)."""
+    from tests.browser import LiveServer
+
+    with LiveServer(app) as server:
+        yield server
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium through Playwright, closed after the test."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import ARTIFACTS, launch
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(live, browser):
+    """A desktop page of that browser, for a walk of the live app."""
+    from tests.browser import desktop_page
+
+    return desktop_page(browser)

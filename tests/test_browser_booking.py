@@ -12,12 +12,8 @@ import pytest
 
 from app.types import local_today
 from tests.browser import (
-    ARTIFACTS,
-    LiveServer,
     check_page,
-    launch,
     serious_violations,
-    with_axe,
 )
 from tests.test_booking_api import make_intake
 from tests.test_waitlist import fill_day
@@ -50,32 +46,10 @@ WORDS = {
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture
-def live(app):
-    with LiveServer(app) as server:
-        yield server
 
 
-@pytest.fixture
-def browser_context(live):
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
-        with_axe(context)
-        yield context
-        browser.close()
 
 
-@pytest.fixture
-def page(browser_context):
-    page = browser_context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    return page
 
 
 def check(page, language: str, name: str, phone: bool = True) -> None:
@@ -208,9 +182,8 @@ def test_a_full_day_in_the_calendar_leads_to_the_waitlist(app, live, page, langu
     assert page.console_errors == []
 
 
-def test_without_javascript_a_day_is_a_plain_link_to_its_times(app, live, browser_context,
+def test_without_javascript_a_day_is_a_plain_link_to_its_times(app, live, browser,
                                                                intake_payload):
-    browser = browser_context.browser
     context = browser.new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
     token = make_intake(app.test_client(), intake_payload)

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.notify.models import OutboxMessage
 from app.types import to_local
 from app.zones.models import Adviser
-from tests.browser import ARTIFACTS, LiveServer, check_page, launch, with_axe
+from tests.browser import ARTIFACTS, LiveServer, check_page, launch, signed_in
 from tests.conftest import STAFF_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -35,20 +35,8 @@ def check(page, language: str, name: str) -> None:
 
 
 def _admin_page(browser, live, email: str, language: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
-    with_axe(context)
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.goto(live.url + "/auth/login")
-    if language == "en":
-        page.locator(".ons-languages").get_by_role("link", name="English").click()
-        page.wait_for_function("document.documentElement.lang === 'en'")
-    page.fill("#email", email)
-    page.fill("#password", STAFF_PASSWORD)
-    page.get_by_role("button", name=re.compile(WORDS[language]["sign_in"])).click()
-    page.wait_for_load_state()
-    return page, errors
+    page = signed_in(browser, live, email, STAFF_PASSWORD, language)
+    return page, page.console_errors
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from app.centres.services import default_centre
-from tests.browser import ARTIFACTS, LiveServer, check_page, launch, with_axe
+from tests.browser import check_page
 from tests.test_booking_loops import book_one
 
 pytestmark = pytest.mark.browser
@@ -25,23 +25,8 @@ WORDS = {
 }
 
 
-@pytest.fixture
-def live(app):
-    with LiveServer(app) as server:
-        yield server
 
 
-@pytest.fixture
-def page(live):
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
-        with_axe(context)
-        yield context.new_page()
-        browser.close()
 
 
 def check(page, language: str, name: str) -> None:

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from tests.browser import ARTIFACTS, LiveServer, check_page, launch, with_axe
+from tests.browser import ARTIFACTS, LiveServer, check_page, launch, signed_in
 from tests.conftest import STAFF_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -32,24 +32,12 @@ def check(page, language: str, name: str, phone: bool = False) -> None:
 
 
 def _signed_in(browser, live, email: str, language: str, screenshot: str | None = None):
-    """A desktop-sized page signed in through the login form in `language` (English is
-    chosen from the header, the browser asking for Korean), and its console errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
-    with_axe(context)
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.goto(live.url + "/auth/login")
-    if language == "en":
-        page.locator(".ons-languages").get_by_role("link", name="English").click()
-        page.wait_for_function("document.documentElement.lang === 'en'")
-    if screenshot:
-        check(page, language, screenshot)
-    page.fill("#email", email)
-    page.fill("#password", STAFF_PASSWORD)
-    page.get_by_role("button", name=re.compile(WORDS[language]["sign_in"])).click()
-    page.wait_for_url(re.compile(r"/adviser/"))
-    return page, errors
+    """A desktop page signed in as an adviser in `language` (tests/browser.py signed_in),
+    the login page checked on the way when `screenshot` names it, and its console errors."""
+    page = signed_in(browser, live, email, STAFF_PASSWORD, language, landing=r"/adviser/",
+                     before=(lambda login: check(login, language, screenshot)) if screenshot
+                     else None)
+    return page, page.console_errors
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

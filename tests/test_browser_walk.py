@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser import ARTIFACTS, LiveServer, check_page, launch, with_axe
+from tests.browser import ARTIFACTS, check_page
 
 pytestmark = pytest.mark.browser
 # A file format named as it is in both languages.
@@ -34,27 +34,8 @@ WORDS = {
 }
 
 
-@pytest.fixture
-def live(app):
-    with LiveServer(app) as server:
-        yield server
 
 
-@pytest.fixture
-def page(live):
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
-        with_axe(context)
-        page = context.new_page()
-        page.console_errors = []
-        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-        page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-        yield page
-        browser.close()
 
 
 def tick(page, input_id: str) -> None:
