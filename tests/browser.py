@@ -96,6 +96,22 @@ def signed_in(browser, live, email: str, password: str, language: str, *,
     return page
 
 
+def tick(page, input_id: str) -> None:
+    """Tick a box the way a person does: by its label (KRDS draws the box on the label)."""
+    page.click(f"label[for='{input_id}']")
+    assert page.is_checked(f"#{input_id}")
+
+
+def fill_firm(page, company: str, contact: str) -> None:
+    """The pre-screen's company and contact fields, as the walks' firm fills them in."""
+    page.fill("#company_name", company)
+    page.fill("#founded_on", "2022-03-15")
+    page.fill("#business_number", "124-81-00998")
+    page.fill("#contact_name", contact)
+    page.fill("#email", "contact@hanbit.example")
+    page.fill("#phone", "010 1234 5678")
+
+
 def serious_violations(page) -> list[str]:
     """axe-core's serious and critical violations on the page as it is now (none, we want)."""
     return page.evaluate(_SERIOUS)

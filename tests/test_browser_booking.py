@@ -11,10 +11,7 @@ from datetime import timedelta
 import pytest
 
 from app.types import local_today
-from tests.browser import (
-    check_page,
-    serious_violations,
-)
+from tests.browser import check_page, fill_firm, serious_violations, tick
 from tests.test_booking_api import make_intake
 from tests.test_waitlist import fill_day
 
@@ -58,10 +55,6 @@ def check(page, language: str, name: str, phone: bool = True) -> None:
     check_page(page, language, name, walk="booking", phone=phone, allowed=("ics",))
 
 
-def tick(page, input_id: str) -> None:
-    page.click(f"label[for='{input_id}']")
-    assert page.is_checked(f"#{input_id}")
-
 
 def in_view(page, selector: str) -> bool:
     """Whether the element's top comes into the upper half of the viewport (KRDS scrolls
@@ -78,12 +71,7 @@ def in_view(page, selector: str) -> bool:
 def test_a_technology_guarantee_is_booked_and_kept_with_kibo(live, page, language):
     words = WORDS[language]
     page.goto(f"{live.url}/intake/?lang={language}")
-    page.fill("#company_name", words["company"])
-    page.fill("#founded_on", "2022-03-15")
-    page.fill("#business_number", "124-81-00998")
-    page.fill("#contact_name", words["contact"])
-    page.fill("#email", "contact@hanbit.example")
-    page.fill("#phone", "010 1234 5678")
+    fill_firm(page, words["company"], words["contact"])
     tick(page, "needs-tech_guarantee")
     page.fill("#description", words["description"])
     tick(page, "consent_personal_info")

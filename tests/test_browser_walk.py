@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser import ARTIFACTS, check_page
+from tests.browser import ARTIFACTS, check_page, fill_firm, tick
 
 pytestmark = pytest.mark.browser
 # A file format named as it is in both languages.
@@ -38,11 +38,6 @@ WORDS = {
 
 
 
-def tick(page, input_id: str) -> None:
-    """Tick a box the way a person does: by its label (KRDS draws the box on the label)."""
-    page.click(f"label[for='{input_id}']")
-    assert page.is_checked(f"#{input_id}")
-
 
 def check(page, language: str, name: str, phone: bool = False) -> None:
     check_page(page, language, name, walk="walk", phone=phone, allowed=ALLOWED)
@@ -61,12 +56,7 @@ def test_applicant_books_a_two_zone_visit_and_cancels_it(live, page, language):
     page.wait_for_url(re.compile(r"/intake/$"))
     check(page, language, "02-prescreen-empty", phone=True)
 
-    page.fill("#company_name", words["company"])
-    page.fill("#founded_on", "2022-03-15")
-    page.fill("#business_number", "124-81-00998")
-    page.fill("#contact_name", words["contact"])
-    page.fill("#email", "contact@hanbit.example")
-    page.fill("#phone", "010 1234 5678")
+    fill_firm(page, words["company"], words["contact"])
     tick(page, "needs-contract_review")
     tick(page, "needs-facility_loan")
     page.fill("#description", words["description"])
