@@ -56,6 +56,13 @@ class Role(StrEnum):
 
     ADMIN = "admin"
     ADVISER = "adviser"
+    # The national programme office: every centre's figures and the network's, the list of
+    # centres, the national needs and base rules; never a firm's personal data.
+    NATIONAL = "national"
+
+
+# The roles of a centre's staff: they see the centre's firms (the national role sees none).
+CENTRE_STAFF = (Role.ADMIN, Role.ADVISER)
 
 
 class ExceptionKind(StrEnum):

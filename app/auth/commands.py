@@ -16,11 +16,15 @@ from app.states import Role
 @click.option("--zone", "zone_code", help="The adviser's zone code (legal, finance, ...).")
 @click.option("--institution", "institution_id", type=int, help="The adviser's institution id.")
 @click.option("--name", help="The name shown to staff and applicants.")
+@click.option("--centre", "centre_code",
+              help="The admin's or adviser's centre code (default: DEFAULT_CENTRE).")
 @with_appcontext
-def create_user_command(email, role, password, zone_code, institution_id, name) -> None:
-    """Create a staff user (an admin, or an adviser of a zone)."""
+def create_user_command(email, role, password, zone_code, institution_id, name,
+                        centre_code) -> None:
+    """Create a staff user (an admin or an adviser of a centre, or the national office)."""
     try:
-        user = create_user(email, role, password, name, zone_code, institution_id)
+        user = create_user(email, role, password, name, zone_code, institution_id,
+                           centre_code)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(_("Created %(role)s %(email)s (id %(id)s)", role=user.role, email=user.email,

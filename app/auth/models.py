@@ -6,6 +6,7 @@ from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     ForeignKey,
     Integer,
     String,
@@ -13,6 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.centres.services import default_centre_id
 from app.models import Base
 from app.states import Role, State, one_of
 from app.types import UTCDateTime, utcnow
@@ -20,8 +22,16 @@ from app.types import UTCDateTime, utcnow
 ROLES = tuple(Role)
 
 
+def _centre_of_new_user(context) -> int | None:
+    """A new admin's or adviser's centre when none was given: the default centre."""
+    if context.current_parameters.get("role") == Role.NATIONAL:
+        return None
+    return default_centre_id(context)
+
+
 class User(UserMixin, Base):
-    """A staff member who signs in: an admin or an adviser."""
+    """A staff member who signs in: an admin or an adviser of one centre, or the national
+    programme office (no centre: it reads every centre's figures)."""
 
     __tablename__ = "users"
 
@@ -29,6 +39,10 @@ class User(UserMixin, Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[Role] = mapped_column(State(Role))
+    # The centre an admin or adviser belongs to (made without one: the default centre's);
+    # NULL exactly for the national role.
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), index=True,
+                                                  default=_centre_of_new_user)
     password_hash: Mapped[str] = mapped_column(String(255))
     # Bumped at logout and password change so that an old session cookie stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -37,7 +51,10 @@ class User(UserMixin, Base):
 
     adviser: Mapped["Adviser | None"] = relationship(back_populates="user")  # noqa: F821
 
-    __table_args__ = (one_of("role", Role, name="role_known"),)
+    __table_args__ = (
+        one_of("role", Role, name="role_known"),
+        CheckConstraint("(role = 'national') = (centre_id IS NULL)", name="centre_by_role"),
+    )
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -49,6 +66,10 @@ class User(UserMixin, Base):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_national(self) -> bool:
+        return self.role == Role.NATIONAL
 
 
 class ApiToken(Base):

@@ -7,7 +7,8 @@ from werkzeug.security import generate_password_hash
 from app.auth.audit import record_change
 from app.auth.errors import AccountError
 from app.auth.models import ROLES, ApiToken, User
-from app.centres.services import current_centre
+from app.centres.models import Centre
+from app.centres.services import default_centre
 from app.extensions import db
 from app.states import Role
 from app.tokens import hash_token, new_token
@@ -39,8 +40,11 @@ def create_user(
     name: str | None = None,
     zone_code: str | None = None,
     institution_id: int | None = None,
+    centre_code: str | None = None,
 ) -> User:
-    """A new staff user; an adviser also gets the adviser record of their zone."""
+    """A new staff user; an adviser also gets the adviser record of their zone. An admin or
+    adviser belongs to the centre named (the default centre when none is); the national
+    programme office belongs to none and has no zone."""
     email = email.strip().lower()
     if role not in ROLES:
         raise AccountError(_("Role must be one of %(roles)s.", roles=", ".join(ROLES)))
@@ -51,12 +55,20 @@ def create_user(
         raise AccountError(_("Not an e-mail address."))
     if find_user(email):
         raise AccountError(_("This user exists already: %(email)s", email=email))
-    zone = institution = None
+    zone = institution = centre = None
+    if role == Role.NATIONAL:
+        if centre_code or zone_code or institution_id is not None:
+            raise AccountError(_("The national role belongs to no centre and no zone."))
+    else:
+        centre = (db.session.scalar(select(Centre).where(Centre.code == centre_code))
+                  if centre_code else default_centre())
+        if centre is None:
+            raise AccountError(_("Unknown centre: %(centre)s", centre=centre_code or "-"))
     if role == Role.ADVISER:
         if not zone_code:
             raise AccountError(_("An adviser needs a zone (--zone)."))
-        zone = db.session.scalar(select(Zone).where(  # of the default centre (--centre: later)
-            Zone.centre_id == current_centre().id, Zone.code == zone_code))
+        zone = db.session.scalar(select(Zone).where(
+            Zone.centre_id == centre.id, Zone.code == zone_code))
         if zone is None:
             raise AccountError(_("Unknown zone: %(zone)s", zone=zone_code))
         if institution_id is not None:
@@ -68,6 +80,7 @@ def create_user(
         email=email,
         name=name or email.split("@")[0],
         role=role,
+        centre_id=centre.id if centre is not None else None,
         password_hash=generate_password_hash(password, method="scrypt"),
     )
     db.session.add(user)

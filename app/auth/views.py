@@ -20,6 +20,7 @@ from app.auth.login import authenticate, change_password, end_sessions, list_tok
 from app.auth.services import create_api_token
 from app.extensions import client_address, limiter
 from app.main.security import safe_local_path
+from app.states import Role
 
 bp = Blueprint("auth", __name__)
 
@@ -58,14 +59,14 @@ def logout():
 
 
 @bp.get("/profile")
-@staff_required()
+@staff_required(*Role)
 def profile():
     return render_template("auth/profile.html", password_form=PasswordForm(),
                            token_form=TokenForm(), tokens=list_tokens(current_user))
 
 
 @bp.post("/profile/password")
-@staff_required()
+@staff_required(*Role)
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
@@ -83,7 +84,7 @@ def password():
 
 
 @bp.post("/profile/tokens")
-@staff_required()
+@staff_required(*Role)
 def new_token():
     form = TokenForm()
     if not form.validate_on_submit():
@@ -96,7 +97,7 @@ def new_token():
 
 
 @bp.post("/profile/tokens/<int:token_id>/revoke")
-@staff_required()
+@staff_required(*Role)
 def revoke(token_id: int):
     try:
         revoke_token(current_user, token_id)

@@ -66,13 +66,17 @@ class Institution(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"))
-    code: Mapped[str] = mapped_column(String(32), unique=True)
+    # Unique inside its zone (so inside its centre): every centre's finance zone may have a
+    # `kodit`, and the national routing rules name institutions by these codes.
+    code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(100))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     zone: Mapped[Zone] = relationship(back_populates="institutions")
+
+    __table_args__ = (UniqueConstraint("zone_id", "code", name="uq_institutions_zone_code"),)
 
 
 class Adviser(Base):
