@@ -4,6 +4,12 @@ Every figure is aggregated in SQL. Dates are centre-local: a period of local day
 range of UTC instants from the first day's local midnight to the midnight after the last
 day, so the same queries run on SQLite and PostgreSQL. Imported consultations count like
 completed appointments wherever a consultation is counted.
+
+Every figure reads a `StatsScope` (app/centres/scope.py): one centre, a chosen set, or the
+whole network (`scope.ids` None: no centre condition). Zones are told apart by id and added
+up by code: the network's table sums each zone code (legal, finance, patent, tax, labour…)
+over the centres, as the ministry publishes it. The default scope, NETWORK, is what a
+one-centre deployment always meant; every staff view and job passes its own scope.
 """
 
 from dataclasses import dataclass, fields
@@ -17,6 +23,7 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from app import inputs
 from app.booking.models import Appointment
+from app.centres.scope import StatsScope
 from app.errors import DomainError
 from app.extensions import db
 from app.intake.models import Intake
@@ -141,10 +148,51 @@ def _safe_sum_standard(element, compiler, **kw) -> str:
     return f"SUM({compiler.process(element.clauses, **kw)})"
 
 
-def list_zone_labels() -> list[ZoneLabel]:
-    """Every zone that exists (active or not), in menu order."""
-    query = select(Zone.id, Zone.code, Zone.name, Zone.name_en).order_by(Zone.sort_order, Zone.id)
-    return [ZoneLabel(*row) for row in db.session.execute(query)]
+NETWORK = StatsScope((), network=True)  # every centre: no centre condition at all
+
+
+def by_centre(column, scope: StatsScope) -> list[ColumnElement[bool]]:
+    """The condition that keeps a centre column within the scope (none for the network)."""
+    return [] if scope.ids is None else [column.in_(scope.ids)]
+
+
+def by_zone_centre(column, scope: StatsScope) -> list[ColumnElement[bool]]:
+    """The condition that keeps a zone column within the scope's centres' zones."""
+    if scope.ids is None:
+        return []
+    return [column.in_(select(Zone.id).where(Zone.centre_id.in_(scope.ids)))]
+
+
+@dataclass(frozen=True)
+class ZoneMap:
+    """The zones of a scope: one label per zone code (in menu order) and, per zone id, its
+    code and centre (the figures are counted by zone id and added up by code)."""
+
+    labels: list[ZoneLabel]
+    of: dict[int, tuple[str, int]]  # zone id -> (code, centre id)
+
+    def codes(self, centre_id: int | None = None) -> list[str]:
+        """The zone codes of one centre (None: of every centre of the scope), in menu order."""
+        present = {code for code, centre in self.of.values()
+                   if centre_id is None or centre == centre_id}
+        return [label.code for label in self.labels if label.code in present]
+
+
+def zone_map(scope: StatsScope = NETWORK) -> ZoneMap:
+    """Every zone of the scope's centres that exists (active or not)."""
+    query = (select(Zone.id, Zone.code, Zone.name, Zone.name_en, Zone.centre_id)
+             .where(*by_centre(Zone.centre_id, scope)).order_by(Zone.sort_order, Zone.id))
+    labels: dict[str, ZoneLabel] = {}
+    of: dict[int, tuple[str, int]] = {}
+    for zone_id, code, name, name_en, centre_id in db.session.execute(query):
+        labels.setdefault(code, ZoneLabel(zone_id, code, name, name_en))
+        of[zone_id] = (code, centre_id)
+    return ZoneMap(list(labels.values()), of)
+
+
+def list_zone_labels(scope: StatsScope = NETWORK) -> list[ZoneLabel]:
+    """One label per zone code of the scope (active or not), in menu order."""
+    return zone_map(scope).labels
 
 
 _IMPORTED_SUMS = (ImportedConsultation.finance_amount_krw,
@@ -198,12 +246,16 @@ def _grouped(column, edges: list, measures=(), joins=(), where=(),
     return [(k, zone_id, *rest) for zone_id, k, *rest in rows]
 
 
-def earliest_day() -> date | None:
-    """The first local day anything was recorded on (consultation, appointment, pre-screen)."""
-    imported = db.session.scalar(select(func.min(ImportedConsultation.day)))
+def earliest_day(scope: StatsScope = NETWORK) -> date | None:
+    """The first local day anything was recorded on (consultation, appointment, pre-screen)
+    in the scope."""
+    imported = db.session.scalar(select(func.min(ImportedConsultation.day)).where(
+        *by_centre(ImportedConsultation.centre_id, scope)))
     instants = db.session.execute(select(
-        select(func.min(Appointment.starts_at)).scalar_subquery(),
-        select(func.min(Intake.created_at)).scalar_subquery())).one()
+        select(func.min(Appointment.starts_at))
+        .where(*by_zone_centre(Appointment.zone_id, scope)).scalar_subquery(),
+        select(func.min(Intake.created_at))
+        .where(*by_centre(Intake.centre_id, scope)).scalar_subquery())).one()
     days = [imported] + [value.astimezone(center_tz()).date() if value else None
                          for value in instants]
     found = [day for day in days if day is not None]
@@ -241,46 +293,52 @@ class Tally:
     interval k is [edges[k], edges[k + 1]), edges[0] None meaning since ever."""
 
     edges: list[date | None]
-    cells: dict[tuple[int, str], Figures]  # (interval, zone code) -> figures
-    zones: list[ZoneLabel]
+    cells: dict[tuple[int, int], Figures]  # (interval, zone id) -> figures
+    zones: list[ZoneLabel]  # one per zone code of the scope
+    map: ZoneMap
 
-    def figures(self, period: Period) -> dict[str, Figures]:
-        """Zone code -> Figures of a period whose edges are among the tally's."""
+    def figures(self, period: Period, centre_id: int | None = None) -> dict[str, Figures]:
+        """Zone code -> Figures of a period whose edges are among the tally's, summed over
+        the scope's centres, or of one of them (`centre_id`: its own zones only)."""
         low = self.edges.index(period.first)
         high = self.edges.index(period.last + timedelta(days=1))
-        found = {zone.code: Figures() for zone in self.zones}
-        for (interval, code), figures in self.cells.items():
-            if low <= interval < high:
+        found = {code: Figures() for code in self.map.codes(centre_id)}
+        for (interval, zone_id), figures in self.cells.items():
+            code, centre = self.map.of.get(zone_id, (None, None))
+            if low <= interval < high and code is not None and centre_id in (None, centre):
                 found[code].add(figures.as_dict().values())
         return found
 
 
-def tally(periods: list[Period], pivot: date | None = None) -> Tally:
+def tally(periods: list[Period], pivot: date | None = None,
+          scope: StatsScope = NETWORK) -> Tally:
     """One pass over the rollup (or, before it is built, over the imported and the completed
-    live consultations: two queries) that answers for every one of the periods. Rows are
-    first split at `pivot` (an edge): with most rows on one side, that side is told apart
-    in fewer comparisons."""
-    zones = list_zone_labels()
-    code_of = {zone.id: zone.code for zone in zones}
+    live consultations: two queries) that answers for every one of the periods, for the
+    scope's centres together and for each of them. Rows are first split at `pivot` (an
+    edge): with most rows on one side, that side is told apart in fewer comparisons."""
+    zones = zone_map(scope)
     edges = _edges(periods)
     split = edges.index(pivot) if pivot in edges else None
-    cells: dict[tuple[int, str], Figures] = {}
+    cells: dict[tuple[int, int], Figures] = {}
     if rollup_ready():  # one row per day and zone: each row's count is a sum
-        for interval, zone_id, _days, *sums in _grouped(ZoneDay.day, edges, _ROLLUP_SUMS,
-                                                        pivot=split):
-            cells.setdefault((interval, code_of[zone_id]), Figures()).add(sums)
-        return Tally(edges, cells, zones)
-    found = _grouped(ImportedConsultation.day, edges, _IMPORTED_SUMS, pivot=split) + _grouped(
-        Appointment.starts_at, edges, _LIVE_SUMS, where=[COMPLETED], pivot=split,
-        joins=[(Outcome, Outcome.appointment_id == Appointment.id)])
+        found = [(interval, zone_id, *sums) for interval, zone_id, _days, *sums in _grouped(
+            ZoneDay.day, edges, _ROLLUP_SUMS, pivot=split,
+            where=by_centre(ZoneDay.centre_id, scope))]
+    else:
+        found = _grouped(ImportedConsultation.day, edges, _IMPORTED_SUMS, pivot=split,
+                         where=by_centre(ImportedConsultation.centre_id, scope)) + _grouped(
+            Appointment.starts_at, edges, _LIVE_SUMS, pivot=split,
+            where=[COMPLETED, *by_zone_centre(Appointment.zone_id, scope)],
+            joins=[(Outcome, Outcome.appointment_id == Appointment.id)])
     for interval, zone_id, *sums in found:
-        cells.setdefault((interval, code_of[zone_id]), Figures()).add(sums)
-    return Tally(edges, cells, zones)
+        cells.setdefault((interval, zone_id), Figures()).add(sums)
+    return Tally(edges, cells, zones.labels, zones)
 
 
-def zone_figures(periods: list[Period]) -> list[dict[str, Figures]]:
-    """For each period: zone code -> Figures, every zone present (two queries in all)."""
-    found = tally(periods)
+def zone_figures(periods: list[Period],
+                 scope: StatsScope = NETWORK) -> list[dict[str, Figures]]:
+    """For each period: zone code -> Figures over the scope, every zone present."""
+    found = tally(periods, scope=scope)
     return [found.figures(period) for period in periods]
 
 
@@ -293,10 +351,11 @@ class Series:
     counts: dict[str, list[int]]
 
 
-def series_buckets(period: Period, max_weeks: int = 60) -> tuple[bool, list[Period]]:
-    """Weeks (months beyond `max_weeks`) of the period, or since the first record when the
-    period has no start: (weekly, the buckets as periods)."""
-    first = period.first or earliest_day() or period.last
+def series_buckets(period: Period, max_weeks: int = 60,
+                   scope: StatsScope = NETWORK) -> tuple[bool, list[Period]]:
+    """Weeks (months beyond `max_weeks`) of the period, or since the scope's first record
+    when the period has no start: (weekly, the buckets as periods)."""
+    first = period.first or earliest_day(scope) or period.last
     period = Period(min(first, period.last), period.last)
     weekly = (period.last - period.first).days < max_weeks * 7
     edges = buckets(period, weekly)
@@ -305,11 +364,12 @@ def series_buckets(period: Period, max_weeks: int = 60) -> tuple[bool, list[Peri
 
 
 def consultations_over_time(period: Period, max_weeks: int = 60,
-                            found: Tally | None = None) -> Series:
-    """Consultations per week (per month beyond `max_weeks`) and zone over the period;
-    `found` may be a tally already made that covers the buckets."""
-    weekly, parts = series_buckets(period, max_weeks)
-    found = found or tally(parts)
+                            found: Tally | None = None,
+                            scope: StatsScope = NETWORK) -> Series:
+    """Consultations per week (per month beyond `max_weeks`) and zone over the period and
+    scope; `found` may be a tally of that scope already made that covers the buckets."""
+    weekly, parts = series_buckets(period, max_weeks, scope)
+    found = found or tally(parts, scope=scope)
     by_part = [found.figures(part) for part in parts]
     return Series(weekly, [part.first for part in parts],
                   {zone.code: [figures[zone.code].consultations for figures in by_part]

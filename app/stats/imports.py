@@ -1,11 +1,17 @@
 """Importing the consultations recorded before Onestop from a CSV file: all or nothing.
 
 The file is UTF-8 (with or without BOM), its header names the columns of HEADER (in any
-order). A file with any bad row imports nothing and every bad row and column is named. A
-file is recognised by the SHA-256 of its text (BOM and line endings aside): importing it
-again changes nothing. Two equal rows inside one file are two consultations. Every message
-is in the reader's language (the page's, or the API call's Accept-Language; Korean in the
-command line).
+order) and may add `centre` (a centre's code per row). A row without it belongs to the
+importer's centre (the default centre from the command line); a centre's admin may name
+only their own centre (another: OtherCentre, 403, and nothing is imported); the national
+office has no centre and names one on every row. An unknown code is UnknownCentre (404).
+A file with any bad row imports nothing and every bad row and column is named. A file is
+recognised by the SHA-256 of its text (BOM and line endings aside): importing it again
+changes nothing. Rows that fell to the importer's centre make the file mean something else
+at another centre, so there the importer's centre is part of what is recognised (the
+default centre's files keep their plain fingerprint). Two equal rows inside one file are
+two consultations. Every message is in the reader's language (the page's, or the API
+call's Accept-Language; Korean in the command line).
 """
 
 import csv
@@ -26,6 +32,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.audit import record_change
 from app.auth.models import User
+from app.centres.errors import UnknownCentre
+from app.centres.models import Centre
+from app.centres.scope import OtherCentre
+from app.centres.services import default_centre_id
 from app.errors import DomainError
 from app.extensions import db
 from app.inputs import MAX_AMOUNT_KRW, MAX_DATE, MIN_DATE, normalise_text
@@ -36,6 +46,7 @@ from app.zones.models import Zone
 
 HEADER = ("date", "zone", "company_name", "business_number", "finance_amount_krw",
           "patent_transfers", "ip_applications", "summary")
+CENTRE = "centre"  # the optional last column: the row's centre (a code)
 # A request body (API or upload) may be this large; ~100 bytes a row makes 100,000 rows.
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 LIMITS = {"finance_amount_krw": MAX_AMOUNT_KRW, "patent_transfers": 100_000,
@@ -49,6 +60,32 @@ class ImportRejected(DomainError):
 
     def __init__(self, fields: dict[str, list[str]]):
         super().__init__(_("Nothing was imported."), fields)
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = ", ".join(str(row) for row in rows[:10])
+    return shown + (", …" if len(rows) > 10 else "")
+
+
+class RowOtherCentre(OtherCentre):
+    """A centre's admin named another centre in some rows (403): nothing was imported."""
+
+    def __init__(self, centre: str, rows: list[int]):
+        super().__init__(centre)
+        self.rows = rows
+        self.message = _("Rows %(rows)s name the centre %(code)s: you may import only your "
+                         "own centre's consultations. Nothing was imported.",
+                         rows=_rows_text(rows), code=repr(centre))
+
+
+class RowUnknownCentre(UnknownCentre):
+    """Some rows name a centre that does not exist (404): nothing was imported."""
+
+    def __init__(self, centre: str, rows: list[int]):
+        super().__init__(centre)
+        self.rows = rows
+        self.message = _("Rows %(rows)s name an unknown centre, %(code)s. Nothing was "
+                         "imported.", rows=_rows_text(rows), code=repr(centre))
 
 
 @dataclass(frozen=True)
@@ -95,12 +132,12 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(text.rstrip("\n").encode("utf-8")).hexdigest()
 
 
-def _zones() -> dict[str, int]:
-    """Zone id by lower-case code, Korean name and English name."""
-    found: dict[str, int] = {}
+def _zones() -> dict[int, dict[str, int]]:
+    """Per centre id: zone id by lower-case code, Korean name and English name."""
+    found: dict[int, dict[str, int]] = {}
     for zone in db.session.scalars(select(Zone).order_by(Zone.sort_order, Zone.id)):
         for key in (zone.code, zone.name, zone.name_en):
-            found.setdefault(key.strip().lower(), zone.id)
+            found.setdefault(zone.centre_id, {}).setdefault(key.strip().lower(), zone.id)
     return found
 
 
@@ -172,22 +209,80 @@ def _row(record: dict[str, str], zones: dict[str, int],
     return values, errors
 
 
-def zone_codes() -> list[str]:
-    """The codes a file may name in its zone column."""
-    return list(db.session.scalars(select(Zone.code).order_by(Zone.sort_order, Zone.id)))
+def zone_codes(centre_id: int | None = None) -> list[str]:
+    """The codes a file may name in its zone column (for a row of that centre)."""
+    query = select(Zone.code).order_by(Zone.sort_order, Zone.id)
+    if centre_id is not None:
+        query = query.where(Zone.centre_id == centre_id)
+    return list(dict.fromkeys(db.session.scalars(query)))
+
+
+@dataclass(frozen=True)
+class Importer:
+    """Whose file it is: the centre its rows without a `centre` belong to (None: the
+    national office, which names one on every row) and whether it may name others."""
+
+    centre_id: int | None
+    any_centre: bool
+
+
+def importer_of(actor: User | None) -> Importer:
+    """A centre's admin: their centre only; national: any, named; the CLI: any, the
+    default centre for rows that name none."""
+    if actor is None:
+        return Importer(default_centre_id(), True)
+    if actor.centre_id is None:
+        return Importer(None, True)
+    return Importer(actor.centre_id, False)
+
+
+def _centres_of_rows(header: list[str], records: list[tuple[int, list[str]]],
+                     importer: Importer) -> tuple[dict[int, int | None], bool]:
+    """Each row's centre id (None: the row misses the centre a national file must give),
+    and whether any row fell to the importer's centre. Unknown codes are RowUnknownCentre
+    (404) and another centre named by a centre's admin RowOtherCentre (403)."""
+    index = header.index(CENTRE) if CENTRE in header else None
+    ids = dict(db.session.execute(select(Centre.code, Centre.id)).all())
+    found: dict[int, int | None] = {}
+    unknown: dict[str, list[int]] = {}
+    other: dict[str, list[int]] = {}
+    fell = False
+    for number, record in records:
+        code = record[index].strip() if index is not None else ""
+        if not code:
+            found[number], fell = importer.centre_id, True
+        elif code not in ids:
+            unknown.setdefault(code, []).append(number)
+        elif not importer.any_centre and ids[code] != importer.centre_id:
+            other.setdefault(code, []).append(number)
+        else:
+            found[number] = ids[code]
+    if unknown:
+        code, rows = next(iter(unknown.items()))
+        raise RowUnknownCentre(code, rows)
+    if other:
+        code, rows = next(iter(other.items()))
+        raise RowOtherCentre(code, rows)
+    return found, fell
 
 
 def _clip(value: str) -> str:
     return value if len(value) <= 40 else value[:37] + "..."
 
 
-def parse(text: str) -> list[dict]:
-    """The rows of a decoded file, ready to insert, or ImportRejected naming every problem."""
+def parse(text: str, importer: Importer | None = None) -> list[dict]:
+    """The rows of a decoded file, ready to insert, or ImportRejected naming every problem
+    (RowUnknownCentre or RowOtherCentre first, when a row names a centre it may not)."""
+    return _parse(text, importer or importer_of(None))[0]
+
+
+def _parse(text: str, importer: Importer) -> tuple[list[dict], bool]:
+    """The rows, and whether any fell to the importer's centre (see parse)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().lower() for name in next(reader)]
         missing = [name for name in HEADER if name not in header]
-        unknown = [name for name in header if name not in HEADER]
+        unknown = [name for name in header if name not in (*HEADER, CENTRE)]
         doubled = sorted({name for name in header if header.count(name) > 1})
         problems = ([_("Missing columns: %(columns)s", columns=", ".join(missing))]
                     if missing else []) + (
@@ -197,7 +292,8 @@ def parse(text: str) -> list[dict]:
         if problems:
             problems.append(_("The header must be %(header)s", header=",".join(HEADER)))
             raise ImportRejected({"header": problems})
-        zones, codes, rows, fields = _zones(), ", ".join(zone_codes()), [], {}
+        fields: dict[str, list[str]] = {}
+        records: list[tuple[int, list[str]]] = []
         for record in reader:
             number = reader.line_num
             if not any(cell.strip() for cell in record):
@@ -207,32 +303,51 @@ def parse(text: str) -> list[dict]:
                     "Row %(row)s has %(count)s columns, the header %(header)s.", row=number,
                     count=len(record), header=len(header))]
                 continue
-            cells = dict(zip(header, record, strict=True))
-            values, errors = _row(cells, zones, codes)
-            for column, message in errors.items():
-                fields[f"row {number}.{column}"] = [_(
-                    "Row %(row)s, %(column)s: %(problem)s (‘%(value)s’)", row=number,
-                    column=column, problem=message, value=_clip(cells[column].strip()))]
-            rows.append(values)
+            records.append((number, record))
     except csv.Error as error:
         raise _file_error(_("Not valid CSV (line %(line)s): %(error)s", line=reader.line_num,
                             error=error)) from error
+    centres, fell = _centres_of_rows(header, records, importer)
+    zones, codes, rows = _zones(), {}, []
+    for number, record in records:
+        cells = dict(zip(header, record, strict=True))
+        centre_id = centres[number]
+        if centre_id is None:
+            fields[f"row {number}.{CENTRE}"] = [_(
+                "Row %(row)s, %(column)s: required in a national import (the code of the "
+                "row's centre)", row=number, column=CENTRE)]
+            continue
+        if centre_id not in codes:
+            codes[centre_id] = ", ".join(zone_codes(centre_id))
+        values, errors = _row(cells, zones.get(centre_id, {}), codes[centre_id])
+        for column, message in errors.items():
+            fields[f"row {number}.{column}"] = [_(
+                "Row %(row)s, %(column)s: %(problem)s (‘%(value)s’)", row=number,
+                column=column, problem=message, value=_clip(cells[column].strip()))]
+        rows.append({**values, "centre_id": centre_id})
     if fields:
         raise ImportRejected(fields)
     if not rows:
         raise _file_error(_("There are no rows after the header."))
-    return rows
+    return rows, fell
 
 
 def import_consultations(raw: bytes, filename: str = "",
                          actor: User | None = None) -> ImportResult:
     """Import a CSV file of past consultations (all or nothing; a repeated file changes nothing)."""
     text = decode(raw)
-    digest = fingerprint(text)
-    known = db.session.scalar(select(ImportBatch.id).where(ImportBatch.content_sha256 == digest))
+    importer = importer_of(actor)
+    plain = fingerprint(text)
+    home = importer.centre_id in (None, default_centre_id())
+    known = db.session.scalar(select(ImportBatch.id).where(ImportBatch.content_sha256 == plain))
+    if known is not None and home:  # what a one-centre deployment always did
+        return ImportResult(0, True, known)
+    rows, fell = _parse(text, importer)
+    digest = plain if home or not fell else _at_centre(plain, importer.centre_id)
+    known = known if digest == plain else db.session.scalar(
+        select(ImportBatch.id).where(ImportBatch.content_sha256 == digest))
     if known is not None:
         return ImportResult(0, True, known)
-    rows = parse(text)
     batch = ImportBatch(content_sha256=digest, filename=filename[:255], rows=len(rows),
                         imported_by_id=actor.id if actor else None)
     db.session.add(batch)
@@ -254,11 +369,20 @@ def import_consultations(raw: bytes, filename: str = "",
     return ImportResult(len(rows), False, batch.id)
 
 
-def recent_batches(limit: int = 20) -> list[ImportBatch]:
-    """The files imported last, newest first."""
+def _at_centre(plain: str, centre_id: int) -> str:
+    """The fingerprint of a file whose rows (some of them) fell to this centre."""
+    return hashlib.sha256(f"{plain}:centre:{centre_id}".encode()).hexdigest()
+
+
+def recent_batches(limit: int = 20, centre_id: int | None = None) -> list[ImportBatch]:
+    """The files imported last, newest first: every one, or those with rows of a centre."""
+    query = select(ImportBatch)
+    if centre_id is not None:
+        query = query.where(ImportBatch.id.in_(
+            select(ImportedConsultation.batch_id).where(
+                ImportedConsultation.centre_id == centre_id)))
     return list(db.session.scalars(
-        select(ImportBatch).order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
-        .limit(limit)))
+        query.order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc()).limit(limit)))
 
 
 @click.command("import-consultations")

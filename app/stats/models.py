@@ -39,6 +39,9 @@ class ImportedConsultation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    # The centre of the row (its zone's centre, kept beside it so that a centre's figures
+    # never need the join): the row's `centre` column, else the importer's centre.
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
     day: Mapped[date] = mapped_column(Date, index=True)
     zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"))
     company_name: Mapped[str] = mapped_column(String(200), default="")
@@ -58,21 +61,30 @@ class ImportedConsultation(Base):
         # The statistics: sums per zone over a date range, read from the index alone.
         Index("ix_imported_consultations_zone_day", "zone_id", "day", "finance_amount_krw",
               "patent_transfers", "ip_applications"),
+        Index("ix_imported_consultations_centre_day", "centre_id", "day"),
     )
 
 
 class ZoneDay(Base):
     """The consultations of one zone on one centre-local day, imported and live together,
-    with their figures: the rollup the statistics read (see app/stats/rollup.py)."""
+    with their figures: the rollup the statistics read (see app/stats/rollup.py). The
+    zone's centre is kept beside it, so that a centre's or a set's figures filter by it."""
 
     __tablename__ = "zone_days"
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"), primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
     consultations: Mapped[int] = mapped_column(Integer, default=0)
     finance_amount_krw: Mapped[int] = mapped_column(BigInteger, default=0)
     patent_transfers: Mapped[int] = mapped_column(Integer, default=0)
     ip_applications: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        # A centre's (or a set's) table: its rows by zone and day, read from the index alone.
+        Index("ix_zone_days_centre_zone_day", "centre_id", "zone_id", "day", "consultations",
+              "finance_amount_krw", "patent_transfers", "ip_applications"),
+    )
 
 
 class RollupState(Base):

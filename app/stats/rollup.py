@@ -13,6 +13,7 @@ from the consultations (GROUP BY, like the statistics) while the state row is lo
 that two transactions never recompute the same day at once on PostgreSQL. A recomputed day
 is right whatever happened on it: noting a day too many costs a query, never a double count.
 Writes that bypass the ORM (the import's bulk insert) note their days with `note_days`.
+Each row carries its zone's centre (`centre_id`), so that a centre's figures filter by it.
 The hooks are attached by `register_hooks`, a named step of create_app: importing this
 module attaches nothing, so the statistics never depend on what happened to be imported.
 
@@ -47,6 +48,7 @@ from app.stats.models import ImportedConsultation, RollupState, ZoneDay
 from app.transactions import write_transaction
 from app.types import to_local, utcnow
 from app.visits.models import Outcome
+from app.zones.models import Zone
 
 log = logging.getLogger(__name__)
 
@@ -223,9 +225,11 @@ def _live(first: date, last: date, session: Session, cells: Cells) -> Cells:
 
 
 def _store(first: date, last: date, cells: Cells, session: Session) -> None:
-    """Replace the rollup of first..last by the cells."""
+    """Replace the rollup of first..last by the cells, each with its zone's centre."""
     session.execute(delete(ZoneDay).where(ZoneDay.day >= first, ZoneDay.day <= last))
-    rows = [{"day": day, "zone_id": zone_id, **dict(zip(_FIGURES, values, strict=True))}
+    centre_of = dict(session.execute(select(Zone.id, Zone.centre_id)).all()) if cells else {}
+    rows = [{"day": day, "zone_id": zone_id, "centre_id": centre_of[zone_id],
+             **dict(zip(_FIGURES, values, strict=True))}
             for (day, zone_id), values in sorted(cells.items())]
     for start in range(0, len(rows), 1000):
         session.execute(insert(ZoneDay), rows[start:start + 1000])

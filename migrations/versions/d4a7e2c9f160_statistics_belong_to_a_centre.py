@@ -1,0 +1,55 @@
+"""statistics belong to a centre
+
+Issue 14, the national statistics: the rollup (`zone_days`) and the imported historical
+consultations (`imported_consultations`) gain `centre_id` (centres.id), so that a centre's,
+a set's and the network's figures filter by it without joining the zones. Every existing
+row is given its zone's centre — in a database made before the network, the default centre
+(migration f3b8d2a6c915 gave every zone that one) — so nothing is lost and nothing moves.
+
+Revision ID: d4a7e2c9f160
+Revises: b9d4e6f2a813
+Create Date: 2026-12-04 19:30:00.000000
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = 'd4a7e2c9f160'
+down_revision = 'b9d4e6f2a813'
+branch_labels = None
+depends_on = None
+
+TABLES = ("zone_days", "imported_consultations")
+INDEXES = {
+    "zone_days": ("ix_zone_days_centre_zone_day",
+                  ["centre_id", "zone_id", "day", "consultations", "finance_amount_krw",
+                   "patent_transfers", "ip_applications"]),
+    "imported_consultations": ("ix_imported_consultations_centre_day", ["centre_id", "day"]),
+}
+
+
+def upgrade():
+    bind = op.get_bind()
+    for table in TABLES:
+        op.add_column(table, sa.Column('centre_id', sa.Integer(), nullable=True))
+        bind.execute(sa.text(
+            f"UPDATE {table} SET centre_id = "
+            f"(SELECT zones.centre_id FROM zones WHERE zones.id = {table}.zone_id)"))
+    for table in TABLES:
+        name, columns = INDEXES[table]
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.alter_column('centre_id', existing_type=sa.Integer(), nullable=False)
+            batch_op.create_foreign_key(batch_op.f(f'fk_{table}_centre_id_centres'),
+                                        'centres', ['centre_id'], ['id'])
+            batch_op.create_index(name, columns, unique=False)
+
+
+def downgrade():
+    for table in reversed(TABLES):
+        name, _columns = INDEXES[table]
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(name)
+            batch_op.drop_constraint(batch_op.f(f'fk_{table}_centre_id_centres'),
+                                     type_='foreignkey')
+            batch_op.drop_column('centre_id')
