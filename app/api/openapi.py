@@ -104,6 +104,12 @@ STATS = obj(["from", "to", "zones", "funnel", "no_show_rate"], {
     "zones": {"type": "object", "additionalProperties": FIGURES},
     "funnel": obj(FUNNEL_STEPS, {name: COUNT for name in FUNNEL_STEPS}),
     "no_show_rate": {"type": "number", "minimum": 0, "maximum": 1},
+    "centres": {"type": "object", "description": "With more than one centre (`centre=a,b` or "
+                "`all`): each centre's own zones, funnel and no-show rate, by centre code",
+                "additionalProperties": obj(["zones", "funnel", "no_show_rate"], {
+                    "zones": {"type": "object", "additionalProperties": FIGURES},
+                    "funnel": obj(FUNNEL_STEPS, {name: COUNT for name in FUNNEL_STEPS}),
+                    "no_show_rate": {"type": "number", "minimum": 0, "maximum": 1}})},
 })
 INSTITUTION = obj(["id", "name", "name_en"], {
     "id": ID, "name": {"type": "string"}, "name_en": NULLABLE_TEXT})
@@ -162,13 +168,16 @@ PUBLIC_PATHS = {
 
 ADMIN_PATHS = {
     "/stats": {"get": {
-        "summary": "Consultations per zone, funnel and no-show rate (admin token)",
+        "summary": "Consultations per zone, funnel and no-show rate (admin or national token)",
         "security": BEARER,
-        "parameters": [query_param("from", DATE), query_param("to", DATE)],
+        "parameters": [query_param("from", DATE), query_param("to", DATE), query_param(
+            "centre", {**CENTRE_CODE, "description": "CODE, a,b or all (national); an "
+                       "admin's own centre only"})],
         "responses": staff({
             "200": json_answer(STATS, "The statistics of the period (centre-local dates)"),
             "400": error("Malformed date, or from after to", "bad_request"),
-            "403": error("Not an admin's token", "forbidden")}),
+            "403": error("Not an admin's or national token, or another centre", "forbidden"),
+            **UNKNOWN_CENTRE}),
     }},
     "/import/consultations": {"post": {
         "summary": "Import past consultations from CSV, all or nothing (admin token)",

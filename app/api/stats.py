@@ -1,4 +1,4 @@
-"""Staff API for the statistics and the historical import (admins only)."""
+"""Staff API for the statistics and the historical import (admins and the national office)."""
 
 from flask import g, jsonify, request
 from flask_babel import gettext as _
@@ -7,17 +7,21 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.api.auth import api_staff
 from app.api.errors import ApiError, bad_request, invalid
 from app.api.views import bp
-from app.stats.figures import StatsError, parse_period, zone_figures
-from app.stats.flow import funnel
+from app.centres.scope import stats_scope
+from app.states import Role
+from app.stats.figures import StatsError, parse_period, tally
+from app.stats.flow import Funnel, funnels
 from app.stats.imports import ImportRejected, import_consultations, import_limit
 from app.stats.imports import too_large as import_too_large
+from app.stats.tables import has_breakdown
 from app.types import local_today
 
 
 @bp.get("/stats")
-@api_staff("admin")
+@api_staff(Role.ADMIN, Role.NATIONAL)
 def stats():
-    """Consultations per zone, the funnel and the no-show rate of a period (API.md)."""
+    """Consultations per zone, the funnel and the no-show rate of a period over the user's
+    centres; with more than one centre, each centre's own beside the totals (API.md)."""
     blank = [name for name in ("from", "to") if name in request.args
              and not request.args[name].strip()]
     if blank:  # leave a parameter out to mean "from the start" or "to today"; empty is a slip
@@ -26,15 +30,25 @@ def stats():
         period = parse_period(request.args.get("from"), request.args.get("to"), local_today())
     except StatsError as error:
         raise bad_request(str(error)) from error
-    (figures,) = zone_figures([period])
-    flow = funnel(period)
-    return jsonify({
+    scope = stats_scope(g.api_user, request.args.get("centre"))
+    found = tally([period], scope=scope)
+    cohorts = funnels(period, scope)
+    flow = sum(cohorts.values(), Funnel())
+    body = {
         "from": period.first.isoformat() if period.first else None,
         "to": period.last.isoformat(),
-        "zones": {code: found.as_dict() for code, found in figures.items()},
+        "zones": {code: figures.as_dict() for code, figures in found.figures(period).items()},
         "funnel": flow.as_dict(),
         "no_show_rate": flow.no_show_rate,
-    })
+    }
+    if has_breakdown(scope):
+        body["centres"] = {centre.code: {
+            "zones": {code: figures.as_dict()
+                      for code, figures in found.figures(period, centre.id).items()},
+            "funnel": cohorts.get(centre.id, Funnel()).as_dict(),
+            "no_show_rate": cohorts.get(centre.id, Funnel()).no_show_rate,
+        } for centre in scope.centres}
+    return jsonify(body)
 
 
 def too_large(limit: int) -> ApiError:
@@ -43,7 +57,7 @@ def too_large(limit: int) -> ApiError:
 
 
 @bp.post("/import/consultations")
-@api_staff("admin")
+@api_staff(Role.ADMIN, Role.NATIONAL)
 def import_file():
     """Import a CSV body of past consultations: all or nothing, a repeat changes nothing."""
     limit = import_limit()

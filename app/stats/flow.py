@@ -7,23 +7,34 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from app.booking.models import Appointment, Booking
+from app.centres.scope import StatsScope
 from app.extensions import db
 from app.intake.models import Intake
 from app.states import AppointmentStatus
-from app.stats.figures import COMPLETED, Period, epoch_seconds, in_period
+from app.stats.figures import (
+    COMPLETED,
+    NETWORK,
+    Period,
+    by_centre,
+    by_zone_centre,
+    epoch_seconds,
+    in_period,
+)
 from app.stats.models import ImportedConsultation
+from app.zones.models import Zone
 
 
 @dataclass(frozen=True)
 class Funnel:
-    """Pre-screens, bookings and appointments of a period, and how the appointments ended."""
+    """One cohort: the pre-screens made in a period and what became of them (their bookings,
+    their appointments whenever they fall, and how those ended)."""
 
-    intakes: int
-    bookings: int
-    appointments: int
-    completed: int
-    no_show: int
-    cancelled: int
+    intakes: int = 0
+    bookings: int = 0
+    appointments: int = 0
+    completed: int = 0
+    no_show: int = 0
+    cancelled: int = 0
 
     @property
     def no_show_rate(self) -> float:
@@ -35,21 +46,37 @@ class Funnel:
         """The six counts by name (the API's shape)."""
         return {field.name: getattr(self, field.name) for field in fields(self)}
 
+    def __add__(self, other: "Funnel") -> "Funnel":
+        return Funnel(*(a + b for a, b in zip(self.as_dict().values(),
+                                               other.as_dict().values(), strict=True)))
 
-def funnel(period: Period) -> Funnel:
-    """Pre-screens and bookings made in the period; appointments dated in it, by status."""
-    intakes = (select(func.count(Intake.id)).where(in_period(Intake.created_at, period))
-               .scalar_subquery())
-    bookings = (select(func.count(Booking.id)).where(in_period(Booking.created_at, period))
-                .scalar_subquery())
+
+def funnels(period: Period, scope: StatsScope = NETWORK) -> dict[int, Funnel]:
+    """Per centre of the scope (those with pre-screens in the period): the cohort of the
+    period's pre-screens and what became of them. Imported consultations had no pre-screen
+    and are in no cohort."""
+    cohort = [in_period(Intake.created_at, period), *by_centre(Intake.centre_id, scope)]
+    centre = Intake.centre_id
+    made = dict(db.session.execute(select(centre, func.count(Intake.id)).where(*cohort)
+                                   .group_by(centre)).all())
+    booked = dict(db.session.execute(
+        select(centre, func.count(Booking.id)).join(Intake, Intake.id == Booking.intake_id)
+        .where(*cohort).group_by(centre)).all())
     status = Appointment.status
-    row = db.session.execute(
-        select(intakes, bookings, func.count(Appointment.id),
+    ended = {row[0]: row[1:] for row in db.session.execute(
+        select(centre, func.count(Appointment.id),
                *[func.coalesce(func.sum(case((status == s, 1), else_=0)), 0)
                  for s in (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW,
                            AppointmentStatus.CANCELLED)])
-        .select_from(Appointment).where(in_period(Appointment.starts_at, period))).one()
-    return Funnel(*(int(value or 0) for value in row))
+        .join(Intake, Intake.id == Appointment.intake_id).where(*cohort).group_by(centre))}
+    return {centre_id: Funnel(int(made.get(centre_id, 0)), int(booked.get(centre_id, 0)),
+                              *(int(value or 0) for value in ended.get(centre_id, (0,) * 4)))
+            for centre_id in made.keys() | booked.keys() | ended.keys()}
+
+
+def funnel(period: Period, scope: StatsScope = NETWORK) -> Funnel:
+    """The period's cohort of pre-screens over the whole scope (see `funnels`)."""
+    return sum(funnels(period, scope).values(), Funnel())
 
 
 # (days below which, name) of the lead time's buckets; the last has no upper limit.
@@ -66,15 +93,22 @@ class LeadTime:
     buckets: list[tuple[int | None, str, int]]  # (days below which, name, appointments)
 
 
-def lead_time(period: Period) -> LeadTime:
-    """How far ahead the period's (not cancelled) appointments were booked: from the moment
-    each appointment was made (a rescheduled one: when it was moved) to its start."""
-    days = (epoch_seconds(Appointment.starts_at)
+def _lead_days():
+    return (epoch_seconds(Appointment.starts_at)
             - epoch_seconds(Appointment.created_at)) / 86400.0
+
+
+def _kept(period: Period) -> list:
+    return [Appointment.status != AppointmentStatus.CANCELLED,
+            in_period(Appointment.starts_at, period)]
+
+
+def lead_time(period: Period, scope: StatsScope = NETWORK) -> LeadTime:
+    """How far ahead the period's (not cancelled) appointments in the scope were booked: from
+    the moment each appointment was made (a rescheduled one: when it was moved) to its start."""
     limits = [limit for limit, _name in LEAD_BUCKETS if limit is not None]
-    kept = (select(days.label("days")).select_from(Appointment)
-            .where(Appointment.status != AppointmentStatus.CANCELLED,
-                   in_period(Appointment.starts_at, period))
+    kept = (select(_lead_days().label("days")).select_from(Appointment)
+            .where(*_kept(period), *by_zone_centre(Appointment.zone_id, scope))
             .subquery())
     total, mean, *below = db.session.execute(select(
         func.count(), func.avg(kept.c.days),
@@ -84,6 +118,16 @@ def lead_time(period: Period) -> LeadTime:
     return LeadTime(int(total), round(float(mean or 0.0), 1), [
         (limit, str(name), edges[i + 1] - edges[i])
         for i, (limit, name) in enumerate(LEAD_BUCKETS)])
+
+
+def lead_times(period: Period, scope: StatsScope = NETWORK) -> dict[int, tuple[int, float]]:
+    """Per centre of the scope: (kept appointments, mean lead time in days) of the period."""
+    return {centre_id: (int(count), round(float(mean or 0.0), 1))
+            for centre_id, count, mean in db.session.execute(
+                select(Zone.centre_id, func.count(), func.avg(_lead_days()))
+                .select_from(Appointment).join(Zone, Zone.id == Appointment.zone_id)
+                .where(*_kept(period), *by_centre(Zone.centre_id, scope))
+                .group_by(Zone.centre_id))}
 
 
 SPLIT_COLUMNS = {"stage": Intake.stage, "industry": Intake.industry, "region": Intake.region}
@@ -99,22 +143,25 @@ class SplitRow:
     consultations: int
 
 
-def splits(period: Period) -> dict[str, list[SplitRow]]:
-    """Pre-screens and consultations of the period by stage, industry and region, biggest
-    first. One GROUP BY over the three columns feeds all three splits.
+def splits(period: Period, scope: StatsScope = NETWORK) -> dict[str, list[SplitRow]]:
+    """Pre-screens and consultations of the period and scope by stage, industry and region,
+    biggest first. One GROUP BY over the three columns feeds all three splits.
 
     Imported consultations carry no company profile: they form their own group.
     """
     columns = list(SPLIT_COLUMNS.values())
     made = db.session.execute(
-        select(*columns, func.count(Intake.id)).where(in_period(Intake.created_at, period))
+        select(*columns, func.count(Intake.id)).where(in_period(Intake.created_at, period),
+                                                      *by_centre(Intake.centre_id, scope))
         .group_by(*columns)).all()
     seen = db.session.execute(
         select(*columns, func.count(Appointment.id))
         .join(Intake, Intake.id == Appointment.intake_id)
-        .where(COMPLETED, in_period(Appointment.starts_at, period)).group_by(*columns)).all()
+        .where(COMPLETED, in_period(Appointment.starts_at, period),
+               *by_centre(Intake.centre_id, scope)).group_by(*columns)).all()
     imported = db.session.scalar(select(func.count(ImportedConsultation.id)).where(
-        in_period(ImportedConsultation.day, period, dated=True)))
+        in_period(ImportedConsultation.day, period, dated=True),
+        *by_centre(ImportedConsultation.centre_id, scope)))
     found = {}
     for index, dimension in enumerate(SPLIT_COLUMNS):
         intakes, consultations = Counter(), Counter()

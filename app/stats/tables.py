@@ -8,19 +8,32 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext, pgettext
 
+from app.centres.scope import StatsScope
+from app.centres.services import CentreFacts
 from app.intake.forms import REGION_NAMES
 from app.intake.industries import BY_CODE as INDUSTRIES
 from app.intake.rules import stage_label
 from app.main.i18n import localized
 from app.stats.figures import (
+    NETWORK,
     Period,
     Series,
+    Tally,
     ZoneLabel,
     consultations_over_time,
+    imported_count,
     series_buckets,
     tally,
 )
-from app.stats.flow import IMPORTED_GROUP, LeadTime, funnel, lead_time, splits
+from app.stats.flow import (
+    IMPORTED_GROUP,
+    Funnel,
+    LeadTime,
+    funnels,
+    lead_time,
+    lead_times,
+    splits,
+)
 from app.stats.utilisation import utilisation, utilisation_window
 
 EOK = Decimal(100_000_000)  # 1억원 = 100,000,000 KRW
@@ -102,6 +115,13 @@ class Dashboard:
     lead: LeadTime
     totals: dict[str, int]
     zones: list[ZoneLabel]
+    scope: StatsScope = NETWORK
+    imported: int = 0  # of the period's consultations, those imported (no pre-screen)
+
+    @property
+    def by_centre(self) -> bool:
+        """Whether the page shows each centre beside the total (more than one centre)."""
+        return has_breakdown(self.scope)
 
     def chart_data(self) -> dict:
         """What static/js/dashboard.js draws: consultations over time by zone, and the funnel."""
@@ -120,30 +140,53 @@ def zone_name(zone: ZoneLabel) -> str:
     return localized(zone.name, zone.name_en)
 
 
-def build_dashboard(period: Period, as_of: list[date]) -> Dashboard:
-    """Run every statistic of the dashboard and lay it out as tables."""
+def has_breakdown(scope: StatsScope) -> bool:
+    """Whether a scope's figures come with each centre's beside the total: the network, or a
+    set of more than one centre."""
+    return scope.network or len(scope.centres) > 1
+
+
+def centre_name(centre: CentreFacts) -> str:
+    """A centre's name in the reader's language."""
+    return localized(centre.name, centre.name_en)
+
+
+def build_dashboard(period: Period, as_of: list[date], scope: StatsScope = NETWORK,
+                    personal: bool = True) -> Dashboard:
+    """Run every statistic of the dashboard over the scope and lay it out as tables; with
+    more than one centre, each centre's figures beside the total. `personal` False (the
+    national office) leaves out whatever names a person (the advisers' utilisation rows)."""
     cumulative = [Period(None, day) for day in as_of]
     # One tally answers the published dates, the period and each week of the chart.
-    found = tally([*cumulative, period, *series_buckets(period)[1]], pivot=period.first)
+    found = tally([*cumulative, period, *series_buckets(period, scope=scope)[1]],
+                  pivot=period.first, scope=scope)
     zones = found.zones
     *published, current = [found.figures(p) for p in [*cumulative, period]]
-    series = consultations_over_time(period, found=found)
-    flow, lead = funnel(period), lead_time(period)
+    series = consultations_over_time(period, found=found, scope=scope)
+    cohorts = funnels(period, scope)
+    flow, lead = sum(cohorts.values(), Funnel()), lead_time(period, scope)
+    imported = imported_count(period, scope)
     published_heads, published_table, published_cells = _published(zones, as_of, published)
     tables = [
         published_table,
+        *([_centres_table(zones, as_of, cumulative, found, scope)]
+          if has_breakdown(scope) else []),
         _period_table(zones, current),
-        _funnel_table(flow),
+        _funnel_table(flow, imported),
+        *([_funnel_centres_table(cohorts, scope)] if has_breakdown(scope) else []),
         _lead_table(lead),
-        _utilisation_table(zones, period),
-        *[_split_table(name, rows, str(SPLITS[name])) for name, rows in splits(period).items()],
+        *([_lead_centres_table(lead_times(period, scope), scope)]
+          if has_breakdown(scope) else []),
+        _utilisation_table(zones, period, scope, personal),
+        *[_split_table(name, rows, str(SPLITS[name]))
+          for name, rows in splits(period, scope).items()],
         _series_table(zones, series),
     ]
     return Dashboard(period, as_of, published_cells, published_heads, tables, series,
                      flow.as_dict(), Percent(flow.no_show_rate), lead,
                      {k: sum(getattr(f, k) for f in current.values())
                       for k in ("consultations", "finance_amount_krw", "patent_transfers")},
-                     zones)
+                     zones, scope, imported)
 
 
 FUNNEL_LABELS = [_l("Pre-screens"), _l("Bookings"), _l("Appointments"),
@@ -166,8 +209,29 @@ def _zone_heads(zone: ZoneLabel) -> tuple[list[str], str]:
                                      "consultations", zone=name)
 
 
+def _published_row(zones, by_zone) -> tuple[list, list[str]]:
+    """One as-of date's cells of the published table: as exported, and as shown."""
+    row, shown = [], []
+    for zone in zones:
+        if zone.code not in by_zone:  # a zone type this centre does not have
+            row.extend([None] * (2 if PUBLISHED_FIGURES.get(zone.code) else 1))
+            shown.append("")
+            continue
+        found, extra = by_zone[zone.code], PUBLISHED_FIGURES.get(zone.code)
+        row.append(found.consultations)
+        if not extra:
+            shown.append(display(found.consultations))
+            continue
+        value = getattr(found, extra)
+        value = eok(value) if extra == "finance_amount_krw" else value
+        row.append(value)
+        shown.append(f"{display(found.consultations)} / {display(value)}")
+    return row, shown
+
+
 def _published(zones, as_of, figures):
-    """The centre's published table: as shown (cells like '165 / 32.00') and as exported."""
+    """The published table (the scope's, summed per zone code): as shown (cells like
+    '165 / 32.00') and as exported."""
     heads, cells_heads = [_("As of")], []
     for zone in zones:
         exported, shown = _zone_heads(zone)
@@ -175,29 +239,68 @@ def _published(zones, as_of, figures):
         cells_heads.append(shown)
     rows, cells = [], []
     for day, by_zone in zip(as_of, figures, strict=True):
-        row, shown = [day], []
-        for zone in zones:
-            found, extra = by_zone[zone.code], PUBLISHED_FIGURES.get(zone.code)
-            row.append(found.consultations)
-            if not extra:
-                shown.append(display(found.consultations))
-                continue
-            value = getattr(found, extra)
-            value = eok(value) if extra == "finance_amount_krw" else value
-            row.append(value)
-            shown.append(f"{display(found.consultations)} / {display(value)}")
-        rows.append(row)
+        row, shown = _published_row(zones, by_zone)
+        rows.append([day, *row])
         cells.append((day, shown))
     table = Table("published", _("Cumulative totals as of each date"), heads, rows)
     return cells_heads, table, cells
 
 
-def _funnel_table(flow) -> Table:
+def _centres_table(zones, as_of, cumulative, found: Tally, scope: StatsScope) -> Table:
+    """Each centre's own published table beside the total: a row per centre and as-of date
+    (empty cells where a centre has no zone of that type)."""
+    heads = [_("Centre"), _("As of")]
+    for zone in zones:
+        heads.extend(_zone_heads(zone)[0])
+    rows, shown = [], []
+    for centre in scope.centres:
+        for day, period in zip(as_of, cumulative, strict=True):
+            row, cells = _published_row(zones, found.figures(period, centre.id))
+            rows.append([centre_name(centre), day, *row])
+            shown.append(cells)
+    return Table("centres", _("Cumulative totals by centre"), heads, rows,
+                 _("The network's table above is the sum of these rows, zone type by zone "
+                   "type."))
+
+
+def _funnel_centres_table(cohorts: dict[int, Funnel], scope: StatsScope) -> Table:
+    rows = []
+    for centre in scope.centres:
+        flow = cohorts.get(centre.id, Funnel())
+        rows.append([centre_name(centre), *flow.as_dict().values(), Percent(flow.no_show_rate)])
+    total = sum(cohorts.values(), Funnel())
+    rows.append([_("Total"), *total.as_dict().values(), Percent(total.no_show_rate)])
+    return Table("funnel_centres", _("Funnel by centre"),
+                 [_("Centre"), *[str(label) for label in FUNNEL_LABELS], _("No-show rate")],
+                 rows, _("Each centre's pre-screens of the period and what became of them"))
+
+
+def _lead_centres_table(found: dict[int, tuple[int, float]], scope: StatsScope) -> Table:
+    rows = [[centre_name(c), *found.get(c.id, (0, 0.0))] for c in scope.centres]
+    count = sum(n for n, _mean in found.values())
+    mean = sum(n * m for n, m in found.values()) / count if count else 0.0
+    rows.append([_("Total"), count, round(mean, 1)])
+    return Table("lead_time_centres", _("Lead time by centre"),
+                 [_("Centre"), pgettext("kept appointments", "Appointments"),
+                  _("Mean (days)")], rows, _("Appointments not cancelled"))
+
+
+def _funnel_table(flow, imported: int = 0) -> Table:
     rows = [[str(label), count, share(count, flow.intakes)]
             for label, count in zip(FUNNEL_LABELS, flow.as_dict().values(), strict=True)]
     rows.append([_("No-show rate"), None, Percent(flow.no_show_rate)])
+    rows.append([_("Imported consultations (not in the funnel)"), imported, None])
     return Table("funnel", _("Funnel"), [_("Step"), _("Count"), _("Of pre-screens · rate")],
-                 rows, _("No-show rate = no-shows ÷ (completed + no-shows)"))
+                 rows, " ".join([_("The period's pre-screens and what became of them, whenever "
+                                   "their visit falls."),
+                                 _("No-show rate = no-shows ÷ (completed + no-shows)"),
+                                 imported_note()]))
+
+
+def imported_note() -> str:
+    """Why the imported consultations are outside the funnel."""
+    return _("Imported (historical) consultations count in the totals but not in the funnel: "
+             "they have no pre-screen.")
 
 
 def _lead_table(lead: LeadTime) -> Table:
@@ -220,19 +323,33 @@ def _period_table(zones, current) -> Table:
                   _("IP applications")], rows)
 
 
-def _utilisation_table(zones, period: Period) -> Table:
+def _utilisation_table(zones, period: Period, scope: StatsScope = NETWORK,
+                       personal: bool = True) -> Table:
     window = utilisation_window(period)
-    found = utilisation(period)
+    found = utilisation(period, scope, advisers=personal)
     names = {z.code: zone_name(z) for z in zones}
-    rows = [[str(LEVELS[r.level]), names.get(r.zone, r.zone),
-             _("No institution") if r.name is None else localized(r.name, r.name_en),
-             r.booked, r.offered, Percent(r.rate)] for r in found]
-    return Table("utilisation", _("Slot utilisation"),
-                 [_("Level"), _("Zone"), _("Name"), _("Booked"), _("Offered"),
-                  _("Utilisation")], rows,
+    several = has_breakdown(scope)
+    centres = {c.id: centre_name(c) for c in scope.centres}
+    rows, kinds = [], []
+    for r in found:
+        row = [str(LEVELS[r.level]), names.get(r.zone, r.zone),
+               _("No institution") if r.name is None else localized(r.name, r.name_en),
+               r.booked, r.offered, Percent(r.rate)]
+        rows.append([centres.get(r.centre_id, ""), *row] if several else row)
+        kinds.append(r.level)
+    heads = [_("Level"), _("Zone"), _("Name"), _("Booked"), _("Offered"), _("Utilisation")]
+    if several:  # and the total of each zone type over the centres
+        for zone in zones:
+            booked = sum(r.booked for r in found if r.level == "zone" and r.zone == zone.code)
+            offered = sum(r.offered for r in found if r.level == "zone" and r.zone == zone.code)
+            rows.append([_("Total"), str(LEVELS["zone"]), zone_name(zone), zone_name(zone),
+                         booked, offered, Percent(booked / offered if offered else 0.0)])
+            kinds.append("total")
+        heads = [_("Centre"), *heads]
+    return Table("utilisation", _("Slot utilisation"), heads, rows,
                  _("%(first)s to %(last)s: booked ÷ (slots left free + booked)",
                    first=window.first.isoformat(), last=window.last.isoformat()),
-                 [r.level for r in found], data=(2,))
+                 kinds, data=(3,) if several else (2,))
 
 
 def _split_label(dimension: str, value: str | None) -> str:

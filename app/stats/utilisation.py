@@ -12,9 +12,10 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from app.booking.models import Appointment
+from app.centres.scope import StatsScope
 from app.extensions import db
 from app.states import AppointmentStatus
-from app.stats.figures import Period, day_start, in_period, list_zone_labels
+from app.stats.figures import NETWORK, Period, by_centre, by_zone_centre, day_start, in_period
 from app.types import center_tz
 from app.zones.availability import free_slots
 from app.zones.models import Adviser, Institution, Zone
@@ -32,6 +33,7 @@ class UtilisationRow:
     name_en: str | None
     booked: int
     offered: int
+    centre_id: int | None = None  # the zone's centre
 
     @property
     def rate(self) -> float:
@@ -61,39 +63,49 @@ def _free_counts(zone: Zone, first: date, last: date) -> Counter:
     return counts
 
 
-def utilisation(period: Period) -> list[UtilisationRow]:
-    """Zone rows, each followed by its institutions and advisers (see utilisation_window)."""
+def utilisation(period: Period, scope: StatsScope = NETWORK,
+                advisers: bool = True) -> list[UtilisationRow]:
+    """Zone rows of the scope's centres (by centre, in menu order), each followed by its
+    institutions and (`advisers`) its advisers; see utilisation_window."""
     window = utilisation_window(period)
     booked = dict(db.session.execute(
         select(Appointment.adviser_id, func.count(Appointment.id))
         .where(Appointment.status != AppointmentStatus.CANCELLED,
-               in_period(Appointment.starts_at, window))
+               in_period(Appointment.starts_at, window),
+               *by_zone_centre(Appointment.zone_id, scope))
         .group_by(Appointment.adviser_id)).all())
+    zones = list(db.session.scalars(select(Zone).where(*by_centre(Zone.centre_id, scope))
+                                    .order_by(Zone.centre_id, Zone.sort_order, Zone.id)))
     free: Counter = Counter()
-    for zone in db.session.scalars(select(Zone).where(Zone.active)):
-        free.update(_free_counts(zone, window.first, window.last))
-    advisers = db.session.execute(
+    for zone in zones:
+        if zone.active:
+            free.update(_free_counts(zone, window.first, window.last))
+    people = db.session.execute(
         select(Adviser.id, Adviser.name, Adviser.zone_id, Adviser.active, Institution.id,
                Institution.name, Institution.name_en)
         .outerjoin(Institution, Institution.id == Adviser.institution_id)
-        .order_by(Institution.sort_order, Adviser.name, Adviser.id)).all()
+        .where(Adviser.zone_id.in_([zone.id for zone in zones]))
+        .order_by(Institution.sort_order, Adviser.name, Adviser.id)).all() if zones else []
     rows = []
-    for zone in list_zone_labels():
+    for zone in zones:
         groups: dict[int | None, list[UtilisationRow]] = {}
         labels: dict[int | None, tuple[str, str]] = {}
-        for aid, name, zone_id, active, inst_id, inst_name, inst_en in advisers:
+        for aid, name, zone_id, active, inst_id, inst_name, inst_en in people:
             taken, open_ = int(booked.get(aid, 0)), free.get(aid, 0)
             if zone_id != zone.id or not (active or taken):
                 continue
             groups.setdefault(inst_id, []).append(
-                UtilisationRow("adviser", zone.code, name, name, taken, taken + open_))
+                UtilisationRow("adviser", zone.code, name, name, taken, taken + open_,
+                               zone.centre_id))
             labels[inst_id] = (inst_name, inst_en)
         zone_rows = [UtilisationRow("zone", zone.code, zone.name, zone.name_en,
-                                    *_total(r for group in groups.values() for r in group))]
+                                    *_total(r for group in groups.values() for r in group),
+                                    zone.centre_id)]
         for inst_id, members in groups.items():
             zone_rows.append(UtilisationRow("institution", zone.code, *labels[inst_id],
-                                            *_total(members)))
-            zone_rows.extend(members)
+                                            *_total(members), zone.centre_id))
+            if advisers:
+                zone_rows.extend(members)
         rows.extend(zone_rows)
     return rows
 

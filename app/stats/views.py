@@ -18,6 +18,9 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.decorators import staff_required
+from app.centres.errors import UnknownCentre
+from app.centres.scope import OtherCentre, StatsScope, stats_scope
+from app.centres.services import list_centres
 from app.main.filters import thousands
 from app.states import Role
 from app.stats.exports import FORMATS, table_csv, tables_xlsx
@@ -30,7 +33,7 @@ from app.stats.imports import (
     recent_batches,
     too_large,
 )
-from app.stats.tables import build_dashboard
+from app.stats.tables import build_dashboard, imported_note
 from app.types import local_today
 
 bp = Blueprint("stats", __name__)
@@ -55,10 +58,23 @@ def _choices(today: date) -> tuple[Period, list[date]]:
     return period, as_of or _default_as_of(today)
 
 
-def _query(period: Period, as_of: list[date]) -> dict:
+def _scope() -> StatsScope:
+    """The centres the signed-in user's page reads (`?centre=CODE`, `a,b` or `all`, or the
+    selector's several `centre` values): an admin their own centre only (another is 403,
+    an unknown code 404), the national office any (app/centres/scope.py)."""
+    named = ",".join(value.strip() for value in request.args.getlist("centre") if value.strip())
+    if "all" in named.split(","):
+        named = "all"
+    return stats_scope(current_user, named or None)
+
+
+def _query(period: Period, as_of: list[date], scope: StatsScope | None = None) -> dict:
     """The query string that reproduces a dashboard (for exports and quick links)."""
-    return {"from": period.first.isoformat() if period.first else "",
-            "to": period.last.isoformat(), "asof": [day.isoformat() for day in as_of]}
+    found = {"from": period.first.isoformat() if period.first else "",
+             "to": period.last.isoformat(), "asof": [day.isoformat() for day in as_of]}
+    if scope is not None and current_user.is_national:
+        found["centre"] = scope.key
+    return found
 
 
 def _quick_periods(today: date) -> list[tuple[str, str, str]]:
@@ -87,31 +103,40 @@ def _resolve():
 
 
 @bp.get("/")
-@staff_required("admin")
+@staff_required(Role.ADMIN, Role.NATIONAL)
 def dashboard():
-    """The statistics of a period, the published table for chosen dates, charts, exports."""
+    """The statistics of a period and of the user's centres (the national office: one, a
+    set or the network, each centre beside the total), the published table, charts, exports."""
+    scope = _scope()
     period, as_of, error = _resolve()
-    board = build_dashboard(period, as_of)
+    board = build_dashboard(period, as_of, scope, personal=not current_user.is_national)
     page = render_template("stats/dashboard.html", board=board, error=error,
-                           query=_query(period, as_of), quick=_quick_periods(local_today()),
-                           formats=FORMATS)
+                           query=_query(period, as_of, scope),
+                           quick=_quick_periods(local_today()), formats=FORMATS,
+                           centres=list_centres() if current_user.is_national else [],
+                           imported_note=imported_note())
     return page, 400 if error else 200
 
 
 @bp.get("/stats/<name>.<fmt>")
-@staff_required("admin")
+@staff_required(Role.ADMIN, Role.NATIONAL)
 def export(name: str, fmt: str):
-    """One dashboard table as CSV or XLSX, or every table (`all`) as one workbook."""
+    """One dashboard table as CSV or XLSX, or every table (`all`) as one workbook, of the
+    same centres as the page."""
+    scope = _scope()
     period, as_of, error = _resolve()
     if error or fmt not in FORMATS or (name == "all" and fmt != "xlsx"):
         abort(400 if error else 404)
-    tables = build_dashboard(period, as_of).tables
+    tables = build_dashboard(period, as_of, scope,
+                             personal=not current_user.is_national).tables
     if name != "all":
         tables = [table for table in tables if table.name == name]
         if not tables:
             abort(404)
     first = period.first.isoformat() if period.first else "start"
-    filename = f"onestop-{name}-{first}-{period.last.isoformat()}.{fmt}"
+    where = "" if scope.single and not current_user.is_national else (
+        f"{scope.key.replace(',', '+')}-" if len(scope.key) <= 60 else "centres-")
+    filename = f"onestop-{name}-{where}{first}-{period.last.isoformat()}.{fmt}"
     if fmt == "csv":
         body, mimetype = table_csv(tables[0]), "text/csv"  # werkzeug adds "; charset=utf-8"
     else:
@@ -123,7 +148,9 @@ def export(name: str, fmt: str):
 
 def _imports_page(errors: dict | None = None, status: int = 200):
     page = render_template("stats/imports.html", errors=errors or {}, header=HEADER,
-                           batches=recent_batches(), limit_mb=import_limit() // (1024 * 1024))
+                           batches=recent_batches(centre_id=current_user.centre_id),
+                           limit_mb=import_limit() // (1024 * 1024),
+                           national=current_user.is_national)
     return page, status
 
 
@@ -134,14 +161,15 @@ def _import_size_limit(endpoint: str | None, values: dict | None) -> None:
         return
     limit = import_limit()
     if request.content_length is not None and request.content_length > limit:
-        if not (current_user.is_authenticated and current_user.role == Role.ADMIN):
+        if not (current_user.is_authenticated
+                and current_user.role in (Role.ADMIN, Role.NATIONAL)):
             abort(413)
         abort(make_response(_imports_page({"file": [too_large(limit)]}, 413)))
     request.max_content_length = limit
 
 
 @bp.route("/imports", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(Role.ADMIN, Role.NATIONAL)
 def imports():
     """Upload a CSV of past consultations; the result, or every error, on the same page."""
     if request.method == "GET":
@@ -154,6 +182,8 @@ def imports():
                                       actor=current_user._get_current_object())
     except ImportRejected as rejected:
         return _imports_page(rejected.fields, 422)
+    except (UnknownCentre, OtherCentre) as refused:  # a row names a centre it may not
+        return _imports_page({"file": [refused.message]}, refused.status)
     if result.duplicate:
         flash(_("This file was imported before; nothing changed."), "info")
     else:
