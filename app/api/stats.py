@@ -9,11 +9,11 @@ from app.api.errors import ApiError, bad_request, invalid
 from app.api.views import bp
 from app.centres.scope import stats_scope
 from app.states import Role
-from app.stats.figures import StatsError, parse_period, tally
+from app.stats.figures import StatsError, parse_period
 from app.stats.flow import Funnel, funnels
 from app.stats.imports import ImportRejected, import_consultations, import_limit
 from app.stats.imports import too_large as import_too_large
-from app.stats.tables import has_breakdown
+from app.stats.tables import has_breakdown, published_blocks
 from app.types import local_today
 
 
@@ -31,20 +31,19 @@ def stats():
     except StatsError as error:
         raise bad_request(str(error)) from error
     scope = stats_scope(g.api_user, request.args.get("centre"))
-    found = tally([period], scope=scope)
+    zones, centres = published_blocks(period, scope)
     cohorts = funnels(period, scope)
     flow = sum(cohorts.values(), Funnel())
     body = {
         "from": period.first.isoformat() if period.first else None,
         "to": period.last.isoformat(),
-        "zones": {code: figures.as_dict() for code, figures in found.figures(period).items()},
+        "zones": {code: figures.as_dict() for code, figures in zones.items()},
         "funnel": flow.as_dict(),
         "no_show_rate": flow.no_show_rate,
     }
     if has_breakdown(scope):
         body["centres"] = {centre.code: {
-            "zones": {code: figures.as_dict()
-                      for code, figures in found.figures(period, centre.id).items()},
+            "zones": {code: figures.as_dict() for code, figures in centres[centre.code].items()},
             "funnel": cohorts.get(centre.id, Funnel()).as_dict(),
             "no_show_rate": cohorts.get(centre.id, Funnel()).no_show_rate,
         } for centre in scope.centres}

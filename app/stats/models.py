@@ -14,6 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.booking.models import Appointment
 from app.models import Base
 from app.types import UTCDateTime, utcnow
 from app.zones.models import Zone
@@ -84,6 +85,10 @@ class ZoneDay(Base):
         # A centre's (or a set's) table: its rows by zone and day, read from the index alone.
         Index("ix_zone_days_centre_zone_day", "centre_id", "zone_id", "day", "consultations",
               "finance_amount_krw", "patent_transfers", "ip_applications"),
+        # The network's table (no centre condition): every row, zone by zone, from the index
+        # alone and already in GROUP BY order (the day index would look up each row).
+        Index("ix_zone_days_zone_day", "zone_id", "day", "consultations", "finance_amount_krw",
+              "patent_transfers", "ip_applications", "centre_id"),
     )
 
 
@@ -98,3 +103,8 @@ class RollupState(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     timezone: Mapped[str] = mapped_column(String(64))
     built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The funnel's cohort (app/stats/flow.py) reaches a pre-screen's appointments by intake: an
+# index of theirs beside the query that needs it (the partial unique one holds open ones only).
+Index("ix_appointments_intake_status", Appointment.intake_id, Appointment.status)

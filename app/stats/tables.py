@@ -16,6 +16,7 @@ from app.intake.rules import stage_label
 from app.main.i18n import localized
 from app.stats.figures import (
     NETWORK,
+    Figures,
     Period,
     Series,
     Tally,
@@ -144,6 +145,17 @@ def has_breakdown(scope: StatsScope) -> bool:
     """Whether a scope's figures come with each centre's beside the total: the network, or a
     set of more than one centre."""
     return scope.network or len(scope.centres) > 1
+
+
+def published_blocks(period: Period, scope: StatsScope = NETWORK
+                     ) -> tuple[dict[str, Figures], dict[str, dict[str, Figures]]]:
+    """The published table of a period over the scope (zone code -> figures, each zone type
+    summed over the centres: the ministry's table for the network) and, with more than one
+    centre, each centre's own beside it (centre code -> its zones); one pass over the rollup."""
+    found = tally([period], scope=scope)
+    centres = {centre.code: found.figures(period, centre.id)
+               for centre in scope.centres} if has_breakdown(scope) else {}
+    return found.figures(period), centres
 
 
 def centre_name(centre: CentreFacts) -> str:
