@@ -471,3 +471,61 @@ def test_the_migration_gives_every_rollup_and_imported_row_its_zones_centre(data
             rows = db.session.execute(text(
                 f"SELECT zone_id, centre_id, finance_amount_krw FROM {table}")).all()
             assert rows == [(7, centre, 100), (7, centre, 100)], table
+
+
+@pytest.mark.parametrize("edges", [
+    [None, date(2026, 3, 1)], [None, date(2026, 3, 18)], [date(2026, 1, 15), date(2026, 3, 18)],
+    [date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16)],
+    [None, date(2025, 12, 31), date(2026, 1, 1), date(2026, 2, 1), date(2026, 7, 18)],
+])
+def test_whole_months_and_the_days_left_cover_each_interval_once(edges):
+    from app.stats.figures import month_split
+
+    months, days = month_split(edges)
+    first = date(2024, 1, 1)
+    start = edges[0] or first
+    covered: dict[date, int] = {}
+    for low, high in months:
+        month = low or first
+        while month < high:
+            following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+            for n in range((following - month).days):
+                covered[month + timedelta(days=n)] = covered.get(month + timedelta(days=n), 0) + 1
+            month = following
+    for low, high in days:
+        for n in range((high - (low or first)).days):
+            day = (low or first) + timedelta(days=n)
+            covered[day] = covered.get(day, 0) + 1
+    span = [start + timedelta(days=n) for n in range((edges[-1] - start).days)]
+    assert all(covered.get(day) == 1 for day in span)
+    assert set(covered) == set(span)
+
+
+def test_the_network_reads_whole_months_and_stays_in_step_with_the_days(ctx, figures):
+    from app.stats.models import ZoneMonth
+    from app.stats.rollup import rebuild
+
+    rebuild()
+    db.session.commit()
+    months = dict(((m, z), c) for m, z, c in db.session.execute(
+        select(ZoneMonth.month, ZoneMonth.zone_id, ZoneMonth.consultations)))
+    assert months and sum(months.values()) == db.session.scalar(
+        select(func.sum(ZoneDay.consultations)))
+    found = scopes(figures)
+    periods = [Period(None, date(2026, 3, 15)), Period(None, date(2026, 3, 31)), MARCH,
+               Period(date(2026, 3, 10), date(2026, 4, 30))]
+    network = zone_figures(periods, found["all"])
+    by_day = [{code: sum((zone_figures([p], found[c])[0].get(code) or _zero()).consultations
+                         for c in ("home", "busan")) for code in network[i]}
+              for i, p in enumerate(periods)]
+    assert [{c: f.consultations for c, f in n.items()} for n in network] == by_day
+    busan_visit("tax", kst(2026, 3, 25, 10))  # the session's hooks keep both levels in step
+    assert zone_figures([MARCH], found["all"])[0]["tax"].consultations == 2
+    assert sum(db.session.scalars(select(ZoneMonth.consultations))) == db.session.scalar(
+        select(func.sum(ZoneDay.consultations)))
+
+
+def _zero():
+    from app.stats.figures import Figures
+
+    return Figures()

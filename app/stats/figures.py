@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Date, Float, and_, case, func, literal_column, select
+from sqlalchemy import Date, Float, and_, case, func, literal_column, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -28,7 +28,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.intake.models import Intake
 from app.states import AppointmentStatus
-from app.stats.models import ImportedConsultation, RollupState, ZoneDay
+from app.stats.models import ImportedConsultation, RollupState, ZoneDay, ZoneMonth
 from app.types import center_tz
 from app.visits.models import Outcome
 from app.zones.models import Zone
@@ -200,6 +200,8 @@ _IMPORTED_SUMS = (ImportedConsultation.finance_amount_krw,
 _LIVE_SUMS = (Outcome.finance_amount_krw, Outcome.patent_transfers, Outcome.ip_applications)
 _ROLLUP_SUMS = (ZoneDay.consultations, ZoneDay.finance_amount_krw, ZoneDay.patent_transfers,
                 ZoneDay.ip_applications)
+_MONTH_SUMS = (ZoneMonth.consultations, ZoneMonth.finance_amount_krw,
+               ZoneMonth.patent_transfers, ZoneMonth.ip_applications)
 COMPLETED = Appointment.status == AppointmentStatus.COMPLETED
 STATE_ID = 1  # the rollup's one state row
 
@@ -287,6 +289,46 @@ def _bucket_of(column, bounds: list, low: int, high: int, pivot: int | None = No
                 else_=_bucket_of(column, bounds, middle, high))
 
 
+Ranges = list[tuple[date | None, date]]  # [low, high) runs of days; low None: since ever
+
+
+def _month_after(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _join(ranges: Ranges, low: date | None, high: date) -> None:
+    if low is not None and low >= high:
+        return
+    if ranges and ranges[-1][1] == low:
+        ranges[-1] = (ranges[-1][0], high)
+    else:
+        ranges.append((low, high))
+
+
+def month_split(edges: list[date | None]) -> tuple[Ranges, Ranges]:
+    """Which months lie whole inside one interval between the edges (read from zone_months)
+    and which days are left at the intervals' ends (read from zone_days): months are first
+    days, both as runs of [low, high)."""
+    months: Ranges = []
+    days: Ranges = []
+    for low, high in zip(edges, edges[1:], strict=False):
+        first = low if low is None or low.day == 1 else _month_after(low)
+        last = high.replace(day=1)  # the months before it end by `high`
+        if first is None or first < last:
+            _join(months, first, last)
+            if low is not None:
+                _join(days, low, first)
+            _join(days, last, high)
+        else:
+            _join(days, low, high)
+    return months, days
+
+
+def _within(column, ranges: Ranges) -> ColumnElement[bool]:
+    return or_(*[column < high if low is None else and_(column >= low, column < high)
+                 for low, high in ranges])
+
+
 @dataclass(frozen=True)
 class Tally:
     """Consultations and their figures per zone in the intervals between local-day edges:
@@ -314,13 +356,23 @@ def tally(periods: list[Period], pivot: date | None = None,
           scope: StatsScope = NETWORK) -> Tally:
     """One pass over the rollup (or, before it is built, over the imported and the completed
     live consultations: two queries) that answers for every one of the periods, for the
-    scope's centres together and for each of them. Rows are first split at `pivot` (an
-    edge): with most rows on one side, that side is told apart in fewer comparisons."""
+    scope's centres together and for each of them. With more than one centre the rollup is
+    read by whole months where an interval holds them (the network's cumulative table: a
+    few thousand rows instead of hundreds of thousands) and by days at the intervals' ends.
+    Rows are first split at `pivot` (an edge): with most rows on one side, that side is told
+    apart in fewer comparisons."""
     zones = zone_map(scope)
     edges = _edges(periods)
     split = edges.index(pivot) if pivot in edges else None
     cells: dict[tuple[int, int], Figures] = {}
-    if rollup_ready():  # one row per day and zone: each row's count is a sum
+    if rollup_ready() and scope.single is None:  # several centres: whole months, then days
+        months, days = month_split(edges)
+        found = [(interval, zone_id, *sums) for column, sums_of, ranges in (
+            (ZoneMonth.month, _MONTH_SUMS, months), (ZoneDay.day, _ROLLUP_SUMS, days))
+            if ranges for interval, zone_id, _rows, *sums in _grouped(
+                column, edges, sums_of, pivot=split,
+                where=[_within(column, ranges), *by_centre(column.class_.centre_id, scope)])]
+    elif rollup_ready():  # one row per day and zone: each row's count is a sum
         found = [(interval, zone_id, *sums) for interval, zone_id, _days, *sums in _grouped(
             ZoneDay.day, edges, _ROLLUP_SUMS, pivot=split,
             where=by_centre(ZoneDay.centre_id, scope))]
@@ -333,6 +385,14 @@ def tally(periods: list[Period], pivot: date | None = None,
     for interval, zone_id, *sums in found:
         cells.setdefault((interval, zone_id), Figures()).add(sums)
     return Tally(edges, cells, zones.labels, zones)
+
+
+def imported_count(period: Period, scope: StatsScope = NETWORK) -> int:
+    """How many of the period's consultations in the scope were imported (they had no
+    pre-screen, so they are in the totals but in no funnel)."""
+    return int(db.session.scalar(select(func.count(ImportedConsultation.id)).where(
+        in_period(ImportedConsultation.day, period, dated=True),
+        *by_centre(ImportedConsultation.centre_id, scope))) or 0)
 
 
 def zone_figures(periods: list[Period],

@@ -92,6 +92,22 @@ class ZoneDay(Base):
     )
 
 
+class ZoneMonth(Base):
+    """The rollup's days added up by month (`month`: its first day), kept in step with
+    `zone_days` by the same code: the network's long cumulative tables read whole months
+    here and only the days of their part-months from `zone_days`."""
+
+    __tablename__ = "zone_months"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"), primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    consultations: Mapped[int] = mapped_column(Integer, default=0)
+    finance_amount_krw: Mapped[int] = mapped_column(BigInteger, default=0)
+    patent_transfers: Mapped[int] = mapped_column(Integer, default=0)
+    ip_applications: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class RollupState(Base):
     """One row: the time zone whose local days `zone_days` was built for, and when.
 

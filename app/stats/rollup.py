@@ -14,6 +14,8 @@ that two transactions never recompute the same day at once on PostgreSQL. A reco
 is right whatever happened on it: noting a day too many costs a query, never a double count.
 Writes that bypass the ORM (the import's bulk insert) note their days with `note_days`.
 Each row carries its zone's centre (`centre_id`), so that a centre's figures filter by it.
+Whatever days are stored, their months are added up again into `zone_months` in the same
+transaction: the network's long tables read whole months there (app/stats/figures.py).
 The hooks are attached by `register_hooks`, a named step of create_app: importing this
 module attaches nothing, so the statistics never depend on what happened to be imported.
 
@@ -28,7 +30,7 @@ from datetime import date, datetime, timedelta
 from itertools import chain
 
 from flask import current_app
-from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy import Date, delete, event, func, insert, inspect, literal, select
 from sqlalchemy.orm import Session
 
 from app.booking.models import Appointment
@@ -44,7 +46,7 @@ from app.stats.figures import (
     rollup_ready,
     safe_sum,
 )
-from app.stats.models import ImportedConsultation, RollupState, ZoneDay
+from app.stats.models import ImportedConsultation, RollupState, ZoneDay, ZoneMonth
 from app.transactions import write_transaction
 from app.types import to_local, utcnow
 from app.visits.models import Outcome
@@ -233,6 +235,27 @@ def _store(first: date, last: date, cells: Cells, session: Session) -> None:
             for (day, zone_id), values in sorted(cells.items())]
     for start in range(0, len(rows), 1000):
         session.execute(insert(ZoneDay), rows[start:start + 1000])
+    _store_months(first, last, session)
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after the day's."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _store_months(first: date, last: date, session: Session) -> None:
+    """Add up again, from zone_days, every month that first..last touches (zone_months)."""
+    month = first.replace(day=1)
+    while month <= last:
+        following = next_month(month)
+        session.execute(delete(ZoneMonth).where(ZoneMonth.month == month))
+        session.execute(insert(ZoneMonth).from_select(
+            ["month", "zone_id", "centre_id", *_FIGURES],
+            select(literal(month, Date), ZoneDay.zone_id, ZoneDay.centre_id,
+                   *[func.sum(getattr(ZoneDay, name)) for name in _FIGURES])
+            .where(ZoneDay.day >= month, ZoneDay.day < following)
+            .group_by(ZoneDay.zone_id, ZoneDay.centre_id)))
+        month = following
 
 
 def _spans(session: Session) -> tuple[tuple[date, date] | None, tuple[date, date] | None]:
@@ -259,6 +282,7 @@ def rebuild(session: Session | None = None) -> set[date]:
     trusted = _trusted(state)
     before = _stored(session) if trusted else {}
     session.execute(delete(ZoneDay))
+    session.execute(delete(ZoneMonth))
     spans = [span for span in _spans(session) if span]
     if spans:
         first, last = min(s[0] for s in spans), max(s[1] for s in spans)
