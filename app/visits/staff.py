@@ -9,13 +9,9 @@ from app.auth.models import User
 from app.extensions import db
 from app.inputs import InputError, parse_id
 from app.intake.models import Intake
+from app.visits.errors import OtherAdviser
 from app.visits.visibility import scope_centre, sees_firm
 from app.zones.models import Adviser, Zone
-
-
-class OtherAdviser(LookupError):
-    """An adviser id that names no adviser of the user's centre (another centre's, or
-    none): 404, exactly as an id that does not exist."""
 
 
 def centre_adviser(adviser_id: int, centre_id: int) -> Adviser | None:
@@ -38,7 +34,7 @@ def chosen_adviser_id(user: User, raw: str | None, centre_id: int | None = None)
         return None
     if adviser_id is not None and centre_id is not None and centre_adviser(
             adviser_id, centre_id) is None:
-        raise OtherAdviser(adviser_id)
+        raise OtherAdviser(_("No such adviser."))
     return adviser_id
 
 

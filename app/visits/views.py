@@ -16,7 +16,7 @@ from app.main.i18n import current_locale
 from app.main.security import safe_local_path
 from app.types import to_local, utcnow
 from app.visits.agenda import agenda_day, briefed
-from app.visits.errors import AppointmentNotFound, NotYours, VisitError
+from app.visits.errors import AppointmentNotFound, NotYours, OtherAdviser, VisitError
 from app.visits.forms import OutcomeForm
 from app.visits.services import (
     appointment_for_staff,
@@ -29,7 +29,7 @@ from app.visits.services import (
     today_at_centre,
     zone_figures,
 )
-from app.visits.staff import OtherAdviser, advisers_for_picker, chosen_adviser_id
+from app.visits.staff import advisers_for_picker, chosen_adviser_id
 
 bp = Blueprint("visits", __name__)
 # A day without its year: '12월 9일', '9 Dec' (where a moved visit went).
