@@ -181,3 +181,129 @@ def test_firm_visibility_matrix(matrix_app, auth):
             failures.append((role, "pre-founder", found.status_code))
     print(f"firm visibility: {len(numbers)} firms x {len(clients)} roles = {cells} cells")
     assert failures == [], failures
+
+
+# The network (issue 14): a second centre (Busan: admin_b, adviser_b2, its own legal zone,
+# adviser, firm and appointment) and the national role, over every staff route. The ids in
+# the URLs are centre A's (the demo's): Busan's staff must find them as unknown as ids that do
+# not exist (404, never 403) wherever a route reads a firm, an appointment, an adviser's rota
+# or a message; the national role gets 403 on every route that is not named for it. The
+# cross-centre roles go first on each route, before centre A's own staff act on its ids.
+NETWORK_ROLES = ("anonymous", "national", "admin_b", "adviser_b2", "adviser_a", "adviser_b",
+                 "admin")
+ROLE_OF = {"adviser_a": "adviser", "adviser_b": "adviser", "admin": "admin",
+           "admin_b": "admin", "adviser_b2": "adviser", "national": "national"}
+OTHER_CENTRE = ("admin_b", "adviser_b2")
+# Routes reading a centre's rows by the id in their URL (the agenda's actions, case files,
+# the adviser's rota, the outbox): another centre's id there is 404.
+CENTRE_IDS = {"appointment_id", "number", "rule_id", "exception_id", "message_id"}
+CENTRE_ROUTES = ("/adviser/", "/api/v1/appointments/", "/admin/outbox/")
+
+
+def _centre_a_ids(app, booked: dict) -> dict:
+    from datetime import time
+
+    from app.notify.models import OutboxMessage
+    from app.zones.models import Adviser, AvailabilityException, RotationRule
+
+    with app.app_context():
+        lawyer = db.session.scalar(select(User).where(User.email == STAFF["adviser_a"])).adviser
+        extra = AvailabilityException(adviser_id=lawyer.id, day=local_today() + timedelta(
+            days=40), kind="extra", start_time=time(19), end_time=time(20))
+        db.session.add(extra)
+        db.session.commit()
+        rule = db.session.scalar(select(RotationRule.id).where(
+            RotationRule.adviser_id == lawyer.id).order_by(RotationRule.id))
+        message = db.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.dedupe_key.like("booking:%:booked")).order_by(OutboxMessage.id))
+        assert db.session.get(Adviser, lawyer.id) is not None and rule and message
+        return {"appointment_id": booked["appointment"]["id"], "number": "1248100998",
+                "rule_id": rule, "exception_id": extra.id, "message_id": message,
+                "lawyer": lawyer.id}
+
+
+def _expected(role: str, rule, allowed, is_api: bool, response) -> bool:
+    status = response.status_code
+    if role == "anonymous":
+        return status == 401 if is_api else (
+            status == 302 and "/auth/login" in response.headers["Location"])
+    if ROLE_OF[role] not in allowed:
+        return status == 403
+    if (role in OTHER_CENTRE and CENTRE_IDS & set(rule.arguments)
+            and rule.rule.startswith(CENTRE_ROUTES)):
+        return status == 404  # centre A's id: as unknown as one that does not exist
+    if role == "adviser_b" and "appointment_id" in rule.arguments:
+        return status == 403  # adviser A's appointment, at their own centre
+    return status not in (401, 403) and status < 500
+
+
+def test_authorization_matrix_across_centres(matrix_app, intake_payload, auth):
+    from tests.centre_helpers import NETWORK_STAFF, SECOND, book_at, make_second_centre
+    from tests.firm_helpers import business_number
+
+    app = matrix_app
+    network = make_second_centre(app)
+    anon = app.test_client()
+    booked = book_at(anon, intake_payload)
+    book_at(anon, {**intake_payload, "company_name": "부산 주식회사",  # a number of its own
+                   "business_number": business_number("220817777"),
+                   "email": "busan@firm.example"}, SECOND)
+    ids = _centre_a_ids(app, booked)
+    with app.app_context():
+        bearer = {role: {"Authorization": "Bearer " + create_api_token(
+            db.session.scalar(select(User).where(User.email == email)), "matrix")}
+            for role, email in NETWORK_STAFF.items()}
+    clients = {"anonymous": anon}
+    for role in NETWORK_ROLES[1:]:
+        clients[role] = app.test_client()
+        assert auth.on(clients[role]).login(NETWORK_STAFF[role]).status_code == 303
+
+    start = datetime.fromisoformat(booked["slot"]["start"]) + timedelta(minutes=5)
+    day = start.date().isoformat()
+    # Another centre named or its adviser asked for: before the matrix acts on anything.
+    asked = [("admin_b", "GET", f"/adviser/?adviser_id={ids['lawyer']}", 404),
+             ("admin_b", "GET", f"/adviser/availability?adviser_id={ids['lawyer']}", 404),
+             ("admin_b", "POST", f"/adviser/availability/rules/{ids['rule_id']}/delete"
+              f"?adviser_id={ids['lawyer']}", 404),
+             ("admin_b", "GET", f"/api/v1/agenda?date={day}&adviser_id={ids['lawyer']}", 404),
+             ("adviser_b2", "GET", f"/api/v1/agenda?date={day}&adviser_id={ids['lawyer']}",
+              404),
+             ("admin", "GET", f"/api/v1/agenda?date={day}&adviser_id={network.adviser_b2}",
+              404),
+             ("admin", "GET", f"/adviser/?adviser_id={network.adviser_b2}", 404),
+             ("admin_b", "GET", f"/adviser/?centre={network.code_a}", 403),
+             ("adviser_b2", "GET", f"/adviser/companies?q=한빛&centre={network.code_a}", 403),
+             ("admin_b", "GET", f"/api/v1/agenda?date={day}&centre={network.code_a}", 403),
+             ("admin_b", "GET", f"/api/v1/advisers?centre={network.code_a}", 403),
+             ("admin_b", "GET", f"/admin/outbox?centre={network.code_a}", 403),
+             ("admin_b", "GET", f"/admin/audit?centre={network.code_a}", 403),
+             ("admin_b", "GET", "/adviser/?centre=nowhere", 404),
+             ("admin_b", "GET", f"/adviser/?centre={SECOND}", 200),
+             ("admin", "GET", f"/adviser/?centre={network.code_a}", 200)]
+    failures = []
+    for role, method, url, expected in asked:
+        is_api = url.startswith("/api/")
+        client = anon if is_api else clients[role]
+        with time_machine.travel(start, tick=False):
+            status = client.open(url, method=method, headers=bearer[role] if is_api else {},
+                                 json={} if is_api and method == "POST" else None).status_code
+        if status != expected:
+            failures.append((role, method, url, status))
+
+    cells = 0
+    for rule, method, allowed in staff_routes(app):
+        url = _url(rule, ids)
+        is_api = rule.rule.startswith("/api/")
+        for role in NETWORK_ROLES:
+            client = anon if is_api else clients[role]
+            headers = bearer.get(role, {}) if is_api else {}
+            with time_machine.travel(start, tick=False):
+                response = client.open(url, method=method, headers=headers,
+                                       json={} if is_api and method == "POST" else None)
+            cells += 1
+            if not _expected(role, rule, allowed, is_api, response):
+                failures.append((method, rule.rule, role, response.status_code))
+    print(f"network authorization matrix: {cells // len(NETWORK_ROLES)} routes x "
+          f"{len(NETWORK_ROLES)} roles = {cells}, and {len(asked)} named cases")
+    assert failures == [], failures
+    assert cells >= 7 * 40

@@ -112,3 +112,27 @@ def test_the_search_matches_wildcards_literally(app, client, auth, staff, odd_na
     text = page.get_data(as_text=True)
     listed = [name for name in ("100%_랩", "A/B 연구소", "평범한 기업") if name in text]
     assert listed == found
+
+
+def test_an_advisers_reach_stops_at_their_centre(app):
+    """The lawyer advised a firm here; the same business number at another centre (its own
+    pre-screen there) stays out of the lawyer's sight, and the centre passed down must be
+    the user's own: another centre's id shows nothing at all."""
+    from tests.centre_helpers import make_second_centre
+
+    network = make_second_centre(app)
+    number = business_number("220813333")
+    with app.app_context():
+        make_firm("두 센터 기업", number, [("lawyer@onestop.local", "booked", None)])
+        elsewhere = make_firm("두 센터 기업 부산", number)
+        db.session.get(Intake, elsewhere).centre_id = network.centre_b
+        db.session.commit()
+        lawyer = _user("lawyer@onestop.local")
+        seen = db.session.scalars(select(Intake.company_name).where(
+            Intake.business_number == number, visible_intakes(lawyer))).all()
+        assert seen == ["두 센터 기업"]
+        assert [i.company_name for i in case_file(lawyer, number)["intakes"]] == ["두 센터 기업"]
+        assert db.session.scalars(select(Intake).where(
+            visible_intakes(lawyer, network.centre_b))).all() == []
+        admin = _user("admin@onestop.local")
+        assert {i.company_name for i in find_firms(admin, "두 센터")} == {"두 센터 기업"}

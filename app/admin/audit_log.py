@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.admin.centre_rows import audit_of
 from app.auth.models import AuditEntry, User
 from app.extensions import db
 from app.paging import page_numbers
@@ -27,9 +28,12 @@ class AuditPage:
 def read_audit_log(*, actor_id: int | None = None, entity: str | None = None,
                    action: str | None = None, date_from: date | None = None,
                    date_to: date | None = None, page: int = 1,
-                   per_page: int = PER_PAGE) -> AuditPage:
-    """The entries that match, newest first, one page of them (dates are centre-local)."""
-    conditions = []
+                   per_page: int = PER_PAGE, centre_id: int | None = None) -> AuditPage:
+    """The entries that match, newest first, one page of them (dates are centre-local).
+
+    `centre_id` is the admin's centre, as the view resolved it: only that centre's entries
+    (app/admin/centre_rows.py); None reads the whole log (the command line)."""
+    conditions = [] if centre_id is None else [audit_of(centre_id)]
     if actor_id is not None:
         conditions.append(AuditEntry.actor_id == actor_id)
     if entity:
@@ -48,12 +52,17 @@ def read_audit_log(*, actor_id: int | None = None, entity: str | None = None,
     return AuditPage(entries, total, page, pages)
 
 
-def audit_filter_choices() -> tuple[list[User], list[str], list[str]]:
-    """The staff users, entities and actions the log holds, for the filter's menus."""
-    actors = list(db.session.scalars(select(User).order_by(User.role, User.name, User.id)))
-    entities = list(db.session.scalars(select(AuditEntry.entity).distinct()
+def audit_filter_choices(centre_id: int | None = None
+                         ) -> tuple[list[User], list[str], list[str]]:
+    """The staff users, entities and actions the log holds, for the filter's menus (of the
+    centre's staff and entries when `centre_id` is given)."""
+    users = select(User).order_by(User.role, User.name, User.id)
+    mine = [] if centre_id is None else [audit_of(centre_id)]
+    actors = list(db.session.scalars(
+        users if centre_id is None else users.where(User.centre_id == centre_id)))
+    entities = list(db.session.scalars(select(AuditEntry.entity).where(*mine).distinct()
                                        .order_by(AuditEntry.entity)))
-    actions = list(db.session.scalars(select(AuditEntry.action).distinct()
+    actions = list(db.session.scalars(select(AuditEntry.action).where(*mine).distinct()
                                       .order_by(AuditEntry.action)))
     return actors, entities, actions
 

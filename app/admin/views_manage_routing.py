@@ -2,6 +2,7 @@
 
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.admin.audit_log import audit_filter_choices, changes, read_audit_log
 from app.admin.blueprint import bp
@@ -25,6 +26,7 @@ from app.admin.views_common import (
     zone_choices,
 )
 from app.auth.decorators import staff_required
+from app.centres.scope import own_centre
 from app.inputs import as_id
 from app.intake.models import Need, RoutingRule
 from app.intake.routing import explained
@@ -120,7 +122,8 @@ def routing_edit(rule_id: int):
 def audit():
     """The audit log, filtered and paged, newest first."""
     form = AuditFilterForm(formdata=request.args)
-    actors, entities, actions = audit_filter_choices()
+    centre_id = own_centre(current_user).id  # the admin's centre's entries only
+    actors, entities, actions = audit_filter_choices(centre_id)
     everything = [("", _("All"))]
     form.actor_id.choices = everything + [(u.id, f"{u.name} ({u.email})") for u in actors]
     form.entity.choices = everything + [(e, e) for e in entities]
@@ -130,7 +133,8 @@ def audit():
     page = read_audit_log(
         actor_id=form.actor_id.data, entity=form.entity.data or None,
         action=form.action.data or None, date_from=form.date_from.data,
-        date_to=form.date_to.data, page=request.args.get("page", 1, type=as_id))
+        date_to=form.date_to.data, page=request.args.get("page", 1, type=as_id),
+        centre_id=centre_id)
     filters = {k: v for k, v in request.args.items() if k != "page" and v}
     rows = [(entry, changes(entry)) for entry in page.entries]
     return render_template("admin/audit.html", form=form, page=page, rows=rows,

@@ -9,6 +9,7 @@ from app.api.auth import api_staff
 from app.api.errors import ApiError
 from app.api.serializers import appointment_json
 from app.api.views import body_fields, bp, json_object, query_arg
+from app.centres.scope import own_centre
 from app.extensions import db
 from app.inputs import parse_date, parse_id, parse_text
 from app.visits.services import (
@@ -19,11 +20,13 @@ from app.visits.services import (
     outcome_of,
     record_outcome,
 )
-from app.zones.models import Adviser
+from app.visits.staff import centre_adviser
+from app.zones.models import Adviser, Zone
 
 
-def briefing_json(appointment) -> dict:
-    """An agenda entry: the appointment plus the firm's pre-screen."""
+def briefing_json(appointment, centre_id: int | None = None) -> dict:
+    """An agenda entry: the appointment plus the firm's pre-screen (`centre_id`: the
+    request's centre, which the appointment was found in)."""
     intake = appointment.booking.intake
     body = appointment_json(appointment)
     body.update({
@@ -32,7 +35,7 @@ def briefing_json(appointment) -> dict:
         "needs": [need.code for need in intake.needs], "description": intake.description,
         "contact_name": intake.contact_name, "email": intake.email, "phone": intake.phone,
     })
-    outcome = outcome_of(appointment.id)
+    outcome = outcome_of(appointment.id, centre_id)
     if outcome is not None:
         body["outcome"] = {"summary": outcome.summary, "follow_up": outcome.follow_up,
                            "finance_amount_krw": outcome.finance_amount_krw,
@@ -44,22 +47,29 @@ def briefing_json(appointment) -> dict:
 @bp.get("/agenda")
 @api_staff()
 def staff_agenda():
-    day = query_arg(parse_date, "date")
     user = g.api_user
+    centre_id = own_centre(user).id  # the request's centre, once: another named is 403
+    day = query_arg(parse_date, "date")
     asked = query_arg(parse_id, "adviser_id", optional=True)
+    if asked is not None and centre_adviser(asked, centre_id) is None:
+        # another centre's adviser is as unknown as one that does not exist
+        raise ApiError(404, "not_found", _("No such adviser."))
     if user.is_admin:
         adviser_id = asked
     else:
         if user.adviser is None or (asked is not None and asked != user.adviser.id):
             raise ApiError(403, "forbidden", _("You may see only your own agenda."))
         adviser_id = user.adviser.id
-    return jsonify({"appointments": [briefing_json(a) for a in agenda(day, adviser_id)]})
+    return jsonify({"appointments": [briefing_json(a, centre_id)
+                                     for a in agenda(day, adviser_id, centre_id)]})
 
 
 @bp.get("/advisers")
 @api_staff("admin")
 def advisers():
-    rows = db.session.scalars(select(Adviser).order_by(Adviser.id).options(
+    centre_id = own_centre(g.api_user).id
+    rows = db.session.scalars(select(Adviser).join(Zone, Adviser.zone_id == Zone.id).where(
+        Zone.centre_id == centre_id).order_by(Adviser.id).options(
         selectinload(Adviser.user), selectinload(Adviser.zone),
         selectinload(Adviser.institution)))
     return jsonify({"advisers": [{
@@ -70,9 +80,11 @@ def advisers():
 
 
 def _act(action, appointment_id: int, *args):
-    """Run an adviser's action; a refusal is answered by the blueprint's domain-error handler."""
-    appointment = action(g.api_user, appointment_id, *args)
-    return jsonify({"appointment": briefing_json(appointment)})
+    """Run an adviser's action at the user's centre (another centre's appointment is 404);
+    a refusal is answered by the blueprint's domain-error handler."""
+    centre_id = own_centre(g.api_user).id
+    appointment = action(g.api_user, appointment_id, *args, centre_id=centre_id)
+    return jsonify({"appointment": briefing_json(appointment, centre_id)})
 
 
 @bp.post("/appointments/<int:appointment_id>/check-in")

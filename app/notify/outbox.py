@@ -201,19 +201,23 @@ def enqueue(dedupe_key: str, recipient: str | None, template: str, context: dict
 
 
 def list_messages(status: str | None = None, limit: int = 100,
-                  page: int = 1) -> list[OutboxMessage]:
-    """One page of messages, newest first, of one status or all."""
+                  page: int = 1, where=None) -> list[OutboxMessage]:
+    """One page of messages, newest first, of one status or all (and, when given, only
+    those `where` holds for: the admin screen's centre)."""
     query = (select(OutboxMessage).order_by(OutboxMessage.id.desc())
              .offset((max(page, 1) - 1) * limit).limit(limit))
+    if where is not None:
+        query = query.where(where)
     if status in STATUSES:
         query = query.where(OutboxMessage.status == status)
     return list(db.session.scalars(query))
 
 
-def status_counts() -> dict[str, int]:
-    """How many messages are in each status (every status present, zeros included)."""
-    rows = db.session.execute(select(OutboxMessage.status, func.count())
-                              .group_by(OutboxMessage.status))
+def status_counts(where=None) -> dict[str, int]:
+    """How many messages are in each status (every status present, zeros included), of
+    those `where` holds for when given."""
+    query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    rows = db.session.execute(query if where is None else query.where(where))
     return {status: 0 for status in STATUSES} | dict(rows.all())
 
 

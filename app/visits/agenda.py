@@ -22,8 +22,8 @@ from app.intake.models import Intake
 from app.states import AppointmentStatus
 from app.types import local_datetime, to_local, utcnow
 from app.visits.services import agenda, its_day_came, its_start_came
-from app.visits.visibility import visible_intakes
-from app.zones.models import Institution
+from app.visits.visibility import scope_centre, visible_intakes
+from app.zones.models import Institution, Zone
 
 
 @dataclass(frozen=True)
@@ -87,13 +87,14 @@ def _firm_condition(intakes: list[Intake]):
     return or_(Intake.business_number.in_(numbers or [""]), Intake.id.in_(ids or [0]))
 
 
-def _same_day_appointments(intakes: list[Intake], day: date) -> dict:
-    """The live appointments of these firms on that day, by firm."""
+def _same_day_appointments(intakes: list[Intake], day: date, centre_id: int) -> dict:
+    """The live appointments of these firms on that day at the centre, by firm."""
     start = local_datetime(day, time.min)
     rows = db.session.execute(
         select(Appointment, Intake.id, Intake.business_number)
         .join(Intake, Appointment.intake_id == Intake.id)
-        .where(_firm_condition(intakes), Appointment.starts_at >= start,
+        .where(_firm_condition(intakes), Intake.centre_id == centre_id,
+               Appointment.starts_at >= start,
                Appointment.starts_at < start + timedelta(days=1),
                Appointment.status != AppointmentStatus.CANCELLED)
         .order_by(Appointment.starts_at)
@@ -104,12 +105,13 @@ def _same_day_appointments(intakes: list[Intake], day: date) -> dict:
     return found
 
 
-def _completed_before(intakes: list[Intake], day: date) -> dict:
-    """How many consultations each of these firms completed before that day."""
+def _completed_before(intakes: list[Intake], day: date, centre_id: int) -> dict:
+    """How many consultations each of these firms completed at the centre before that day."""
     rows = db.session.execute(
         select(Intake.id, Intake.business_number).join(
             Appointment, Appointment.intake_id == Intake.id)
-        .where(_firm_condition(intakes), Appointment.status == AppointmentStatus.COMPLETED,
+        .where(_firm_condition(intakes), Intake.centre_id == centre_id,
+               Appointment.status == AppointmentStatus.COMPLETED,
                Appointment.starts_at < local_datetime(day, time.min)))
     counts = defaultdict(int)
     for intake_id, number in rows:
@@ -117,33 +119,37 @@ def _completed_before(intakes: list[Intake], day: date) -> dict:
     return counts
 
 
-def _visible_numbers(actor: User, intakes: list[Intake]) -> set[str]:
+def _visible_numbers(actor: User, intakes: list[Intake], centre_id: int) -> set[str]:
     numbers = {i.business_number for i in intakes if i.business_number}
     if not numbers:
         return set()
     return set(db.session.scalars(select(Intake.business_number).where(
-        Intake.business_number.in_(numbers), visible_intakes(actor)).distinct()))
+        Intake.business_number.in_(numbers), visible_intakes(actor, centre_id)).distinct()))
 
 
-def _recommended(intakes: list[Intake]) -> dict[tuple[int, str], Institution]:
-    """The institution each pre-screen's routing recommended, by (intake id, zone code)."""
+def _recommended(intakes: list[Intake], centre_id: int) -> dict[tuple[int, str], Institution]:
+    """The institution each pre-screen's routing recommended, by (intake id, zone code),
+    among the centre's own institutions."""
     wanted = {(i.id, rec.get("code")): rec.get("institution_id")
               for i in intakes for rec in (i.recommendation or [])
               if isinstance(rec, dict) and rec.get("institution_id")}
     ids = {value for value in wanted.values() if isinstance(value, int)}
     institutions = {i.id: i for i in db.session.scalars(
-        select(Institution).where(Institution.id.in_(ids or [0])))}
+        select(Institution).join(Zone, Institution.zone_id == Zone.id)
+        .where(Institution.id.in_(ids or [0]), Zone.centre_id == centre_id))}
     return {key: institutions[value] for key, value in wanted.items() if value in institutions}
 
 
 def briefed(actor: User, appointments: list[Appointment], day: date,
-            now: datetime) -> list[Entry]:
-    """Entries with their briefing extras for appointments of one day."""
+            now: datetime, centre_id: int | None = None) -> list[Entry]:
+    """Entries with their briefing extras for appointments of one day at the actor's
+    centre (`centre_id`, as the view resolved it; the actor's own when not given)."""
+    centre_id = scope_centre(actor, centre_id) or 0
     intakes = list({a.booking.intake.id: a.booking.intake for a in appointments}.values())
-    same_day = _same_day_appointments(intakes, day)
-    completed = _completed_before(intakes, day)
-    visible = _visible_numbers(actor, intakes)
-    recommended = _recommended(intakes)
+    same_day = _same_day_appointments(intakes, day, centre_id)
+    completed = _completed_before(intakes, day, centre_id)
+    visible = _visible_numbers(actor, intakes, centre_id)
+    recommended = _recommended(intakes, centre_id)
     entries = []
     for a in appointments:
         intake = a.booking.intake
@@ -158,17 +164,19 @@ def briefed(actor: User, appointments: list[Appointment], day: date,
 
 
 def agenda_day(actor: User, day: date, adviser_id: int | None,
-               now: datetime | None = None) -> list[Entry]:
-    """The agenda of a day: briefed entries, and each moved visit once, without a briefing."""
+               now: datetime | None = None, centre_id: int | None = None) -> list[Entry]:
+    """The agenda of a day at the actor's centre (`centre_id`, as the view resolved it):
+    briefed entries, and each moved visit once, without a briefing."""
     now = now or utcnow()
+    centre_id = scope_centre(actor, centre_id) or 0
     shown, moved, seen = [], [], set()
-    for a in sorted(agenda(day, adviser_id), key=lambda a: a.id, reverse=True):
+    for a in sorted(agenda(day, adviser_id, centre_id), key=lambda a: a.id, reverse=True):
         target = moved_to(a)
         if target is None:
             shown.append(a)
         elif (a.booking_id, a.zone_id) not in seen:  # the last slot it left, once
             seen.add((a.booking_id, a.zone_id))
             moved.append(Entry(appointment=a, moved_to=target))
-    entries = briefed(actor, shown, day, now) + moved
+    entries = briefed(actor, shown, day, now, centre_id) + moved
     return sorted(entries, key=lambda e: (e.appointment.starts_at, e.appointment.id))
 

@@ -14,6 +14,13 @@ class AppointmentNotFound(VisitError):
     status, code = 404, "not_found"
 
 
+class OtherAdviser(VisitError):
+    """An adviser id that names no adviser of the user's centre (another centre's, or
+    none): 404, exactly as an id that does not exist."""
+
+    status, code = 404, "not_found"
+
+
 class NotYours(VisitError):
     """An adviser acting on another adviser's appointment."""
 

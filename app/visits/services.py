@@ -17,7 +17,8 @@ from app.states import AppointmentStatus
 from app.types import center_tz, local_datetime, to_local, utcnow
 from app.visits.errors import AppointmentNotFound, InvalidOutcome, NotYetDue, NotYours, WrongState
 from app.visits.models import Outcome
-from app.visits.visibility import outcome_for, visible_intakes
+from app.visits.visibility import outcome_for, scope_centre, visible_intakes
+from app.zones.models import Zone
 
 OUTCOME_FIGURES = ("finance_amount_krw", "patent_transfers", "ip_applications")
 # The figures the centre reports for each zone (DESIGN.md: finance executed, patents
@@ -36,25 +37,43 @@ def _load():
             .selectinload(Intake.needs))
 
 
-def agenda(day: date, adviser_id: int | None = None) -> list[Appointment]:
-    """The day's appointments (cancelled ones too, last), of one adviser or all."""
+def agenda(day: date, adviser_id: int | None = None,
+           centre_id: int | None = None) -> list[Appointment]:
+    """The day's appointments (cancelled ones too, last), of one adviser or all, of one
+    centre's zones (`centre_id`: a staff request's, resolved by its view) or, for the daily
+    job that writes to each adviser, of every centre (None)."""
     start = local_datetime(day, datetime.min.time())
     query = (select(Appointment).where(Appointment.starts_at >= start,
                                        Appointment.starts_at < start + timedelta(days=1))
              .order_by(Appointment.starts_at, Appointment.id).options(*_load()))
+    if centre_id is not None:
+        query = query.join(Zone, Appointment.zone_id == Zone.id).where(
+            Zone.centre_id == centre_id)
     if adviser_id is not None:
         query = query.where(Appointment.adviser_id == adviser_id)
     return list(db.session.scalars(query))
 
 
-def outcome_of(appointment_id: int) -> Outcome | None:
-    """The recorded outcome of an appointment, if any."""
-    return db.session.scalar(select(Outcome).where(Outcome.appointment_id == appointment_id))
+def outcome_of(appointment_id: int, centre_id: int | None = None) -> Outcome | None:
+    """The recorded outcome of an appointment, if any (of `centre_id`'s zones when given: a
+    staff request's centre)."""
+    query = select(Outcome).where(Outcome.appointment_id == appointment_id)
+    if centre_id is not None:
+        query = query.join(Appointment, Outcome.appointment_id == Appointment.id).join(
+            Zone, Appointment.zone_id == Zone.id).where(Zone.centre_id == centre_id)
+    return db.session.scalar(query)
 
 
-def appointment_for_staff(actor: User, appointment_id: int) -> Appointment:
-    """The appointment a staff user may act on: 404, 403 (another adviser's) or 409 if cancelled."""
-    appointment = db.session.get(Appointment, appointment_id, options=_load())
+def appointment_for_staff(actor: User, appointment_id: int,
+                          centre_id: int | None = None) -> Appointment:
+    """The appointment a staff user may act on: 404 (none, or another centre's: the same
+    answer), 403 (another adviser's of their centre) or 409 if cancelled. `centre_id` is the
+    centre the view resolved (the actor's own when not given)."""
+    centre_id = scope_centre(actor, centre_id)
+    appointment = None if centre_id is None else db.session.scalar(
+        select(Appointment).join(Zone, Appointment.zone_id == Zone.id)
+        .where(Appointment.id == appointment_id, Zone.centre_id == centre_id)
+        .options(*_load()))
     if appointment is None:
         raise AppointmentNotFound(_("No such appointment."))
     if not actor.is_admin and (actor.adviser is None
@@ -85,10 +104,11 @@ def _from_its_day(appointment: Appointment, now: datetime) -> None:
         raise NotYetDue(_("This can be done from the appointment's day on."))
 
 
-def check_in(actor: User, appointment_id: int, now: datetime | None = None) -> Appointment:
+def check_in(actor: User, appointment_id: int, now: datetime | None = None, *,
+             centre_id: int | None = None) -> Appointment:
     """The visitor has arrived (also corrects an earlier no-show); twice changes nothing."""
     now = now or utcnow()
-    appointment = appointment_for_staff(actor, appointment_id)
+    appointment = appointment_for_staff(actor, appointment_id, centre_id)
     _from_its_day(appointment, now)
     if appointment.status == AppointmentStatus.CHECKED_IN:
         return appointment
@@ -102,10 +122,11 @@ def check_in(actor: User, appointment_id: int, now: datetime | None = None) -> A
     return appointment
 
 
-def mark_no_show(actor: User, appointment_id: int, now: datetime | None = None) -> Appointment:
+def mark_no_show(actor: User, appointment_id: int, now: datetime | None = None, *,
+                 centre_id: int | None = None) -> Appointment:
     """Nobody came: only after the start time, and only for a visit still booked."""
     now = now or utcnow()
-    appointment = appointment_for_staff(actor, appointment_id)
+    appointment = appointment_for_staff(actor, appointment_id, centre_id)
     if not its_start_came(appointment, now):
         raise NotYetDue(_("A no-show can be marked only after the start time."))
     if appointment.status == AppointmentStatus.NO_SHOW:
@@ -134,15 +155,16 @@ def check_outcome(values: dict) -> dict[str, list[str]]:
 
 
 def record_outcome(actor: User, appointment_id: int, values: dict,
-                   now: datetime | None = None) -> Appointment:
+                   now: datetime | None = None, *, centre_id: int | None = None
+                   ) -> Appointment:
     """Record (or correct) what came of a consultation; the appointment becomes completed."""
     now = now or utcnow()
     errors = check_outcome(values)
     if errors:
         raise InvalidOutcome(_("Please check the outcome."), errors)
-    appointment = appointment_for_staff(actor, appointment_id)
+    appointment = appointment_for_staff(actor, appointment_id, centre_id)
     _from_its_day(appointment, now)
-    outcome = outcome_of(appointment.id)
+    outcome = outcome_of(appointment.id, appointment.zone.centre_id)
     before = {"status": appointment.status}
     if outcome is None:
         outcome = Outcome(appointment_id=appointment.id,
@@ -164,29 +186,38 @@ def record_outcome(actor: User, appointment_id: int, values: dict,
     return appointment
 
 
-def case_file(actor: User, business_number: str) -> dict:
-    """Every pre-screen, visit and outcome of one firm the actor may see, newest first.
+def case_file(actor: User, business_number: str, centre_id: int | None = None) -> dict:
+    """Every pre-screen, visit and outcome of one firm the actor may see, newest first, at
+    their centre (`centre_id`, as the view resolved it; the actor's own when not given).
 
     No pre-screens means no such firm for this actor (see app/visits/visibility.py).
     """
     intakes = list(db.session.scalars(
-        select(Intake).where(Intake.business_number == business_number, visible_intakes(actor))
+        select(Intake).where(Intake.business_number == business_number,
+                             visible_intakes(actor, centre_id))
         .order_by(Intake.created_at.desc()).options(selectinload(Intake.needs))))
     ids = [intake.id for intake in intakes] or [0]
+    centre_id = intakes[0].centre_id if intakes else 0  # theirs, as visible_intakes said
     appointments = list(db.session.scalars(
-        select(Appointment).where(Appointment.intake_id.in_(ids))
+        select(Appointment).join(Zone, Appointment.zone_id == Zone.id)
+        .where(Appointment.intake_id.in_(ids), Zone.centre_id == centre_id)
         .order_by(Appointment.starts_at.desc()).options(*_load())))
     by_id = {a.id: a for a in appointments}
     outcomes = {o.appointment_id: outcome_for(actor, by_id[o.appointment_id], o)
                 for o in db.session.scalars(
-                    select(Outcome).where(Outcome.appointment_id.in_(list(by_id) or [0])))}
+                    select(Outcome).join(Appointment, Outcome.appointment_id == Appointment.id)
+                    .join(Zone, Appointment.zone_id == Zone.id)
+                    .where(Outcome.appointment_id.in_(list(by_id) or [0]),
+                           Zone.centre_id == centre_id))}
     held = Counter(a.status for a in appointments)
     return {"intakes": intakes, "appointments": appointments, "outcomes": outcomes,
             "held": held}
 
 
-def find_firms(actor: User, text: str, limit: int = 20) -> list[Intake]:
-    """Recent pre-screens the actor may see whose company name or business number matches.
+def find_firms(actor: User, text: str, limit: int = 20,
+               centre_id: int | None = None) -> list[Intake]:
+    """Recent pre-screens the actor may see (of their centre: `centre_id`, as the view
+    resolved it) whose company name or business number matches.
 
     The text is matched literally: `%`, `_` and the escape character are not wildcards.
     """
@@ -196,7 +227,7 @@ def find_firms(actor: User, text: str, limit: int = 20) -> list[Intake]:
         conditions.append(Intake.business_number.contains(digits, autoescape=True))
     return list(db.session.scalars(
         select(Intake).where(Intake.purged_at.is_(None), or_(*conditions),
-                             visible_intakes(actor))
+                             visible_intakes(actor, centre_id))
         .order_by(Intake.created_at.desc()).limit(limit)))
 
 

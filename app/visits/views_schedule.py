@@ -37,23 +37,40 @@ from app.visits.schedule import (
 )
 from app.visits.services import today_at_centre
 from app.visits.settle import flash_settled
-from app.visits.staff import advisers_for_picker, chosen_adviser_id, held_number_notice
-from app.visits.views import bp
+from app.visits.staff import (
+    advisers_for_picker,
+    centre_adviser,
+    chosen_adviser_id,
+    held_number_notice,
+)
+from app.visits.views import bp, my_centre
 from app.zones.errors import UnknownZone
-from app.zones.models import Adviser, AvailabilityException, RotationRule
+from app.zones.models import Adviser, AvailabilityException, RotationRule, Zone
 
 PREVIEW_DAYS = 14
 
 
 def _adviser() -> Adviser | None:
-    adviser_id = chosen_adviser_id(current_user, request.values.get("adviser_id"))
-    return db.session.get(Adviser, adviser_id) if adviser_id else None
+    """The adviser the page is about, of the user's centre (resolved once here): another
+    centre's adviser id is 404, as one that does not exist."""
+    centre_id = my_centre()
+    adviser_id = chosen_adviser_id(current_user, request.values.get("adviser_id"), centre_id)
+    return centre_adviser(adviser_id, centre_id) if adviser_id else None
+
+
+def _own(model, item_id: int, adviser: Adviser):
+    """The adviser's rule or exception by id (of their centre's zones), else None."""
+    return db.session.scalar(select(model).join(Adviser, model.adviser_id == Adviser.id)
+                             .join(Zone, Adviser.zone_id == Zone.id)
+                             .where(model.id == item_id, model.adviser_id == adviser.id,
+                                    Zone.centre_id == adviser.zone.centre_id))
 
 
 def _page(adviser: Adviser | None, rule_form=None, exception_form=None, stranded=None,
           pending=None, status: int = 200):
     today = today_at_centre()
-    context = {"adviser": adviser, "advisers": advisers_for_picker(current_user),
+    context = {"adviser": adviser,
+               "advisers": advisers_for_picker(current_user, my_centre()),
                "rule_form": rule_form or RuleForm(prefix=RULE_PREFIX, valid_from=today),
                "exception_form": exception_form or ExceptionForm(prefix=TIME_OFF_PREFIX,
                                                                  day=today),
@@ -141,9 +158,9 @@ def _stranded_choice(action, *args):
 @bp.post("/availability/rules/<int:rule_id>/delete")
 @staff_required()
 def remove_rule(rule_id: int):
-    rule = db.session.get(RotationRule, rule_id)
     adviser = _owned(_adviser())
-    if rule is None or rule.adviser_id != adviser.id:
+    rule = _own(RotationRule, rule_id, adviser)
+    if rule is None:
         abort(404)
     stranded = _stranded_choice(delete_rotation_rule, current_user, rule_id)
     if stranded:
@@ -197,8 +214,8 @@ def time_off_bookings(exception_id: int):
     """The bookings a time off leaves behind: tell each firm or hand it to a free colleague,
     all in one step (the adviser's own, so every firm listed is one they may see)."""
     adviser = _owned(_adviser())
-    item = db.session.get(AvailabilityException, exception_id)
-    if item is None or item.adviser_id != adviser.id:
+    item = _own(AvailabilityException, exception_id, adviser)
+    if item is None:
         abort(404)
     booked = _time_off_bookings(item)
     status = 200
@@ -221,8 +238,8 @@ def time_off_bookings(exception_id: int):
 @staff_required()
 def remove_time_off(exception_id: int):
     adviser = _owned(_adviser())
-    item = db.session.get(AvailabilityException, exception_id)
-    if item is None or item.adviser_id != adviser.id:
+    item = _own(AvailabilityException, exception_id, adviser)
+    if item is None:
         abort(404)
     stranded = _stranded_choice(delete_exception, current_user, exception_id)
     if stranded:
@@ -235,9 +252,10 @@ def remove_time_off(exception_id: int):
 @bp.route("/walk-in", methods=["GET", "POST"])
 @staff_required()
 def walk_in():
+    centre_id = my_centre()
     zone_code = request.values.get("zone") or (
         current_user.adviser.zone.code if current_user.adviser else "legal")
-    slots = walk_in_slots(zone_code)
+    slots = walk_in_slots(zone_code, centre_id=centre_id)
     form = WalkInForm()
     form.slot.choices = [SelectChoice(f"{s.adviser_id}|{s.start.isoformat()}", _slot_label(s))
                          for s in slots]
@@ -248,9 +266,10 @@ def walk_in():
             booking = register_walk_in(current_user.id, form.values(), zone_code,
                                        parse_id(adviser_id, "adviser_id"),
                                        parse_moment(start, "start"),
-                                       number_confirmed=form.number_confirmed())
+                                       number_confirmed=form.number_confirmed(),
+                                       centre_id=centre_id)
         except NumberHeldByAnotherFirm as error:
-            holder = held_number_notice(current_user, error.holder)
+            holder = held_number_notice(current_user, error.holder, centre_id)
             form.business_number.errors = [holder]
             form.held_number.data = error.holder.business_number
             form.confirm_number.data = False
@@ -262,7 +281,7 @@ def walk_in():
                             code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("visits/walkin.html", form=form, zone_code=zone_code,
-                           zones=list_zones(), slots=slots, holder=holder), status
+                           zones=list_zones(centre_id), slots=slots, holder=holder), status
 
 
 def _slot_label(slot) -> Markup:

@@ -1,7 +1,10 @@
 """Who sees which firm: the one rule behind the case file, the company search and its links.
 
-- An admin sees every firm (the deployment is one centre today; with several centres, an
-  admin will see their own centre's firms here and nowhere else).
+- Staff see their own centre's firms only: a pre-screen is for one centre
+  (`intakes.centre_id`) and an admin or adviser never sees another centre's, even under a
+  business number both centres know (a firm is its business number inside a centre). The
+  national role sees no firm at all.
+- An admin sees every firm of their centre.
 - An adviser sees a firm that has, or had, an appointment in their own zone or with them
   (an adviser who moved to another zone keeps the firms they advised). Every status counts:
   booked, checked in, completed, no-show and cancelled. A cancelled appointment counts because
@@ -21,7 +24,7 @@ would confirm that a business number is known here).
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import aliased
 
 from app.auth.models import User
@@ -37,23 +40,37 @@ def _in_reach(user: User) -> ColumnElement[bool]:
     return or_(Appointment.zone_id == adviser.zone_id, Appointment.adviser_id == adviser.id)
 
 
-def visible_intakes(user: User) -> ColumnElement[bool]:
-    """The SQL condition on `Intake`: the pre-screens this staff user may see."""
-    if user.is_admin:
-        return true()
-    if user.adviser is None:
+def scope_centre(user: User, centre_id: int | None = None) -> int | None:
+    """The centre whose firms a staff user may see: the one their view resolved
+    (app/centres/scope.py), which is always their own; None (nothing) for the national
+    role, or for a centre that is not theirs."""
+    if user.centre_id is None or (centre_id is not None and centre_id != user.centre_id):
+        return None
+    return user.centre_id
+
+
+def visible_intakes(user: User, centre_id: int | None = None) -> ColumnElement[bool]:
+    """The SQL condition on `Intake`: the pre-screens this staff user may see, of their
+    centre (`centre_id`, as the view resolved it; the user's own when not given)."""
+    centre_id = scope_centre(user, centre_id)
+    if centre_id is None or (not user.is_admin and user.adviser is None):
         return false()
+    own = Intake.centre_id == centre_id
+    if user.is_admin:
+        return own
     reached = select(Appointment.intake_id).where(_in_reach(user))
     same_firm = aliased(Intake)
     firms = select(same_firm.business_number).where(
-        same_firm.id.in_(reached), same_firm.business_number.is_not(None))
-    return or_(Intake.id.in_(reached), Intake.business_number.in_(firms))
+        same_firm.id.in_(reached), same_firm.business_number.is_not(None),
+        same_firm.centre_id == centre_id)
+    return and_(own, or_(Intake.id.in_(reached), Intake.business_number.in_(firms)))
 
 
-def sees_firm(user: User, business_number: str) -> bool:
+def sees_firm(user: User, business_number: str, centre_id: int | None = None) -> bool:
     """Whether the user may see the firm under this business number (its case file)."""
     return db.session.scalar(select(Intake.id).where(
-        Intake.business_number == business_number, visible_intakes(user)).limit(1)) is not None
+        Intake.business_number == business_number,
+        visible_intakes(user, centre_id)).limit(1)) is not None
 
 
 def sees_notes(user: User, appointment: Appointment) -> bool:
