@@ -9,7 +9,7 @@ them for that centre only.
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, null, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from app.admin.errors import ManageError, NationalRow
@@ -206,7 +206,9 @@ def create_rule(actor: User, values: dict,
     problems: dict = {}
     _check_rule(values, problems, ANY_CENTRE if centre_id is None else centre_id)
     raise_problems(problems)
-    rule = RoutingRule(**{name: values[name] for name in RULE_FIELDS}, centre_id=centre_id)
+    # A base rule's NULL is written out: a None would be the column's default centre.
+    rule = RoutingRule(**{name: values[name] for name in RULE_FIELDS},
+                       centre_id=centre_id if centre_id is not None else null())
     rule.phrase = rule.phrase.strip()
     record_creation(actor, "routing_rule", rule, RULE_FIELDS)
     warnings = _duplicates(rule) if rule.active else []
