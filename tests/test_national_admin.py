@@ -178,3 +178,27 @@ def _entries(app, entity: str) -> list[AuditEntry]:
     with app.app_context():
         return list(db.session.scalars(select(AuditEntry).where(AuditEntry.entity == entity)
                                        .order_by(AuditEntry.id)))
+
+
+@pytest.mark.parametrize("language", ("ko", "en"))
+def test_the_network_pages_speak_one_language(app, net, national, language):
+    from tests.test_i18n_admin import assert_one_language, read
+
+    with app.app_context():
+        make_firm("부산기업", None, [(BUSAN_ADVISER, "booked", None)])
+    for path in ("/admin/centres", "/admin/centres/new", "/admin/centres/busan",
+                 "/admin/routing", "/admin/needs"):
+        assert_one_language(read(national, path, language), language)
+    for change in ({"code": "busan", "name": ""}, {"code": "all"}):
+        national.get(f"/?lang={language}")
+        refused = national.post("/admin/centres/new", {**NEW, **change})
+        assert refused.status_code == 422
+        assert_one_language(refused.get_data(as_text=True), language)
+    done = national.post("/admin/centres/busan/active", {"active": "0"}, follow_redirects=True)
+    assert_one_language(done.get_data(as_text=True), language)
+    busan_admin = staff_client(app, "boss@busan.local", "admin", centre_code="busan")
+    national.post("/admin/centres/busan/active", {"active": "1"})
+    national.post("/admin/routing", {"zone_id": str(net.legal), "phrase": "전국 규칙",
+                                     "weight": "1"})
+    for path in ("/admin/routing", "/admin/needs", "/admin/zones/new"):
+        assert_one_language(read(busan_admin, path, language), language)

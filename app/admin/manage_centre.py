@@ -92,8 +92,8 @@ def _check_code(code: str, problems: dict, centre: Centre | None = None) -> None
     if message := code_problem(code):
         add_problem(problems, "code", message)
     elif code in RESERVED:
-        add_problem(problems, "code", _("‘%(code)s’ means something else to the pages and the "
-                                        "API; choose another code.", code=code))
+        add_problem(problems, "code", _("This code means something else to the pages and the "
+                                        "API; choose another code."))
     elif db.session.scalar(select(Centre.id).where(Centre.code == code)) is not None:
         add_problem(problems, "code", _("A centre of this code exists already: %(code)s",
                                         code=code))
