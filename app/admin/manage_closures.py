@@ -12,10 +12,10 @@ from app.admin.manage import (
     get_row,
     raise_problems,
     record_creation,
-    scope_of,
     snapshot,
     zone_and_institution,
 )
+from app.admin.scoping import scope_of
 from app.auth.audit import record_change
 from app.auth.models import User
 from app.booking.handover import booked_during

@@ -17,14 +17,13 @@ from app.admin.manage import (
     REQUIRED,
     add_problem,
     apply_changes,
-    centre_of,
     code_of,
     future_booked,
     get_row,
     raise_problems,
-    scope_of,
     zone_and_institution,
 )
+from app.admin.scoping import centre_of, scope_of
 from app.auth.audit import record_change
 from app.auth.errors import AccountError
 from app.auth.models import User

@@ -14,19 +14,17 @@ from sqlalchemy.orm import aliased, selectinload
 
 from app.admin.errors import ManageError, NationalRow
 from app.admin.manage import (
-    ANY_CENTRE,
     REQUIRED,
     add_problem,
     apply_changes,
     create_row,
     get_row,
-    keeps_national,
     raise_problems,
     record_creation,
-    scope_of,
     snapshot,
     zone_and_institution,
 )
+from app.admin.scoping import ANY_CENTRE, keeps_national, scope_of
 from app.auth.audit import record_change
 from app.auth.models import User
 from app.extensions import db

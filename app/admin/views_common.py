@@ -13,13 +13,12 @@ from flask_wtf import FlaskForm
 
 from app.admin.errors import ManageError
 from app.admin.manage import (
-    ANY_CENTRE,
     CHECK,
     get_row,
     list_all_zones,
     list_institutions,
-    national_zones,
 )
+from app.admin.scoping import ANY_CENTRE, national_zones
 from app.auth.models import User
 from app.centres.scope import own_centre
 from app.main.i18n import localized

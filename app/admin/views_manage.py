@@ -17,7 +17,6 @@ from app.admin.manage import (
     set_active,
     update_institution,
     update_zone,
-    zone_types,
 )
 from app.admin.manage_closures import (
     add_closure,
@@ -25,6 +24,7 @@ from app.admin.manage_closures import (
     remove_closure,
     upcoming_closures,
 )
+from app.admin.scoping import zone_types
 from app.admin.views_common import (
     SAVED,
     Saved,

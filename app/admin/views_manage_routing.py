@@ -14,7 +14,9 @@ from app.admin.audit_log import audit_filter_choices, changes, read_audit_log
 from app.admin.blueprint import bp
 from app.admin.errors import ManageError, NationalRow
 from app.admin.forms import AuditFilterForm, NeedForm, RoutingRuleForm, TryRoutingForm
-from app.admin.manage import keeps_national, list_institutions
+from app.admin.manage import (
+    list_institutions,
+)
 from app.admin.manage_routing import (
     create_need,
     create_rule,
@@ -25,6 +27,7 @@ from app.admin.manage_routing import (
     update_need,
     update_rule,
 )
+from app.admin.scoping import keeps_national
 from app.admin.views_common import (
     SAVED,
     Saved,
