@@ -6,9 +6,11 @@ from app.admin import (
     views_manage,
     views_manage_people,
     views_manage_routing,
+    views_network,
     views_outbox,
 )
 
 bp = blueprint.bp
 # The modules that declare the blueprint's routes: importing them is what attaches them.
-VIEWS = (views_centre, views_manage, views_manage_people, views_manage_routing, views_outbox)
+VIEWS = (views_centre, views_manage, views_manage_people, views_manage_routing, views_network,
+         views_outbox)

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField
 from wtforms.validators import Email, Optional
 
-from app.admin.forms import most, required, rule
+from app.admin.forms import CODE_RULE, most, required, rule
 from app.admin.manage_centre import CENTRE_FIELDS, phone_problem, url_problem
 from app.forms import Form
 
@@ -35,3 +35,13 @@ class CentreForm(Form):
     def values(self) -> dict:
         """The cleaned values update_centre takes."""
         return {name: (self._fields[name].data or "").strip() for name in CENTRE_FIELDS}
+
+
+class NetworkCentreForm(CentreForm):
+    """A centre of the network as the national office makes or edits it: its code too."""
+
+    code = StringField(_l("Code"), [required(), most(32), CODE_RULE])
+
+    def values(self) -> dict:
+        """The cleaned values create_centre and update_centre take (the code lowercased)."""
+        return {**super().values(), "code": (self.code.data or "").strip().lower()}

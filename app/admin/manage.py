@@ -1,4 +1,10 @@
-"""Managing the centre's set-up: zones and institutions, and the helpers every screen shares."""
+"""Managing a centre's set-up: zones and institutions, and the helpers every screen shares.
+
+Every service works inside one centre, whose id the view resolved once from the signed-in
+admin (app/centres/scope.py) and passes as `centre_id`; omitted, it is the acting user's own
+centre (None for the national office, which keeps the national rows: needs, base rules).
+A row of another centre is "no such item" (the pages answer 404) and nothing changes.
+"""
 
 import re
 from datetime import date, datetime, time
@@ -8,10 +14,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.admin.errors import ManageError
+from app.admin.scoping import (
+    ANY_CENTRE,
+    centre_of,
+    keeps_national,
+    scope_of,
+)
 from app.auth.audit import record_change
 from app.auth.models import User
 from app.booking.models import Appointment
-from app.centres.services import current_centre
 from app.extensions import db
 from app.intake.models import Need, RoutingRule
 from app.types import utcnow
@@ -83,15 +94,18 @@ def apply_changes(actor: User, entity: str, row, values: dict, names) -> bool:
     return True
 
 
-def create_row(actor: User, model, entity: str, values: dict, names, check):
-    """A new row with a unique code: checked, added, audited and committed."""
+def create_row(actor: User, model, entity: str, values: dict, names, check,
+               centre_id: int | None = None):
+    """A new row with a unique code: checked, added, audited and committed (a zone in the
+    centre it is made for)."""
+    centre_id = scope_of(actor, centre_id)
     problems: dict = {}
-    check_code(model, values.get("code"), problems)
+    check_code(model, values.get("code"), problems, centre_id=centre_id)
     check(values, problems)
     raise_problems(problems)
     row = model(code=values["code"], **{name: values[name] for name in names})
-    if model is Zone:  # a zone is made in the request's centre (for now the default one)
-        row.centre_id = current_centre().id
+    if model is Zone:
+        row.centre_id = centre_id
     record_creation(actor, entity, row, ("code", *names))
     db.session.commit()
     return row
@@ -115,10 +129,11 @@ def raise_problems(problems: dict) -> None:
         raise ManageError(str(CHECK), problems)
 
 
-def get_row(model, row_id: int):
-    """A row by id, or a ManageError that says it does not exist."""
-    row = db.session.get(model, row_id) if row_id is not None else None
-    if row is None:
+def get_row(model, row_id: int, centre_id=ANY_CENTRE):
+    """A row by id, or a ManageError that says it does not exist; given `centre_id`, a row
+    of another centre does not exist either (None: a national row)."""
+    row = db.session.get(model, row_id) if isinstance(row_id, int) else None
+    if row is None or (centre_id is not ANY_CENTRE and centre_of(row) != centre_id):
         raise ManageError(_("No such item."))
     return row
 
@@ -128,19 +143,31 @@ def code_problem(code: str | None) -> str | None:
     return None if SLUG.match(code or "") else str(SLUG_MESSAGE)
 
 
-def check_code(model, code: str, problems: dict, field: str = "code") -> None:
-    """A new code must be a lowercase slug no other row of `model` uses (for a zone: no
-    other zone of the request's centre)."""
-    scope = [Zone.centre_id == current_centre().id] if model is Zone else []
+def check_code(model, code: str, problems: dict, field: str = "code",
+               centre_id: int | None = None) -> None:
+    """A new code must be a lowercase slug no other row of `model` uses: a zone's or an
+    institution's inside its centre (every centre may have a `legal` zone), a need's in the
+    whole network."""
+    scope = []
+    if model is Zone:
+        scope = [Zone.centre_id == centre_id]
+    elif model is Institution:
+        scope = [Institution.zone_id.in_(select(Zone.id).where(Zone.centre_id == centre_id))]
     if code_problem(code):
         add_problem(problems, field, str(SLUG_MESSAGE))
     elif db.session.scalar(select(model.id).where(model.code == code, *scope)) is not None:
-        add_problem(problems, field, _("This code is taken: %(code)s", code=code))
+        message = (_("This centre has a zone of this code already: %(code)s", code=code)
+                   if model is Zone else _("This code is taken: %(code)s", code=code))
+        add_problem(problems, field, message)
 
 
-def zone_and_institution(zone_id, institution_id, problems: dict) -> tuple:
-    """The zone and optional institution values name, checking that the one is of the other."""
-    zone = db.session.get(Zone, zone_id) if zone_id is not None else None
+def zone_and_institution(zone_id, institution_id, problems: dict,
+                         centre_id=ANY_CENTRE) -> tuple:
+    """The zone and optional institution values name, checking that the one is of the other
+    (and, given `centre_id`, that the zone is that centre's)."""
+    zone = db.session.get(Zone, zone_id) if isinstance(zone_id, int) else None
+    if zone is not None and centre_id is not ANY_CENTRE and zone.centre_id != centre_id:
+        zone = None
     if zone is None:
         add_problem(problems, "zone_id", _("Unknown zone."))
         return None, None
@@ -164,9 +191,12 @@ def future_booked(*conditions, now: datetime | None = None) -> list[Appointment]
 # Zones
 
 
-def list_all_zones() -> list[Zone]:
-    """Every zone, inactive ones too, in display order."""
-    return list(db.session.scalars(select(Zone).order_by(Zone.sort_order, Zone.id)))
+def list_all_zones(centre_id: int | None = None) -> list[Zone]:
+    """A centre's zones (every centre's without one), inactive ones too, in display order."""
+    query = select(Zone).order_by(Zone.sort_order, Zone.id)
+    if centre_id is not None:
+        query = query.where(Zone.centre_id == centre_id)
+    return list(db.session.scalars(query))
 
 
 def zone_number_problem(name: str, value: int | None) -> str | None:
@@ -194,14 +224,15 @@ def _check_zone(values: dict, problems: dict) -> None:
             add_problem(problems, "slot_minutes", _("A slot is longer than the opening hours."))
 
 
-def create_zone(actor: User, values: dict) -> Zone:
-    """A new zone with its booking rules."""
-    return create_row(actor, Zone, "zone", values, ZONE_FIELDS, _check_zone)
+def create_zone(actor: User, values: dict, centre_id: int | None = None) -> Zone:
+    """A new zone of a centre with its booking rules."""
+    return create_row(actor, Zone, "zone", values, ZONE_FIELDS, _check_zone, centre_id)
 
 
-def update_zone(actor: User, zone_id: int, values: dict) -> list[Appointment]:
+def update_zone(actor: User, zone_id: int, values: dict,
+                centre_id: int | None = None) -> list[Appointment]:
     """Change a zone's names and rules; returns the booked appointments a deactivation keeps."""
-    zone = get_row(Zone, zone_id)
+    zone = get_row(Zone, zone_id, scope_of(actor, centre_id))
     problems: dict = {}
     _check_zone(values, problems)
     raise_problems(problems)
@@ -213,26 +244,33 @@ def update_zone(actor: User, zone_id: int, values: dict) -> list[Appointment]:
 # Institutions
 
 
-def list_institutions(zone_id: int | None = None) -> list[Institution]:
-    """Institutions (inactive ones too), by zone and display order."""
+def list_institutions(zone_id: int | None = None,
+                      centre_id: int | None = None) -> list[Institution]:
+    """Institutions (inactive ones too) of a zone or a centre (or all), by zone and order."""
     query = (select(Institution).join(Zone)
              .order_by(Zone.sort_order, Zone.id, Institution.sort_order, Institution.id))
     if zone_id is not None:
         query = query.where(Institution.zone_id == zone_id)
+    if centre_id is not None:
+        query = query.where(Zone.centre_id == centre_id)
     return list(db.session.scalars(query))
 
 
-def _check_institution(values: dict, problems: dict) -> None:
-    zone_and_institution(values.get("zone_id"), None, problems)
-    for name in ("name", "name_en"):
-        if not (values.get(name) or "").strip():
-            add_problem(problems, name, str(REQUIRED))
+def _institution_check(centre_id: int | None):
+    def check(values: dict, problems: dict) -> None:
+        zone_and_institution(values.get("zone_id"), None, problems, centre_id)
+        for name in ("name", "name_en"):
+            if not (values.get(name) or "").strip():
+                add_problem(problems, name, str(REQUIRED))
+
+    return check
 
 
-def create_institution(actor: User, values: dict) -> Institution:
-    """A new institution serving one zone."""
+def create_institution(actor: User, values: dict, centre_id: int | None = None) -> Institution:
+    """A new institution serving one zone of the centre."""
+    centre_id = scope_of(actor, centre_id)
     return create_row(actor, Institution, "institution", values, INSTITUTION_FIELDS,
-                      _check_institution)
+                      _institution_check(centre_id), centre_id)
 
 
 def _references(institution_id: int) -> int:
@@ -242,11 +280,13 @@ def _references(institution_id: int) -> int:
                for model in (Adviser, Need, RoutingRule))
 
 
-def update_institution(actor: User, institution_id: int, values: dict) -> list[Appointment]:
+def update_institution(actor: User, institution_id: int, values: dict,
+                       centre_id: int | None = None) -> list[Appointment]:
     """Change an institution; returns the booked appointments a deactivation keeps."""
-    institution = get_row(Institution, institution_id)
+    centre_id = scope_of(actor, centre_id)
+    institution = get_row(Institution, institution_id, centre_id)
     problems: dict = {}
-    _check_institution(values, problems)
+    _institution_check(centre_id)(values, problems)
     if values.get("zone_id") != institution.zone_id and _references(institution.id):
         add_problem(problems, "zone_id", _("Advisers, needs or rules use this institution; its "
                                            "zone cannot change."))
@@ -270,11 +310,26 @@ def kept_appointments(row) -> list[Appointment]:
 SWITCHABLE = {"zone": Zone, "institution": Institution, "need": Need, "routing_rule": RoutingRule}
 
 
-def set_active(actor: User, entity: str, row_id: int, active: bool) -> list[Appointment]:
-    """Deactivate or reactivate a row; returns the booked appointments a deactivation keeps."""
+def set_active(actor: User, entity: str, row_id: int, active: bool,
+               centre_id: int | None = None) -> list[Appointment]:
+    """Deactivate or reactivate a row of the centre (a need or a base rule: a national row,
+    for those who keep them); returns the booked appointments a deactivation keeps."""
     if entity not in SWITCHABLE:
         raise ManageError(_("This cannot be switched."))
-    row = get_row(SWITCHABLE[entity], row_id)
+    centre_id = scope_of(actor, centre_id)
+    model = SWITCHABLE[entity]
+    if model is Need or (model is RoutingRule and _is_base_rule(row_id)):
+        if not keeps_national(actor):
+            raise ManageError(_("No such item."))
+        row = get_row(model, row_id, None)
+    else:
+        row = get_row(model, row_id, centre_id)
     apply_changes(actor, entity, row, {"active": bool(active)}, ("active",))
     db.session.commit()
     return kept_appointments(row)
+
+
+def _is_base_rule(rule_id) -> bool:
+    return isinstance(rule_id, int) and db.session.scalar(
+        select(RoutingRule.id).where(RoutingRule.id == rule_id,
+                                     RoutingRule.centre_id.is_(None))) is not None

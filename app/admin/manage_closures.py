@@ -1,4 +1,5 @@
-"""Closing the centre (or one zone) on a day beyond Korea's public holidays."""
+"""Closing a centre (or one of its zones) on a day beyond Korea's public holidays; every
+service acts inside one centre (`centre_id`, as app/admin/manage.py says)."""
 
 from datetime import date
 
@@ -14,32 +15,36 @@ from app.admin.manage import (
     snapshot,
     zone_and_institution,
 )
+from app.admin.scoping import scope_of
 from app.auth.audit import record_change
 from app.auth.models import User
 from app.booking.handover import booked_during
 from app.booking.models import Appointment
-from app.centres.services import current_centre
 from app.extensions import db
 from app.types import local_today
-from app.zones.models import Closure
+from app.zones.models import Closure, Zone
 
 
-def upcoming_closures(today: date | None = None) -> list[Closure]:
-    """Closures from today on, soonest first."""
-    return list(db.session.scalars(select(Closure).where(Closure.day >= (today or local_today()))
-                                   .order_by(Closure.day, Closure.zone_id)))
+def upcoming_closures(today: date | None = None, centre_id: int | None = None) -> list[Closure]:
+    """A centre's closures (every centre's without one) from today on, soonest first."""
+    query = select(Closure).where(Closure.day >= (today or local_today()))
+    if centre_id is not None:
+        query = query.where(Closure.centre_id == centre_id)
+    return list(db.session.scalars(query.order_by(Closure.day, Closure.zone_id)))
 
 
 def add_closure(actor: User, day: date, zone_id: int | None, reason: str,
-                today: date | None = None) -> tuple[Closure, list[Appointment]]:
-    """Close the centre (or one zone) on a day; returns the booked appointments on it, kept."""
+                today: date | None = None,
+                centre_id: int | None = None) -> tuple[Closure, list[Appointment]]:
+    """Close the centre (or one of its zones) on a day; returns the booked appointments on
+    it, kept."""
+    centre_id = scope_of(actor, centre_id)
     problems: dict = {}
     if day is None or day < (today or local_today()):
         add_problem(problems, "day", _("A closure cannot be in the past."))
-    zone = zone_and_institution(zone_id, None, problems)[0] if zone_id is not None else None
+    if zone_id is not None:
+        zone_and_institution(zone_id, None, problems, centre_id)
     raise_problems(problems)
-    # The zone's centre, or for a centre-wide closure the request's (for now the default).
-    centre_id = zone.centre_id if zone is not None else current_centre().id
     # A zone's closure on a day the whole centre is closed would change nothing.
     scope = Closure.zone_id.is_(None) & (Closure.centre_id == centre_id)
     if zone_id is not None:
@@ -54,13 +59,16 @@ def add_closure(actor: User, day: date, zone_id: int | None, reason: str,
 
 
 def closure_bookings_of(closure: Closure) -> list[Appointment]:
-    """The booked appointments still to come on a closed day (of its zone, if only it)."""
-    return booked_during(closure.day, zone_id=closure.zone_id)
+    """The booked appointments still to come on a closed day of its centre (of its zone, if
+    only it)."""
+    zones = set(db.session.scalars(select(Zone.id).where(Zone.centre_id == closure.centre_id)))
+    return [a for a in booked_during(closure.day, zone_id=closure.zone_id) if a.zone_id in zones]
 
 
-def remove_closure(actor: User, closure_id: int, today: date | None = None) -> None:
+def remove_closure(actor: User, closure_id: int, today: date | None = None,
+                   centre_id: int | None = None) -> None:
     """Open a closed day again (past closures stay as the record of what happened)."""
-    closure = get_row(Closure, closure_id)
+    closure = get_row(Closure, closure_id, scope_of(actor, centre_id))
     if closure.day < (today or local_today()):
         raise ManageError(_("A past closure cannot be removed."))
     record_change(actor, "delete", "closure", closure.id,

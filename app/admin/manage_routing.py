@@ -1,11 +1,18 @@
-"""Managing the pre-screen's needs and the routing rules that read descriptions."""
+"""Managing the pre-screen's needs and the routing rules that read descriptions.
+
+The needs and the base routing rules (no centre) are national: the national office keeps
+them (in a deployment of one centre, its admin: app/admin/manage.py's keeps_national). A
+centre's admin reads the base rules and keeps the centre's own rules, which count beside
+them for that centre only.
+"""
 
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, null, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from app.admin.errors import ManageError, NationalRow
 from app.admin.manage import (
     REQUIRED,
     add_problem,
@@ -14,10 +21,12 @@ from app.admin.manage import (
     get_row,
     raise_problems,
     record_creation,
+    snapshot,
     zone_and_institution,
 )
+from app.admin.scoping import ANY_CENTRE, keeps_national, scope_of
+from app.auth.audit import record_change
 from app.auth.models import User
-from app.centres.services import current_centre
 from app.extensions import db
 from app.intake.models import Need, RoutingRule
 from app.intake.routing import normalise
@@ -62,13 +71,23 @@ def _check_need(values: dict, problems: dict) -> None:
     _check_weight(values, problems)
 
 
+def national_only(actor: User) -> None:
+    """NationalRow unless the actor keeps the national rows."""
+    if not keeps_national(actor):
+        raise NationalRow(_("The needs and the base routing rules are national: the national "
+                            "office keeps them."))
+
+
 def create_need(actor: User, values: dict) -> Need:
-    """A new need applicants can tick, pointing at a zone (and maybe an institution)."""
+    """A new need applicants can tick, pointing at a zone (and maybe an institution); a
+    need is offered by every centre with a zone of that zone's code."""
+    national_only(actor)
     return create_row(actor, Need, "need", values, NEED_FIELDS, _check_need)
 
 
 def update_need(actor: User, need_id: int, values: dict) -> Need:
     """Change a need's labels, zone, weight or order; its code stays (the API uses it)."""
+    national_only(actor)
     need = get_row(Need, need_id)
     problems: dict = {}
     _check_need(values, problems)
@@ -91,13 +110,26 @@ class RulePage:
     pages: int
 
 
+def _applying(centre_id: int | None):
+    """The rules a centre's list shows: the base rules for its zones' codes and its own
+    (centre None: the base rules alone, as the national office keeps them)."""
+    if centre_id is None:
+        return RoutingRule.centre_id.is_(None)
+    codes = select(Zone.code).where(Zone.centre_id == centre_id)
+    return or_(RoutingRule.centre_id == centre_id,
+               RoutingRule.centre_id.is_(None) & Zone.code.in_(codes))
+
+
 def search_rules(text: str = "", zone_id: int | None = None, page: int = 1,
-                 per_page: int = 50) -> RulePage:
-    """Routing rules whose phrase, zone, institution, or a need of that institution holds
-    `text` (any case), of one zone or all; a page past the end shows the last."""
-    query = select(RoutingRule).join(Zone, RoutingRule.zone_id == Zone.id)
+                 per_page: int = 50, centre_id: int | None = None) -> RulePage:
+    """Routing rules of a centre (see _applying) whose phrase, zone, institution, or a need
+    of that institution holds `text` (any case), of one zone (by its code) or all; a page
+    past the end shows the last."""
+    query = (select(RoutingRule).join(Zone, RoutingRule.zone_id == Zone.id)
+             .where(_applying(centre_id)))
     if zone_id is not None:
-        query = query.where(RoutingRule.zone_id == zone_id)
+        query = query.where(Zone.code == select(Zone.code).where(Zone.id == zone_id)
+                            .scalar_subquery())
     text = (text or "").strip()
     if text:
         institution = aliased(Institution)
@@ -126,8 +158,9 @@ def search_rules(text: str = "", zone_id: int | None = None, page: int = 1,
     return RulePage(rules, total, page, pages)
 
 
-def _check_rule(values: dict, problems: dict) -> None:
-    zone_and_institution(values.get("zone_id"), values.get("institution_id"), problems)
+def _check_rule(values: dict, problems: dict, centre_id=ANY_CENTRE) -> None:
+    zone_and_institution(values.get("zone_id"), values.get("institution_id"), problems,
+                         centre_id)
     phrase = (values.get("phrase") or "").strip()
     if not phrase:
         add_problem(problems, "phrase", _("Enter a phrase."))
@@ -137,21 +170,43 @@ def _check_rule(values: dict, problems: dict) -> None:
 
 
 def _duplicates(rule: RoutingRule) -> list[str]:
-    """A warning for each other active rule of the zone with the same phrase."""
+    """A warning for each other active rule of the zone with the same phrase (the base rules
+    and the centre's own: both count for the centre's zone of that code)."""
     phrase = normalise(rule.phrase)
-    others = db.session.scalars(select(RoutingRule).where(
-        RoutingRule.zone_id == rule.zone_id, RoutingRule.active, RoutingRule.id != rule.id))
+    code = select(Zone.code).where(Zone.id == rule.zone_id).scalar_subquery()
+    same_centre = (RoutingRule.centre_id.is_(None) if rule.centre_id is None else
+                   or_(RoutingRule.centre_id.is_(None), RoutingRule.centre_id == rule.centre_id))
+    others = db.session.scalars(select(RoutingRule).join(Zone, RoutingRule.zone_id == Zone.id)
+                                .where(Zone.code == code, same_centre, RoutingRule.active,
+                                       RoutingRule.id != rule.id))
     return [_("Rule #%(number)s of this zone has the same phrase; both count.", number=other.id)
             for other in others if normalise(other.phrase) == phrase]
 
 
-def create_rule(actor: User, values: dict) -> tuple[RoutingRule, list[str]]:
-    """A new routing rule; returns it and warnings (a duplicate phrase in the same zone)."""
+def rule_of(actor: User, rule_id: int, centre_id: int | None = None) -> RoutingRule:
+    """A rule the actor may change: their centre's own, or a base rule for whoever keeps
+    the national rows. Another centre's rule is "no such item" (404); a base rule for a
+    centre's admin is NationalRow (403: they read it, the national office keeps it)."""
+    centre_id = scope_of(actor, centre_id)
+    rule = get_row(RoutingRule, rule_id)
+    if rule.centre_id is None:
+        national_only(actor)
+    elif rule.centre_id != centre_id:
+        raise ManageError(_("No such item."))
+    return rule
+
+
+def create_rule(actor: User, values: dict,
+                centre_id: int | None = None) -> tuple[RoutingRule, list[str]]:
+    """A new routing rule of the centre (of the national office: a base rule); returns it
+    and warnings (a duplicate phrase in the same zone)."""
+    centre_id = scope_of(actor, centre_id)
     problems: dict = {}
-    _check_rule(values, problems)
+    _check_rule(values, problems, ANY_CENTRE if centre_id is None else centre_id)
     raise_problems(problems)
+    # A base rule's NULL is written out: a None would be the column's default centre.
     rule = RoutingRule(**{name: values[name] for name in RULE_FIELDS},
-                       centre_id=current_centre().id)  # the centre's own rule
+                       centre_id=centre_id if centre_id is not None else null())
     rule.phrase = rule.phrase.strip()
     record_creation(actor, "routing_rule", rule, RULE_FIELDS)
     warnings = _duplicates(rule) if rule.active else []
@@ -159,14 +214,24 @@ def create_rule(actor: User, values: dict) -> tuple[RoutingRule, list[str]]:
     return rule, warnings
 
 
-def update_rule(actor: User, rule_id: int, values: dict) -> tuple[RoutingRule, list[str]]:
-    """Change a routing rule; returns it and warnings as create_rule does."""
-    rule = get_row(RoutingRule, rule_id)
+def update_rule(actor: User, rule_id: int, values: dict,
+                centre_id: int | None = None) -> tuple[RoutingRule, list[str]]:
+    """Change a routing rule (see rule_of); returns it and warnings as create_rule does."""
+    rule = rule_of(actor, rule_id, centre_id)
     problems: dict = {}
-    _check_rule(values, problems)
+    _check_rule(values, problems, ANY_CENTRE if rule.centre_id is None else rule.centre_id)
     raise_problems(problems)
     apply_changes(actor, "routing_rule", rule, {**values, "phrase": values["phrase"].strip()},
                   RULE_FIELDS)
     warnings = _duplicates(rule) if rule.active else []
     db.session.commit()
     return rule, warnings
+
+
+def delete_rule(actor: User, rule_id: int, centre_id: int | None = None) -> None:
+    """Delete a routing rule (see rule_of for whose); audited with what it was."""
+    rule = rule_of(actor, rule_id, centre_id)
+    record_change(actor, "delete", "routing_rule", rule.id,
+                  before=snapshot(rule, ("centre_id", *RULE_FIELDS)))
+    db.session.delete(rule)
+    db.session.commit()

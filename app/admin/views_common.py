@@ -1,4 +1,5 @@
-"""What the management views share: the acting admin, form handling, zone menus."""
+"""What the management views share: the acting admin and their centre, form handling, zone
+menus."""
 
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
@@ -11,8 +12,15 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.admin.errors import ManageError
-from app.admin.manage import CHECK, get_row, list_all_zones, list_institutions
+from app.admin.manage import (
+    CHECK,
+    get_row,
+    list_all_zones,
+    list_institutions,
+)
+from app.admin.scoping import ANY_CENTRE, national_zones
 from app.auth.models import User
+from app.centres.scope import own_centre
 from app.main.i18n import localized
 
 SAVED = _l("Saved.")
@@ -23,10 +31,16 @@ def actor() -> User:
     return current_user._get_current_object()
 
 
-def row_or_404(model, row_id: int):
-    """The row the URL names, or 404."""
+def my_centre() -> int:
+    """The signed-in admin's centre id, resolved once for the request (naming another centre
+    with `?centre=` is 403, app/centres/scope.py); the services are given it as a value."""
+    return own_centre(current_user).id
+
+
+def row_or_404(model, row_id: int, centre_id=ANY_CENTRE):
+    """The row the URL names (of the centre, given one), or 404."""
     try:
-        return get_row(model, row_id)
+        return get_row(model, row_id, centre_id)
     except ManageError:
         abort(404)
 
@@ -84,17 +98,27 @@ def _inactive(label: str, active: bool) -> str:
     return label if active else _("%(name)s (inactive)", name=label)
 
 
-def zone_choices(active_only: bool = False) -> list[tuple[int, str]]:
-    """(id, label) of the zones, for a form's zone menu."""
+def menu_zones(centre_id: int | None) -> list:
+    """The zones a form's menu offers: a centre's, or for the national rows (centre None)
+    one zone of each code (a need or base rule counts for every centre's zone of it)."""
+    return list_all_zones(centre_id) if centre_id is not None else national_zones()
+
+
+def zone_choices(active_only: bool = False,
+                 centre_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, label) of the centre's zones (see menu_zones), for a form's zone menu."""
     return [(z.id, _inactive(localized(z.name, z.name_en), z.active))
-            for z in list_all_zones() if z.active or not active_only]
+            for z in menu_zones(centre_id) if z.active or not active_only]
 
 
-def institution_choices(active_only: bool = False) -> list[tuple[int, str]]:
-    """(id, 'zone · institution') of the institutions, for a form's institution menu."""
+def institution_choices(active_only: bool = False,
+                        centre_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, 'zone · institution') of the institutions of the menu's zones."""
+    zones = {z.id for z in menu_zones(centre_id)}
     return [(i.id, _inactive(f"{localized(i.zone.name, i.zone.name_en)} · "
                              f"{localized(i.name, i.name_en)}", i.active))
-            for i in list_institutions() if i.active or not active_only]
+            for i in list_institutions(centre_id=centre_id)
+            if i.zone_id in zones and (i.active or not active_only)]
 
 
 def flash_kept(appointments: list, what: str) -> None:

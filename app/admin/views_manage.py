@@ -1,7 +1,10 @@
-"""Admin pages for zones, institutions and closures (and the deactivate buttons of lists)."""
+"""Admin pages for a centre's zones, institutions and closures (and the deactivate buttons
+of lists). Each view resolves the admin's centre once (`my_centre()`) and passes it down;
+another centre's ids are 404."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.admin.blueprint import bp
 from app.admin.errors import ManageError
@@ -21,12 +24,14 @@ from app.admin.manage_closures import (
     remove_closure,
     upcoming_closures,
 )
+from app.admin.scoping import zone_types
 from app.admin.views_common import (
     SAVED,
     Saved,
     actor,
     flash_kept,
     form_page,
+    my_centre,
     row_or_404,
     zone_choices,
 )
@@ -38,6 +43,7 @@ from app.inputs import as_id
 from app.main.filters import local_date
 from app.main.i18n import localized
 from app.main.security import safe_local_path
+from app.states import Role
 from app.visits.settle import flash_settled
 from app.zones.models import Closure, Institution, Zone
 
@@ -50,27 +56,31 @@ LIST_OF = {"zone": "admin.zones", "institution": "admin.institutions", "need": "
 @staff_required("admin")
 def zones():
     """Every zone with its booking rules."""
-    return render_template("admin/zones.html", zones=list_all_zones(), form=None)
+    return render_template("admin/zones.html", zones=list_all_zones(my_centre()), form=None)
 
 
 @bp.route("/zones/new", methods=["GET", "POST"])
 @staff_required("admin")
 def zone_new():
     """Create a zone."""
+    centre_id = my_centre()
+
     def saved(zone: Zone) -> Saved:
         name = localized(zone.name, zone.name_en)
         return Saved(url_for("admin.zones"), _("Zone ‘%(name)s’ created.", name=name))
 
-    return form_page(ZoneForm(), lambda f: create_zone(actor(), f.values()), saved,
-                     "admin/zones.html", zone=None)
+    return form_page(ZoneForm(), lambda f: create_zone(actor(), f.values(), centre_id), saved,
+                     "admin/zones.html", zone=None, zone_types=zone_types(centre_id))
 
 
 @bp.route("/zones/<int:zone_id>", methods=["GET", "POST"])
 @staff_required("admin")
 def zone_edit(zone_id: int):
     """Change a zone's names, rules, hours or state."""
-    zone = row_or_404(Zone, zone_id)
-    return form_page(ZoneForm(obj=zone), lambda f: update_zone(actor(), zone_id, f.values()),
+    centre_id = my_centre()
+    zone = row_or_404(Zone, zone_id, centre_id)
+    return form_page(ZoneForm(obj=zone),
+                     lambda f: update_zone(actor(), zone_id, f.values(), centre_id),
                      lambda kept: Saved(url_for("admin.zones"), SAVED, kept,
                                         localized(zone.name, zone.name_en)),
                      "admin/zones.html", zone=zone)
@@ -80,25 +90,29 @@ def zone_edit(zone_id: int):
 @staff_required("admin")
 def institutions():
     """The institutions (of one zone, if asked) and a form to add one."""
+    centre_id = my_centre()
     zone_id = request.args.get("zone", type=as_id)
-    form = InstitutionForm(zones=zone_choices(active_only=True))
+    form = InstitutionForm(zones=zone_choices(active_only=True, centre_id=centre_id))
     if request.method == "GET" and zone_id:
         form.zone_id.data = zone_id
-    return form_page(form, lambda f: create_institution(actor(), f.values()), lambda done: Saved(
-        url_for("admin.institutions", zone=done.zone_id),
-        _("Institution ‘%(name)s’ added.", name=localized(done.name, done.name_en))),
-        "admin/institutions.html", institution=None, institutions=list_institutions(zone_id),
-        zones=list_all_zones(), zone_id=zone_id)
+    return form_page(form, lambda f: create_institution(actor(), f.values(), centre_id),
+                     lambda done: Saved(url_for("admin.institutions", zone=done.zone_id),
+                                        _("Institution ‘%(name)s’ added.",
+                                          name=localized(done.name, done.name_en))),
+                     "admin/institutions.html", institution=None,
+                     institutions=list_institutions(zone_id, centre_id),
+                     zones=list_all_zones(centre_id), zone_id=zone_id)
 
 
 @bp.route("/institutions/<int:institution_id>", methods=["GET", "POST"])
 @staff_required("admin")
 def institution_edit(institution_id: int):
     """Change an institution."""
-    institution = row_or_404(Institution, institution_id)
+    centre_id = my_centre()
+    institution = row_or_404(Institution, institution_id, centre_id)
     return form_page(
-        InstitutionForm(obj=institution, zones=zone_choices()),
-        lambda f: update_institution(actor(), institution_id, f.values()),
+        InstitutionForm(obj=institution, zones=zone_choices(centre_id=centre_id)),
+        lambda f: update_institution(actor(), institution_id, f.values(), centre_id),
         lambda kept: Saved(url_for("admin.institutions", zone=institution.zone_id), SAVED, kept,
                            localized(institution.name, institution.name_en)),
         "admin/institutions.html", institution=institution, institutions=None)
@@ -108,6 +122,7 @@ def institution_edit(institution_id: int):
 @staff_required("admin")
 def closures():
     """Upcoming closures and a form to add one."""
+    centre_id = my_centre()
 
     def saved(done) -> Saved:
         closure, on_day = done
@@ -117,17 +132,19 @@ def closures():
                          _("%(day)s is closed now.", day=day))
         return Saved(url_for("admin.closures"), _("%(day)s is closed now.", day=day))
 
-    return form_page(ClosureForm(zones=zone_choices()), lambda f: add_closure(
-        actor(), f.day.data, f.zone_id.data, f.reason.data or ""), saved,
-        "admin/closures.html", closures=[(c, closure_bookings_of(c)) for c in upcoming_closures()],
-        zones={z.id: z for z in list_all_zones()})
+    return form_page(ClosureForm(zones=zone_choices(centre_id=centre_id)), lambda f: add_closure(
+        actor(), f.day.data, f.zone_id.data, f.reason.data or "", centre_id=centre_id), saved,
+        "admin/closures.html", closures=[(c, closure_bookings_of(c)) for c in
+                                         upcoming_closures(centre_id=centre_id)],
+        zones={z.id: z for z in list_all_zones(centre_id)})
 
 
 @bp.route("/closures/<int:closure_id>/bookings", methods=["GET", "POST"])
 @staff_required("admin")
 def closure_bookings(closure_id: int):
     """The bookings a closed day still holds; tell each firm, in one step (or leave it)."""
-    closure = row_or_404(Closure, closure_id)
+    centre_id = my_centre()
+    closure = row_or_404(Closure, closure_id, centre_id)
     booked = closure_bookings_of(closure)
     status = 200
     if request.method == "POST":
@@ -141,15 +158,17 @@ def closure_bookings(closure_id: int):
             flash_settled(settled)
             return redirect(url_for("admin.closure_bookings", closure_id=closure_id), code=303)
     return render_template("admin/closures.html", closure=closure, affected=affected(booked),
-                           zones={z.id: z for z in list_all_zones()}), status
+                           zones={z.id: z for z in list_all_zones(centre_id)}), status
 
 
 @bp.post("/closures/<int:closure_id>/delete")
 @staff_required("admin")
 def closure_delete(closure_id: int):
     """Open a closed day again."""
+    centre_id = my_centre()
+    row_or_404(Closure, closure_id, centre_id)
     try:
-        remove_closure(actor(), closure_id)
+        remove_closure(actor(), closure_id, centre_id=centre_id)
     except ManageError as error:
         flash(error.message, "error")
         return redirect(url_for("admin.closures"), code=303)
@@ -158,14 +177,16 @@ def closure_delete(closure_id: int):
 
 
 @bp.post("/<entity>/<int:row_id>/active")
-@staff_required("admin")
+@staff_required(Role.ADMIN, Role.NATIONAL)
 def switch_active(entity: str, row_id: int):
-    """The lists' deactivate / reactivate button."""
+    """The lists' deactivate / reactivate button (the national office's: needs and base
+    rules only)."""
     if entity not in LIST_OF:  # checked here, after the guard, so strangers learn nothing
         abort(404)
+    centre_id = my_centre() if current_user.centre_id is not None else None
     active = request.form.get("active") == "1"
     try:
-        kept = set_active(actor(), entity, row_id, active)
+        kept = set_active(actor(), entity, row_id, active, centre_id)
     except ManageError:
         abort(404)
     flash(_("Reactivated.") if active else _("Deactivated."), "success")
