@@ -198,6 +198,9 @@ OTHER_CENTRE = ("admin_b", "adviser_b2")
 # the adviser's rota, the outbox): another centre's id there is 404.
 CENTRE_IDS = {"appointment_id", "number", "rule_id", "exception_id", "message_id"}
 CENTRE_ROUTES = ("/adviser/", "/api/v1/appointments/", "/admin/outbox/")
+# The needs are national: in a network only the national office edits them, and a centre's
+# admin reads them (app/admin/scoping.py's keeps_national).
+NATIONAL_KEPT = ("/admin/needs/new", "/admin/needs/<int:need_id>")
 
 
 def _centre_a_ids(app, booked: dict) -> dict:
@@ -227,7 +230,8 @@ def _expected(role: str, rule, allowed, is_api: bool, response) -> bool:
     if role == "anonymous":
         return status == 401 if is_api else (
             status == 302 and "/auth/login" in response.headers["Location"])
-    if ROLE_OF[role] not in allowed:
+    if ROLE_OF[role] not in allowed or (ROLE_OF[role] == "admin"
+                                        and rule.rule in NATIONAL_KEPT):
         return status == 403
     if (role in OTHER_CENTRE and CENTRE_IDS & set(rule.arguments)
             and rule.rule.startswith(CENTRE_ROUTES)):
