@@ -10,7 +10,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TypeVar
 
-from app.intake.forms import REGION_NAMES
+from flask_babel import lazy_gettext as _l
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,30 @@ class Region:
 
     @property
     def label(self) -> str:
-        """The region's name in the reader's language (the pre-screen's list of regions)."""
-        return str(REGION_NAMES[self.name])
+        """The region's name in the reader's language (the words of the pre-screen's list
+        of regions, app/intake/forms.py)."""
+        return str(LABELS[self.code])
+
+
+LABELS = {
+    "seoul": _l("Seoul"),
+    "busan": _l("Busan"),
+    "daegu": _l("Daegu"),
+    "incheon": _l("Incheon"),
+    "gwangju": _l("Gwangju"),
+    "daejeon": _l("Daejeon"),
+    "ulsan": _l("Ulsan"),
+    "sejong": _l("Sejong"),
+    "gyeonggi": _l("Gyeonggi-do"),
+    "gangwon": _l("Gangwon"),
+    "chungbuk": _l("Chungcheongbuk-do"),
+    "chungnam": _l("Chungcheongnam-do"),
+    "jeonbuk": _l("Jeonbuk"),
+    "jeonnam": _l("Jeollanam-do"),
+    "gyeongbuk": _l("Gyeongsangbuk-do"),
+    "gyeongnam": _l("Gyeongsangnam-do"),
+    "jeju": _l("Jeju"),
+}
 
 
 REGIONS: tuple[Region, ...] = (
