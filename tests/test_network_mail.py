@@ -72,6 +72,8 @@ def test_the_cancellation_names_the_centre_and_restarts_at_its_pre_screen(
     cancelled = _messages(app)["cancelled"]
     assert BUSAN["name"] in cancelled.text and BUSAN["phone"] in cancelled.text
     assert "/intake/?centre=busan" in cancelled.text
+    page = client.get(f"/booking/{token}").get_data(as_text=True)  # "apply again", the menu
+    assert page.count('href="/intake/?centre=busan"') == 2 and 'href="/intake/"' not in page
     [event] = _events(cancelled.ics)
     assert str(event["LOCATION"]).startswith(BUSAN["name"])
 

@@ -109,6 +109,14 @@ def page_centre(context) -> CentreFacts:
 
 
 @pass_context
+def centre_arg(context) -> str | None:
+    """The page's centre as the `centre` of a link into the pre-screen: its code, or None
+    for the default centre (whose links stay as they were before the network)."""
+    centre = page_centre(context)
+    return centre.code if centre.code != current_centre().code else None
+
+
+@pass_context
 def centre_name(context) -> str:
     """The page's centre's name in the page's language (the centre's row: app/centres)."""
     centre = page_centre(context)
@@ -185,7 +193,7 @@ def register(app: Flask) -> None:
     app.teardown_request(_forget_locale)
     app.after_request(remember_language)
     for helper in (current_language, language_choices, localized, centre_name, centre_address,
-                   page_centre, current_centre, tel_url):
+                   page_centre, centre_arg, current_centre, tel_url):
         app.add_template_global(helper)
     if stale := missing_catalogues(app):
         log.warning("translations not compiled (pages fall back to English): %s; "
