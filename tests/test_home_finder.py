@@ -144,3 +144,34 @@ def test_every_region_is_reachable_and_its_neighbours_are_regions():
     assert region_of("강원도") == BY_CODE["gangwon"] and region_of("전라북도").code == "jeonbuk"
     assert region_of("경상남도").code == "gyeongnam" and region_of("Atlantis") is None
     assert nearest(BY_CODE["ulsan"], {"busan", "gyeongnam"}) == (BY_CODE["busan"], 1)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ("ko", "en"))
+def test_the_finder_in_the_browser(app, network, language):
+    """Choosing a region in the form (no script needed) suggests the nearest centre; one
+    language, axe-core finds nothing serious, nothing wider than a 390 px phone
+    (screenshots tests/artifacts/finder-<language>-*.png)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import ARTIFACTS, LiveServer, check_page, launch, with_axe
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with LiveServer(app) as live, sync_playwright() as playwright:
+        browser = launch(playwright)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR",
+                                      java_script_enabled=False)
+        with_axe(context)
+        page = context.new_page()
+        page.goto(f"{live.url}/?lang={language}")
+        check_page(page, language, "01-finder", walk="finder", phone=True)
+        page.select_option("#region", "ulsan")
+        page.get_by_role("button", name="센터 추천받기" if language == "ko"
+                         else "Suggest a centre").click()
+        suggested = page.locator(".ons-suggestion").inner_text()
+        assert ("부산창조경제혁신센터" if language == "ko"
+                else "Busan Creative Economy Innovation Center") in suggested
+        check_page(page, language, "02-suggested", walk="finder", phone=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        browser.close()

@@ -186,6 +186,9 @@ def centre_by_id(centre_id: int | None) -> CentreFacts:
     column default is the default centre); UnknownCentre for an id no centre has."""
     if centre_id is None:
         return current_centre()
+    default = current_centre()  # read once per request or job anyway: most rows are its
+    if default.id == centre_id:
+        return default
     known = g.setdefault(_BY_ID_CACHE, {})
     if centre_id not in known:
         centre = db.session.get(Centre, centre_id)
