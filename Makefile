@@ -49,7 +49,7 @@ db: $(VENV)/.run-deps $(COMPILED)
 	$(PY) -m flask --app wsgi init-db
 
 seed: db
-	$(PY) -m flask --app wsgi seed-demo
+	$(PY) -m flask --app wsgi seed-demo --network
 
 run: seed
 	@echo

@@ -8,7 +8,8 @@ cancellation of the old events and the new events (see app/notify/relay.py: one 
 
 Every message to a firm, and its calendar entries, speak the language of its pre-screen
 (`Intake.language`): the outbox renders the message under it, and the entries' summary,
-place and description are written in it here.
+place and description are written in it here. They name the pre-screen's centre (its name,
+address and phone, recorded with the message), never the default one.
 """
 
 from collections.abc import Sequence
@@ -18,8 +19,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.booking.models import Appointment, Booking, WaitlistEntry
+from app.centres.services import CentreFacts, centre_by_id, centre_values, current_centre
 from app.extensions import db
-from app.main.i18n import centre_address, centre_name, localized
+from app.main.i18n import localized
 from app.notify.ics import CalendarEvent
 from app.notify.outbox import CalendarFile, enqueue, public_url
 from app.states import BookingStatus
@@ -43,34 +45,53 @@ def appointment_values(appointment: Appointment) -> dict:
             "bring": appointment.zone.what_to_bring, "bring_en": appointment.zone.what_to_bring_en}
 
 
-def _event(appointment: Appointment) -> CalendarEvent:
+def booking_centre(booking: Booking) -> CentreFacts:
+    """The centre of a booking: its pre-screen's."""
+    return centre_by_id(booking.intake.centre_id)
+
+
+def _values(intake) -> dict:
+    """The pre-screen's centre as the values a message shows (`center_name`, ...)."""
+    return centre_values(centre_by_id(intake.centre_id))
+
+
+def _event(appointment: Appointment, centre: CentreFacts) -> CalendarEvent:
     """One appointment as a calendar entry, in the locale in force: the entry names the
-    centre and its address, so it reads right in any calendar, far from the e-mail."""
+    centre, its address and phone, so it reads right in any calendar, far from the e-mail."""
     zone, institution = appointment.zone, appointment.institution
     who = appointment.adviser.name
     if institution:
         who += f" ({localized(institution.name, institution.name_en)})"
-    place = f"{centre_name()} · {centre_address()}"
+    name = localized(centre.name, centre.name_en)
+    place = " · ".join(p for p in (name, localized(centre.address, centre.address_en)) if p)
+    reach = _("Phone: %(phone)s", phone=centre.phone) if centre.phone else ""
     return CalendarEvent(
         uid=f"appointment-{appointment.id}@onestop",
         start=to_local(appointment.starts_at), end=to_local(appointment.ends_at),
         summary=_("%(zone)s consultation · %(centre)s",
-                  zone=localized(zone.name, zone.name_en), centre=centre_name()),
+                  zone=localized(zone.name, zone.name_en), centre=name),
         location=place,
-        description="\n".join((who, _("What to bring: %(items)s", items=localized(
-            zone.what_to_bring, zone.what_to_bring_en)), place)))
+        description="\n".join(line for line in (who, _("What to bring: %(items)s", items=localized(
+            zone.what_to_bring, zone.what_to_bring_en)), place, reach) if line))
 
 
 def calendar_events(appointments: Sequence[Appointment], language: str) -> list[CalendarEvent]:
-    """One calendar entry per appointment, with its lifelong UID, in the firm's language."""
+    """One calendar entry per appointment, with its lifelong UID, in the firm's language, at
+    the centre of the appointments' booking."""
+    if not appointments:
+        return []
+    centre = booking_centre(appointments[0].booking)
     with force_locale(language):
-        return [_event(a) for a in appointments]
+        return [_event(a, centre) for a in appointments]
 
 
-def visit_title(language: str) -> str:
-    """A whole visit's name in a calendar: the one-stop consultation at the centre."""
+def visit_title(language: str, centre: CentreFacts | None = None) -> str:
+    """A whole visit's name in a calendar: the one-stop consultation at the centre (the
+    booking's; the default one when none is given)."""
+    centre = centre or current_centre()
     with force_locale(language):
-        return _("One-stop consultation · %(centre)s", centre=centre_name())
+        return _("One-stop consultation · %(centre)s",
+                 centre=localized(centre.name, centre.name_en))
 
 
 def _calendar(appointments: Sequence[Appointment], cancelled: bool, language: str,
@@ -85,8 +106,8 @@ def _ids(appointments: Sequence[Appointment]) -> str:
 
 def _visit(booking: Booking, appointments: Sequence[Appointment]) -> dict:
     intake = booking.intake
-    return {"company": intake.company_name or "", "contact": intake.contact_name or "",
-            "visit_date": booking.visit_date,
+    return {**_values(intake), "company": intake.company_name or "",
+            "contact": intake.contact_name or "", "visit_date": booking.visit_date,
             "appointments": [appointment_values(a) for a in appointments]}
 
 
@@ -100,6 +121,14 @@ def notify_booked(booking: Booking, token: str, now: datetime | None = None) -> 
             calendars=[_calendar(live, False, language, now)], language=language, now=now)
 
 
+def _restart_url(booking: Booking) -> str:
+    """Where a firm starts again: its centre's pre-screen (the default centre's takes no
+    `centre`, as before the network)."""
+    centre = booking_centre(booking)
+    named = centre.code if centre.code != current_centre().code else None
+    return public_url("intake.start", centre=named)
+
+
 def notify_cancelled(booking: Booking, cancelled: Sequence[Appointment],
                      now: datetime | None = None) -> None:
     """The notice that appointments (the whole visit, or some of it) were cancelled."""
@@ -109,7 +138,7 @@ def notify_cancelled(booking: Booking, cancelled: Sequence[Appointment],
     enqueue(f"booking:{booking.id}:cancelled:{_ids(cancelled)}", booking.intake.email,
             "cancelled", {**_visit(booking, cancelled), "reason": booking.cancel_reason or "",
                           "whole_visit": booking.status == BookingStatus.CANCELLED,
-                          "restart_url": public_url("intake.start")},
+                          "restart_url": _restart_url(booking)},
             calendars=[_calendar(cancelled, True, language, now)], language=language, now=now)
 
 
@@ -165,7 +194,7 @@ def notify_offer(entry: WaitlistEntry, token: str, now: datetime | None = None) 
     zone = entry.zone
     adviser = db.session.get(Adviser, entry.offered_adviser_id)
     enqueue(f"waitlist:{entry.id}:offer:{entry.offered_at:%Y%m%dT%H%M%S}", entry.intake.email,
-            "offer", {"company": entry.intake.company_name or "",
+            "offer", {**_values(entry.intake), "company": entry.intake.company_name or "",
                       "contact": entry.intake.contact_name or "",
                       "zone": zone.name, "zone_en": zone.name_en,
                       "adviser": adviser.name if adviser else "",

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from app.booking.errors import BookingConflict, BookingError, BookingNotFound, SlotTaken
 from app.booking.journey import visit_step
 from app.booking.month import institution_day, weekday_names
-from app.booking.notifications import calendar_events, visit_title
+from app.booking.notifications import booking_centre, calendar_events, visit_title
 from app.booking.planner import day_plan, visit_calendar_for
 from app.booking.services import (
     Request,
@@ -180,7 +180,7 @@ def _private_page_values(booking, token: str) -> dict:
     links = {}
     if booking.status == BookingStatus.BOOKED and appointments:
         links = {"google": google_calendar_url(calendar_events(appointments, language),
-                                               visit_title(language)),
+                                               visit_title(language, booking_centre(booking))),
                  "naver": NAVER_CALENDAR}
     return {"booking": booking, "token": token, "appointments": appointments,
             "calendar_links": links,

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 DEFAULT_CODE = "gyeongnam"
 _CACHE = "onestop_centre"
 _REQUEST_CACHE = "onestop_request_centre"
+_BY_ID_CACHE = "onestop_centres_by_id"
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def forget_current_centre() -> None:
     """Read the centre afresh next time (after its facts changed)."""
     g.pop(_CACHE, None)
     g.pop(_REQUEST_CACHE, None)
+    g.pop(_BY_ID_CACHE, None)
 
 
 def _active_by_code(code: str) -> CentreFacts | None:
@@ -178,6 +180,24 @@ def request_centre(code: str | None = None) -> CentreFacts:
     return centre
 
 
+def centre_by_id(centre_id: int | None) -> CentreFacts:
+    """The facts of the centre of a row (a pre-screen's, a booking's), active or not, read
+    once per request or job; the default centre's for None (a row not flushed yet, whose
+    column default is the default centre); UnknownCentre for an id no centre has."""
+    if centre_id is None:
+        return current_centre()
+    default = current_centre()  # read once per request or job anyway: most rows are its
+    if default.id == centre_id:
+        return default
+    known = g.setdefault(_BY_ID_CACHE, {})
+    if centre_id not in known:
+        centre = db.session.get(Centre, centre_id)
+        if centre is None:
+            raise UnknownCentre(str(centre_id))
+        known[centre_id] = CentreFacts.of(centre)
+    return known[centre_id]
+
+
 def centre_or_default(centre_id: int | None):
     """A query's centre: the id a service was given, else the default centre's as a scalar
     subquery (a caller of a one-centre deployment names none; it costs no statement)."""
@@ -188,6 +208,11 @@ def list_centres() -> list[CentreFacts]:
     """The active centres, by code."""
     return [CentreFacts.of(c) for c in db.session.scalars(
         select(Centre).where(Centre.active).order_by(Centre.code))]
+
+
+def is_network() -> bool:
+    """Whether this deployment serves more than one active centre (then pages name theirs)."""
+    return len(db.session.scalars(select(Centre.id).where(Centre.active).limit(2)).all()) > 1
 
 
 def ensure_centre() -> Centre:

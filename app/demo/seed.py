@@ -1,8 +1,9 @@
-"""`flask --app wsgi seed-demo`: the demo centre, safe to run again."""
+"""`flask --app wsgi seed-demo [--network]`: the demo centre (and with `--network` the other
+16 centres of the network, app/demo/network.py), safe to run again."""
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date
 
 import click
 from flask.cli import with_appcontext
@@ -12,46 +13,14 @@ from werkzeug.security import generate_password_hash
 from app.auth.models import User
 from app.centres.models import Centre
 from app.centres.services import ensure_centre
+from app.demo.network import seed_network
+from app.demo.parts import ZONES, add_rules, all_institutions, get_or_create
 from app.demo.rules import INSTITUTIONS, NEEDS, RULES
 from app.extensions import db
 from app.intake.models import Need, RoutingRule
 from app.types import local_today
-from app.zones.models import Adviser, Institution, RotationRule, Zone
+from app.zones.models import Adviser, Institution, Zone
 
-DEMO_WEEKS = 12
-MORNING, AFTERNOON = (time(10), time(12)), (time(13), time(17))
-
-ZONES = [
-    dict(code="legal", name="법률존", name_en="Legal zone", sort_order=1,
-         slot_minutes=60, buffer_minutes=0,
-         description="상주 공익법무관이 계약, 분쟁, 노무, 법인 설립을 상담합니다.",
-         description_en="A resident public-service lawyer advises on contracts, disputes, "
-                        "labour law and incorporation.",
-         what_to_bring="관련 계약서·서류 사본, 일이 있었던 순서를 적은 메모",
-         what_to_bring_en="Copies of the contracts and papers involved, a note of what happened "
-                          "and when"),
-    dict(code="finance", name="금융존", name_en="Finance zone", sort_order=2,
-         slot_minutes=60, buffer_minutes=0,
-         description="신용보증기금, 기술보증기금, 한국산업은행, IBK기업은행이 돌아가며 "
-                     "보증·대출·투자를 상담합니다.",
-         description_en="KODIT, KIBO, KDB and IBK take turns advising on guarantees, loans and "
-                        "investment.",
-         what_to_bring="사업자등록증, 최근 3년 재무제표(있다면), 사업계획서",
-         what_to_bring_en="Business registration certificate, the last three years' financial "
-                          "statements (if any), a business plan"),
-    dict(code="patent", name="특허존", name_en="Patent zone", sort_order=3,
-         slot_minutes=50, buffer_minutes=10,
-         description="파견 변리사가 주 2회 특허·상표·디자인 출원과 기술이전을 상담합니다.",
-         description_en="A patent attorney, here twice a week, advises on patents, trademarks, "
-                        "designs and technology transfer.",
-         what_to_bring="기술·제품 설명 자료, 알고 있는 선행 특허나 경쟁 제품",
-         what_to_bring_en="A description of the technology or product, any prior patents or "
-                          "competing products you know of"),
-]
-OTHER_INSTITUTIONS = {
-    "legal_aid": ("legal", "법무부 공익법무관", "Public-service lawyer (Ministry of Justice)"),
-    "kpaa": ("patent", "대한변리사회", "Korean Patent Attorneys Association"),
-}
 FINANCE_ZONE_OF = {code: "finance" for code in INSTITUTIONS}
 
 
@@ -97,15 +66,6 @@ CENTRE_FACTS = {
 }
 
 
-def _get_or_create(model, lookup: dict, values: dict):
-    row = db.session.scalar(select(model).filter_by(**lookup))
-    if row is None:
-        row = model(**lookup, **values)
-        db.session.add(row)
-        db.session.flush()
-    return row
-
-
 def _user(email: str, name: str, role: str, created: list) -> User:
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
@@ -116,18 +76,6 @@ def _user(email: str, name: str, role: str, created: list) -> User:
         db.session.flush()
         created.append((role, email, password))
     return user
-
-
-def _rules(adviser: Adviser, spec: DemoAdviser, start: date) -> None:
-    until = start + timedelta(weeks=DEMO_WEEKS) - timedelta(days=1)
-    plans = [(d, 1, 0) for d in spec.weekdays]
-    plans += [(d, spec.every_n_weeks, spec.week_offset) for d in spec.alternate_weekdays]
-    for weekday, every, offset in plans:
-        for begin, end in (MORNING, AFTERNOON):
-            db.session.add(RotationRule(
-                adviser=adviser, weekday=weekday, start_time=begin, end_time=end,
-                valid_from=start, valid_until=until, every_n_weeks=every, week_offset=offset,
-            ))
 
 
 def _centre() -> Centre:
@@ -141,31 +89,31 @@ def _centre() -> Centre:
     return centre
 
 
-def seed_demo(today: date | None = None) -> list[tuple[str, str, str]]:
-    """Create whatever of the demo centre is missing; returns the logins made this time."""
+def seed_demo(today: date | None = None, network: bool = False) -> list[tuple[str, str, str]]:
+    """Create whatever of the demo centre (with `network`, of the whole network) is missing;
+    returns the logins made this time."""
     today = today or local_today()
     created: list[tuple[str, str, str]] = []
     centre = _centre()  # the default centre: Gyeongnam, whose zones these are
-    zones = {spec["code"]: _get_or_create(Zone, {"centre_id": centre.id, "code": spec["code"]},
+    zones = {spec["code"]: get_or_create(Zone, {"centre_id": centre.id, "code": spec["code"]},
                                           {k: v for k, v in spec.items() if k != "code"})
              for spec in ZONES}
     institutions = {}
-    all_institutions = {code: ("finance", *names) for code, names in INSTITUTIONS.items()}
-    all_institutions.update(OTHER_INSTITUTIONS)
-    for order, (code, (zone, name, name_en)) in enumerate(all_institutions.items()):
-        institutions[code] = _get_or_create(
-            Institution, {"code": code},
-            {"zone": zones[zone], "name": name, "name_en": name_en, "sort_order": order},
+    for order, (code, (zone, name, name_en)) in enumerate(all_institutions().items()):
+        # An institution's code is unique inside its zone: every centre has a `kodit`.
+        institutions[code] = get_or_create(
+            Institution, {"zone_id": zones[zone].id, "code": code},
+            {"name": name, "name_en": name_en, "sort_order": order},
         )
     for order, need in enumerate(NEEDS):
-        _get_or_create(Need, {"code": need.code}, {
+        get_or_create(Need, {"code": need.code}, {
             "zone": zones[need.zone], "label": need.label, "label_en": need.label_en,
             "weight": need.weight, "sort_order": order,
             "institution": institutions.get(need.institution) if need.institution else None,
         })
     for rule in RULES:
         institution = institutions.get(rule.institution) if rule.institution else None
-        _get_or_create(
+        get_or_create(
             RoutingRule,
             {"zone_id": zones[rule.zone].id, "phrase": rule.phrase,
              "institution_id": institution.id if institution else None},
@@ -174,22 +122,30 @@ def seed_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     _user(ADMIN_EMAIL, "센터 관리자", "admin", created)
     for spec in ADVISERS:
         user = _user(spec.email, spec.name, "adviser", created)
-        adviser = _get_or_create(Adviser, {"user_id": user.id}, {
+        adviser = get_or_create(Adviser, {"user_id": user.id}, {
             "name": spec.name, "title": spec.title, "zone": zones[spec.zone],
             "institution": institutions[spec.institution],
         })
         if not adviser.rotation_rules:
-            _rules(adviser, spec, today)
+            add_rules(adviser, spec, today)
     db.session.commit()
+    if network:
+        created += seed_network(today)
     return created
 
 
 @click.command("seed-demo")
+@click.option("--network", is_flag=True,
+              help="Also the other 16 centres of the network, their admins and the national login.")
 @with_appcontext
-def seed_demo_command() -> None:
+def seed_demo_command(network: bool) -> None:
     """Create the demo centre (zones, institutions, advisers, needs, rules, logins)."""
-    created = seed_demo()
-    click.echo("데모 센터가 준비되었습니다. / The demo centre is ready.")
+    created = seed_demo(network=network)
+    if network:
+        click.echo("데모 네트워크(센터 17곳)가 준비되었습니다. / The demo network (17 centres) "
+                   "is ready.")
+    else:
+        click.echo("데모 센터가 준비되었습니다. / The demo centre is ready.")
     if created:
         click.echo("새 로그인 (지금 한 번만 표시됩니다) / New logins, shown only this once:")
         for role, email, password in created:

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from app.centres.services import request_centre
+from app.centres.services import centre_by_id, is_network, request_centre
 from app.extensions import limiter, public_write_limit
 from app.intake.errors import IntakeNotFound
 from app.intake.forms import DESCRIPTION_MAX, IntakeForm
@@ -36,7 +36,8 @@ def _need_groups(needs) -> list:
 @limiter.limit(public_write_limit, methods=["POST"])
 def start():
     # `?centre=CODE` names the centre the pre-screen is for (an unknown one is a 404 page);
-    # without it, the default centre's.
+    # without it, the default centre's. The page says which when it is named or when the
+    # deployment has several centres.
     centre = request_centre()
     named = request.args.get("centre") or None
     needs = list_needs(centre.id)
@@ -49,7 +50,7 @@ def start():
     status = 422 if form.is_submitted() else 200
     return render_template(
         "intake/form.html", form=form, need_groups=_need_groups(needs),
-        description_max=DESCRIPTION_MAX, centre=centre if named else None,
+        description_max=DESCRIPTION_MAX, centre=centre if named or is_network() else None,
         action=url_for("intake.start", centre=named)
     ), status
 
@@ -66,6 +67,7 @@ def result(token: str):
         "intake/result.html",
         intake=intake,
         token=token,
+        centre=centre_by_id(intake.centre_id) if is_network() else None,
         recommendation=presented(intake.recommendation, html=True),
         booking=_standing_booking(intake),
         sent_to=masked_address(intake.email),

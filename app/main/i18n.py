@@ -22,9 +22,11 @@ from flask import (
 )
 from flask_babel import get_locale, refresh
 from flask_babel.speaklater import LazyString
+from jinja2 import pass_context
 
-from app.centres.models import tel_url
-from app.centres.services import current_centre
+from app.centres.errors import UnknownCentre
+from app.centres.models import Centre, tel_url
+from app.centres.services import CentreFacts, centre_by_id, current_centre, request_centre
 
 log = logging.getLogger(__name__)
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -80,15 +82,52 @@ def localized(korean, english=None):
     return korean
 
 
-def centre_name() -> str:
-    """The centre's name in the page's language (the centre's row: app/centres)."""
-    centre = current_centre()
+# What a page's template names the things it shows, whose centre is the page's centre.
+_OF_A_CENTRE = ("intake", "booking", "entry")
+
+
+@pass_context
+def page_centre(context) -> CentreFacts:
+    """The centre a page is about: the one its view gives (`centre`), else the centre of the
+    pre-screen, booking or waitlist entry it shows, else the request's (`?centre=CODE`),
+    else the default centre. So a second centre's booking pages name that centre."""
+    given = context.get("centre")
+    if isinstance(given, CentreFacts):
+        return given
+    if isinstance(given, Centre):
+        return CentreFacts.of(given)
+    for name in _OF_A_CENTRE:
+        shown = context.get(name)
+        intake = getattr(shown, "intake", shown)
+        centre_id = getattr(intake, "centre_id", None)
+        if isinstance(centre_id, int):
+            return centre_by_id(centre_id)
+    try:
+        return request_centre() if has_request_context() else current_centre()
+    except UnknownCentre:  # the view has answered 404 already; this is its error page
+        return current_centre()
+
+
+@pass_context
+def centre_arg(context) -> str | None:
+    """The page's centre as the `centre` of a link into the pre-screen: its code, or None
+    for the default centre (whose links stay as they were before the network)."""
+    centre = page_centre(context)
+    return centre.code if centre.code != current_centre().code else None
+
+
+@pass_context
+def centre_name(context) -> str:
+    """The page's centre's name in the page's language (the centre's row: app/centres)."""
+    centre = page_centre(context)
     return localized(centre.name, centre.name_en)
 
 
-def centre_address() -> str:
-    """The centre's address in the page's language (the Korean one when no English is kept)."""
-    centre = current_centre()
+@pass_context
+def centre_address(context) -> str:
+    """The page's centre's address in the page's language (the Korean one when no English
+    is kept)."""
+    centre = page_centre(context)
     return localized(centre.address, centre.address_en)
 
 
@@ -154,7 +193,7 @@ def register(app: Flask) -> None:
     app.teardown_request(_forget_locale)
     app.after_request(remember_language)
     for helper in (current_language, language_choices, localized, centre_name, centre_address,
-                   current_centre, tel_url):
+                   page_centre, centre_arg, current_centre, tel_url):
         app.add_template_global(helper)
     if stale := missing_catalogues(app):
         log.warning("translations not compiled (pages fall back to English): %s; "

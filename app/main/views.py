@@ -1,13 +1,15 @@
-"""The home page (what the one-stop service is, the way into the pre-screen) and the
-privacy policy."""
+"""The home page (what the one-stop service is, the way into the pre-screen; in a network,
+the centre finder first) and the privacy policy."""
 
 from collections import defaultdict
 from datetime import date
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
 
+from app.centres.services import CentreFacts, is_network, list_centres, request_centre
 from app.intake.services import list_needs, list_zones
 from app.main.privacy import retention_periods
+from app.main.regions import REGIONS, by_region, nearest, region_of
 
 bp = Blueprint("main", __name__)
 
@@ -17,12 +19,47 @@ CARD_NEEDS = 4
 
 @bp.get("/")
 def index():
-    """The service, and a card for each active zone from what the centre wrote about it."""
+    """A network's home without `?centre=` is the centre finder; a centre's home (the only
+    centre's, or the one `?centre=CODE` names) shows its zones and the way into its
+    pre-screen, as a one-centre deployment always did."""
+    named = request.args.get("centre") or None
+    if named is None:
+        centres = list_centres()
+        if len(centres) > 1:
+            return _finder(centres)
+    centre = request_centre()  # an unknown or inactive code: 404
     needs = defaultdict(list)
-    for need in list_needs():
+    for need in list_needs(centre.id):
         needs[need.zone_id].append(need)
-    return render_template("main/index.html", zones=list_zones(), needs=needs,
-                           card_needs=CARD_NEEDS)
+    return render_template("main/index.html", zones=list_zones(centre.id), needs=needs,
+                           card_needs=CARD_NEEDS, centre=centre if named else None,
+                           named=named, network=named is not None and is_network())
+
+
+def _suggestion(chosen, centres: list[CentreFacts]) -> dict | None:
+    """The centre suggested for the chosen region: its own, else the nearest region's."""
+    if chosen is None:
+        return None
+    of_region: dict[str, list[CentreFacts]] = defaultdict(list)
+    for centre in centres:
+        region = region_of(centre.region)
+        if region is not None:
+            of_region[region.code].append(centre)
+    found = nearest(chosen, set(of_region))
+    if found is None:  # no centre names a region we know: the first centre, plainly
+        return {"centre": centres[0], "region": None, "own": False}
+    region, steps = found
+    return {"centre": of_region[region.code][0], "region": region, "own": steps == 0}
+
+
+def _finder(centres: list[CentreFacts]):
+    """The centres by region, and the one suggested for the region chosen (`?region=`)."""
+    asked = request.args.get("region", "").strip()
+    chosen = region_of(asked) if asked else None
+    status = 400 if asked and chosen is None else 200
+    return render_template("main/finder.html", groups=by_region(centres, lambda c: c.region),
+                           regions=REGIONS, chosen=chosen, unknown_region=status == 400,
+                           suggestion=_suggestion(chosen, centres)), status
 
 
 @bp.get("/privacy")
