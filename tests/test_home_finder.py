@@ -149,8 +149,8 @@ def test_every_region_is_reachable_and_its_neighbours_are_regions():
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ("ko", "en"))
 def test_the_finder_in_the_browser(app, network, language):
-    """Choosing a region in the form (a plain GET form: no script needed) suggests the nearest centre; one
-    language, axe-core finds nothing serious, nothing wider than a 390 px phone
+    """Choosing a region in the form (a plain GET form: no script needed) suggests the
+    nearest centre; one language, axe-core finds nothing serious, nothing wider than a 390 px phone
     (screenshots tests/artifacts/finder-<language>-*.png)."""
     from playwright.sync_api import sync_playwright
 
