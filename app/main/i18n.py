@@ -22,6 +22,7 @@ from flask import (
 )
 from flask_babel import get_locale, refresh
 from flask_babel.speaklater import LazyString
+from flask_login import current_user
 from jinja2 import pass_context
 
 from app.centres.errors import UnknownCentre
@@ -90,7 +91,8 @@ _OF_A_CENTRE = ("intake", "booking", "entry")
 def page_centre(context) -> CentreFacts:
     """The centre a page is about: the one its view gives (`centre`), else the centre of the
     pre-screen, booking or waitlist entry it shows, else the request's (`?centre=CODE`),
-    else the default centre. So a second centre's booking pages name that centre."""
+    else the signed-in staff member's centre, else the default centre. So a second centre's
+    booking pages, and its staff's pages, name that centre."""
     given = context.get("centre")
     if isinstance(given, CentreFacts):
         return given
@@ -102,6 +104,10 @@ def page_centre(context) -> CentreFacts:
         centre_id = getattr(intake, "centre_id", None)
         if isinstance(centre_id, int):
             return centre_by_id(centre_id)
+    if has_request_context() and not request.args.get("centre"):
+        staff_centre_id = getattr(current_user, "centre_id", None)
+        if isinstance(staff_centre_id, int):  # a centre's staff: their own centre's pages
+            return centre_by_id(staff_centre_id)
     try:
         return request_centre() if has_request_context() else current_centre()
     except UnknownCentre:  # the view has answered 404 already; this is its error page
