@@ -3,7 +3,11 @@
 name, address and phone on their pages, not the default centre's."""
 
 import re
+from datetime import datetime, time
 
+from sqlalchemy import select
+
+from app.extensions import db
 from tests.centre_helpers import NETWORK_STAFF, SECOND, make_second_centre
 
 
@@ -32,3 +36,25 @@ def test_a_centres_staff_see_their_own_centre_in_the_footer(app, auth):
     assert "부산창조경제혁신센터" in footer and "051-000-0000" in footer
     footer = home.get("/admin/").get_data(as_text=True).split('id="krds-footer"')[1]
     assert "부산창조경제혁신센터" not in footer and "055-000-0000" in footer
+
+
+def test_an_advisers_morning_agenda_names_their_own_centre(app, client, intake_payload):
+    import time_machine
+
+    from app.notify.models import OutboxMessage
+    from app.notify.outbox import render_stored
+    from app.types import local_datetime
+    from app.visits.jobs import send_agendas
+    from tests.centre_helpers import book_at
+
+    make_second_centre(app)
+    booked = book_at(client, intake_payload, SECOND)
+    day = datetime.fromisoformat(booked["slot"]["start"]).date()  # Busan opens at 09:00
+    with app.app_context(), time_machine.travel(local_datetime(day, time(8, 1)), tick=False):
+        assert send_agendas() == 1
+        [agenda] = db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.kind == "agenda")).all()
+        said = render_stored(agenda)
+        assert agenda.recipient == NETWORK_STAFF["adviser_b2"]
+        assert "부산창조경제혁신센터" in said.text and "051-000-0000" in said.html
+        assert "경남" not in said.text

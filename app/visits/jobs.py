@@ -9,6 +9,7 @@ from sqlalchemy import or_, select, update
 
 from app.auth.audit import record_change
 from app.booking.models import Appointment
+from app.centres.services import centre_by_id, centre_values
 from app.extensions import db
 from app.intake.jobs import purged_intakes
 from app.notify.outbox import enqueue
@@ -71,7 +72,8 @@ def send_agendas(now: datetime | None = None) -> int:
                     or not any(a.starts_at > now for a in appointments)):
                 continue
             if enqueue(f"agenda:{adviser.id}:{day.isoformat()}", adviser.user.email, "agenda",
-                       {"adviser": adviser.name, "day": day,
+                       {**centre_values(centre_by_id(adviser.zone.centre_id)),  # theirs
+                        "adviser": adviser.name, "day": day,
                         "items": [_item(a) for a in appointments],
                         "agenda_url": f"{base}/adviser/?day={day.isoformat()}"}, now=now):
                 written += 1
