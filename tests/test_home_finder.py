@@ -148,29 +148,21 @@ def test_every_region_is_reachable_and_its_neighbours_are_regions():
 
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ("ko", "en"))
-def test_the_finder_in_the_browser(app, network, language):
+def test_the_finder_in_the_browser(network, live, page, language):
     """Choosing a region in the form (a plain GET form: no script needed) suggests the
-    nearest centre; one language, axe-core finds nothing serious, nothing wider than a 390 px phone
-    (screenshots tests/artifacts/finder-<language>-*.png)."""
-    from playwright.sync_api import sync_playwright
+    nearest centre; one language, axe-core finds nothing serious, nothing wider than a 390 px
+    phone (screenshots tests/artifacts/finder-<language>-*.png)."""
+    from tests.browser import check_page
 
-    from tests.browser import ARTIFACTS, LiveServer, check_page, launch, with_axe
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with LiveServer(app) as live, sync_playwright() as playwright:
-        browser = launch(playwright)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
-        with_axe(context)
-        page = context.new_page()
-        page.goto(f"{live.url}/?lang={language}")
-        check_page(page, language, "01-finder", walk="finder", phone=True)
-        page.select_option("#region", "ulsan")
-        page.get_by_role("button", name="센터 추천받기" if language == "ko"
-                         else "Suggest a centre").click()
-        suggested = page.locator(".ons-suggestion").inner_text()
-        assert ("부산창조경제혁신센터" if language == "ko"
-                else "Busan Creative Economy Innovation Center") in suggested
-        check_page(page, language, "02-suggested", walk="finder", phone=True)
-        page.set_viewport_size({"width": 390, "height": 844})
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        browser.close()
+    page.goto(f"{live.url}/?lang={language}")
+    check_page(page, language, "01-finder", walk="finder", phone=True)
+    page.select_option("#region", "ulsan")
+    page.get_by_role("button", name="센터 추천받기" if language == "ko"
+                     else "Suggest a centre").click()
+    suggested = page.locator(".ons-suggestion").inner_text()
+    assert ("부산창조경제혁신센터" if language == "ko"
+            else "Busan Creative Economy Innovation Center") in suggested
+    check_page(page, language, "02-suggested", walk="finder", phone=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.console_errors == []

@@ -336,23 +336,14 @@ def test_a_centre_wide_closure_closes_only_its_centre(app, client, busan):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ("ko", "en"))
-def test_the_busan_pre_screen_in_the_browser(app, busan, language):
+def test_the_busan_pre_screen_in_the_browser(busan, live, page, language):
     """The pre-screen page for a named centre, at 1280 and 390 px: one language, axe-core
     finds nothing serious (screenshots tests/artifacts/network-<language>-*.png)."""
-    from playwright.sync_api import sync_playwright
+    from tests.browser import check_page
 
-    from tests.browser import ARTIFACTS, LiveServer, check_page, launch, with_axe
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with LiveServer(app) as live, sync_playwright() as playwright:
-        browser = launch(playwright)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
-        with_axe(context)
-        page = context.new_page()
-        page.goto(f"{live.url}/?lang={language}")
-        page.goto(f"{live.url}/intake/?centre=busan")
-        name = BUSAN["name"] if language == "ko" else BUSAN["name_en"]
-        assert name in page.locator(".ons-page-head").inner_text()
-        check_page(page, language, "01-prescreen-busan", walk="network", phone=True,
-                   allowed=("API", "HTTPS", "http"))
-        browser.close()
+    page.goto(f"{live.url}/?lang={language}")
+    page.goto(f"{live.url}/intake/?centre=busan")
+    name = BUSAN["name"] if language == "ko" else BUSAN["name_en"]
+    assert name in page.locator(".ons-page-head").inner_text()
+    check_page(page, language, "01-prescreen-busan", walk="network", phone=True,
+               allowed=("API", "HTTPS", "http"))
