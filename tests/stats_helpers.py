@@ -43,16 +43,21 @@ def sign_in(app, client, user_id: int) -> None:
 def make_visit(zone_code: str, start: datetime, status: str = "completed", *,
                booked_at: datetime | None = None, outcome: dict | None = None,
                stage: str = "bi", industry: str | None = None, region: str | None = None,
-               intake_at: datetime | None = None) -> int:
-    """An intake, a booking and one appointment (with an outcome when given); its id."""
-    zone = db.session.scalar(select(Zone).where(Zone.code == zone_code))
+               intake_at: datetime | None = None, centre_id: int | None = None,
+               company_name: str = "테스트 기업") -> int:
+    """An intake, a booking and one appointment (with an outcome when given) in the zone of
+    that code at the centre (None: the default centre's, the first made); its id."""
+    zone = db.session.scalar(select(Zone).where(
+        Zone.code == zone_code, *([] if centre_id is None else [Zone.centre_id == centre_id]))
+        .order_by(Zone.id))
     adviser = db.session.scalar(select(Adviser).where(Adviser.zone_id == zone.id)
                                 .order_by(Adviser.id))
     now = datetime.now(UTC)
     intake = Intake(token_hash=secrets.token_hex(32), stage=stage, industry=industry,
                     region=region, created_at=intake_at or booked_at or start - timedelta(days=3),
                     consent_personal_info_at=now, consent_notice_version="test",
-                    retention_until=now + timedelta(days=30), company_name="테스트 기업")
+                    retention_until=now + timedelta(days=30), company_name=company_name,
+                    centre_id=zone.centre_id)
     booking = Booking(token_hash=secrets.token_hex(32), intake=intake,
                       visit_date=start.date(), created_at=booked_at or start - timedelta(days=3))
     db.session.add_all([intake, booking])

@@ -11,6 +11,7 @@ from app.centres.scope import StatsScope
 from app.extensions import db
 from app.intake.models import Intake
 from app.states import AppointmentStatus
+from app.stats.cohorts import COUNTS
 from app.stats.figures import (
     COMPLETED,
     NETWORK,
@@ -19,8 +20,9 @@ from app.stats.figures import (
     by_zone_centre,
     epoch_seconds,
     in_period,
+    rollup_ready,
 )
-from app.stats.models import ImportedConsultation
+from app.stats.models import CohortDay, ImportedConsultation
 from app.zones.models import Zone
 
 
@@ -54,7 +56,23 @@ class Funnel:
 def funnels(period: Period, scope: StatsScope = NETWORK) -> dict[int, Funnel]:
     """Per centre of the scope (those with pre-screens in the period): the cohort of the
     period's pre-screens and what became of them. Imported consultations had no pre-screen
-    and are in no cohort."""
+    and are in no cohort.
+
+    Read from the cohort's rollup (`cohort_days`, app/stats/cohorts.py) when it is built:
+    one row per centre and day; else from the pre-screens themselves (`_counted_funnels`)."""
+    if not rollup_ready():
+        return _counted_funnels(period, scope)
+    return {centre_id: Funnel(*(int(value or 0) for value in counts))
+            for centre_id, *counts in db.session.execute(
+                select(CohortDay.centre_id, *[func.sum(getattr(CohortDay, name))
+                                              for name in COUNTS])
+                .where(in_period(CohortDay.day, period, dated=True),
+                       *by_centre(CohortDay.centre_id, scope))
+                .group_by(CohortDay.centre_id))}
+
+
+def _counted_funnels(period: Period, scope: StatsScope) -> dict[int, Funnel]:
+    """`funnels` counted from the pre-screens, their bookings and their appointments."""
     cohort = [in_period(Intake.created_at, period), *by_centre(Intake.centre_id, scope)]
     centre = Intake.centre_id
     made = dict(db.session.execute(select(centre, func.count(Intake.id)).where(*cohort)

@@ -108,8 +108,31 @@ class ZoneMonth(Base):
     ip_applications: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class CohortDay(Base):
+    """The pre-screens made on one centre-local day at one centre and what became of them so
+    far: the funnel's cohort added up by day (see app/stats/cohorts.py), kept in step with
+    the pre-screens, their bookings and their appointments by the rollup's hooks."""
+
+    __tablename__ = "cohort_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), primary_key=True)
+    intakes: Mapped[int] = mapped_column(Integer, default=0)
+    bookings: Mapped[int] = mapped_column(Integer, default=0)
+    appointments: Mapped[int] = mapped_column(Integer, default=0)
+    completed: Mapped[int] = mapped_column(Integer, default=0)
+    no_show: Mapped[int] = mapped_column(Integer, default=0)
+    cancelled: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        # A centre's (or a set's) funnel: its days in order.
+        Index("ix_cohort_days_centre_day", "centre_id", "day"),
+    )
+
+
 class RollupState(Base):
-    """One row: the time zone whose local days `zone_days` was built for, and when.
+    """One row: the time zone whose local days `zone_days` and `cohort_days` were built for,
+    and when.
 
     No row, or another zone than CENTER_TIMEZONE: the rollup is not trusted and the
     statistics read the consultations themselves until it is rebuilt."""

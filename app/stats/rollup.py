@@ -19,6 +19,12 @@ transaction: the network's long tables read whole months there (app/stats/figure
 The hooks are attached by `register_hooks`, a named step of create_app: importing this
 module attaches nothing, so the statistics never depend on what happened to be imported.
 
+The same hooks keep the funnel's cohort (`cohort_days`, app/stats/cohorts.py) in step: the
+pre-screens, bookings and appointments a flush changes note their pre-screens' days, which
+are recounted in the same transaction under the same lock. Appointments a bulk UPDATE
+changed (the scheduler's no-show marking) are noted with app/transactions.note_bulk_change
+and followed by both. Both are built and trusted together (one state).
+
 `rebuild` recomputes everything: `init-db` runs it when the rollup is missing or was built
 for another time zone, and the scheduler runs it daily and logs any day that had drifted.
 """
@@ -27,16 +33,17 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from itertools import chain
 
 from flask import current_app
-from sqlalchemy import Date, delete, event, func, insert, inspect, literal, select
+from sqlalchemy import Date, delete, event, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from app.booking.models import Appointment
 from app.extensions import db
 from app.notify.scheduler import ScheduledJob
 from app.states import AppointmentStatus
+from app.stats import cohorts
+from app.stats.cohorts import values_of
 from app.stats.figures import (
     _IMPORTED_SUMS,
     _LIVE_SUMS,
@@ -47,7 +54,7 @@ from app.stats.figures import (
     safe_sum,
 )
 from app.stats.models import ImportedConsultation, RollupState, ZoneDay, ZoneMonth
-from app.transactions import write_transaction
+from app.transactions import bulk_changes, write_transaction
 from app.types import to_local, utcnow
 from app.visits.models import Outcome
 from app.zones.models import Zone
@@ -62,11 +69,13 @@ _FIGURES = ("consultations", "finance_amount_krw", "patent_transfers", "ip_appli
 
 @dataclass
 class Notes:
-    """What a transaction changed that the rollup counts: local days, and appointments whose
-    outcome changed (their day is looked up at commit, when their ids are known)."""
+    """What a transaction changed that the rollup counts: local days, appointments whose
+    outcome changed (their day is looked up at commit, when their ids are known), and what
+    the funnel's cohort counts."""
 
     days: set[date] = field(default_factory=set)
     appointments: set[int] = field(default_factory=set)
+    cohort: cohorts.CohortNotes = field(default_factory=cohorts.CohortNotes)
 
 
 def _notes(session: Session) -> Notes:
@@ -78,50 +87,55 @@ def note_days(days: Iterable[date], session: Session | None = None) -> None:
     _notes(session or db.session()).days.update(days)
 
 
-def _values(obj, name: str) -> list:
-    """The attribute's value now and before this flush (whatever of it is loaded)."""
-    history = inspect(obj).attrs[name].history
-    return [*history.added, *history.unchanged, *history.deleted]
-
-
 def _local_day(moment: datetime) -> date:
     return to_local(moment).date()
 
 
 def _watch(session: Session, flush_context, instances) -> None:
-    """Note the days of the flushed changes that the rollup counts."""
+    """Note the days of the flushed changes that the rollup and the cohort count."""
     with session.no_autoflush:
-        for obj in chain(session.new, session.dirty, session.deleted):
-            if isinstance(obj, Appointment):
-                if AppointmentStatus.COMPLETED in {obj.status, *_values(obj, "status")}:
-                    _notes(session).days.update(
-                        _local_day(moment) for moment in {obj.starts_at,
-                                                          *_values(obj, "starts_at")} if moment)
-            elif isinstance(obj, Outcome):
-                notes = _notes(session)
-                notes.appointments.update(
-                    i for i in {obj.appointment_id, *_values(obj, "appointment_id")} if i)
-                linked = obj.__dict__.get("appointment")
-                if linked is not None and linked.starts_at is not None:
-                    notes.days.add(_local_day(linked.starts_at))
-            elif isinstance(obj, ImportedConsultation):
-                _notes(session).days.update(
-                    day for day in {obj.day, *_values(obj, "day")} if day)
+        notes = _notes(session)
+        for change, objects in (("new", session.new), ("dirty", session.dirty),
+                                ("deleted", session.deleted)):
+            for obj in objects:
+                _watch_zone_days(obj, notes)
+                cohorts.watch(obj, change, notes.cohort)
+
+
+def _watch_zone_days(obj, notes: Notes) -> None:
+    """Note the days a flushed object changes in zone_days."""
+    if isinstance(obj, Appointment):
+        if AppointmentStatus.COMPLETED in {obj.status, *values_of(obj, "status")}:
+            notes.days.update(_local_day(moment) for moment in {
+                obj.starts_at, *values_of(obj, "starts_at")} if moment)
+    elif isinstance(obj, Outcome):
+        notes.appointments.update(
+            i for i in {obj.appointment_id, *values_of(obj, "appointment_id")} if i)
+        linked = obj.__dict__.get("appointment")
+        if linked is not None and linked.starts_at is not None:
+            notes.days.add(_local_day(linked.starts_at))
+    elif isinstance(obj, ImportedConsultation):
+        notes.days.update(day for day in {obj.day, *values_of(obj, "day")} if day)
 
 
 def _settle(session: Session) -> None:
     """Recompute the noted days in the transaction being committed."""
     session.flush()  # the changes not flushed yet note their days too
+    bulk = bulk_changes(session).get(Appointment.__tablename__, set())
     notes = session.info.pop(_NOTES, None)
-    if notes is None:
+    if notes is None and not bulk:
         return
+    notes = notes or Notes()
+    notes.appointments.update(bulk)  # rows a bulk UPDATE changed (app/transactions.py)
+    notes.cohort.appointments.update(bulk)
     days = set(notes.days)
     ids = sorted(notes.appointments)
     for start in range(0, len(ids), 500):
         days.update(_local_day(moment) for moment in session.scalars(
             select(Appointment.starts_at).where(Appointment.id.in_(ids[start:start + 500]))))
-    if days:
-        refresh(days, session)
+    cohort_days = cohorts.days_of(notes.cohort, session)
+    if days or cohort_days:
+        refresh(days, session, cohort_days)
 
 
 def _forget(session: Session, transaction) -> None:
@@ -130,6 +144,7 @@ def _forget(session: Session, transaction) -> None:
     message exists already) leaves the transaction's other changes, so its notes stay."""
     if transaction.parent is None:
         session.info.pop(_NOTES, None)
+        bulk_changes(session)
 
 
 _HOOKS = (("before_flush", _watch), ("before_commit", _settle),
@@ -166,11 +181,17 @@ def _trusted(state: RollupState | None) -> bool:
     return state is not None and state.timezone == timezone_name()
 
 
-def refresh(days: Iterable[date], session: Session | None = None) -> None:
-    """Recompute the rollup of these local days, if the rollup is built (else nothing)."""
+def refresh(days: Iterable[date], session: Session | None = None,
+            cohort_days: Iterable[date] = ()) -> None:
+    """Recompute the rollup of these local days and the cohort of those pre-screen days, if
+    the rollup is built (else nothing)."""
     session = session or db.session()
+    days = set(days)
     if _trusted(_locked_state(session)):
-        _recount(days, session)
+        if days:
+            _recount(days, session)
+        for first, last in stretches(cohort_days):
+            cohorts.recount(first, last, session)
 
 
 def _recount(days: Iterable[date], session: Session) -> None:
@@ -275,27 +296,41 @@ def _stored(session: Session) -> dict[tuple[date, int], tuple[int, ...]]:
 
 
 def rebuild(session: Session | None = None) -> set[date]:
-    """Recompute the whole rollup for the centre's time zone and mark it built; returns the
-    days that differed from what was stored when it was already built (drift)."""
+    """Recompute the whole rollup and the funnel's cohort for the centre's time zone and mark
+    them built; returns the days that differed from what was stored when it was already
+    built (drift)."""
     session = session or db.session()
     state = _locked_state(session)
     trusted = _trusted(state)
-    before = _stored(session) if trusted else {}
+    before = (_stored(session), cohorts.stored(session)) if trusted else None
     session.execute(delete(ZoneDay))
     session.execute(delete(ZoneMonth))
+    cohorts.clear(session)
     spans = [span for span in _spans(session) if span]
     if spans:
-        first, last = min(s[0] for s in spans), max(s[1] for s in spans)
-        _recount((first + timedelta(days=n) for n in range((last - first).days + 1)), session)
+        _recount(_every_day(min(s[0] for s in spans), max(s[1] for s in spans)), session)
+    made = cohorts.span(session)
+    for first, last in stretches(_every_day(*made) if made else ()):
+        cohorts.recount(first, last, session)
     if state is None:
         state = RollupState(id=STATE_ID, timezone=timezone_name())
         session.add(state)
     state.timezone, state.built_at = timezone_name(), utcnow()
     session.flush()
-    if not trusted:
+    if before is None:
         return set()
-    after = _stored(session)
-    return {day for day, _ in before.keys() ^ after.keys()} | {
+    return _differing(before[0], _stored(session)) | _differing(before[1],
+                                                                 cohorts.stored(session))
+
+
+def _every_day(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _differing(before: dict, after: dict) -> set[date]:
+    """The days of the rows (keyed by day first) that one of the two has and the other has
+    not, or holds otherwise."""
+    return {key[0] for key in before.keys() ^ after.keys()} | {
         key[0] for key in before.keys() & after.keys() if before[key] != after[key]}
 
 
