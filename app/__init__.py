@@ -208,14 +208,13 @@ def register_commands(app: Flask) -> None:
 
 def register_jobs(app: Flask) -> None:
     """Hand each domain's jobs to the scheduler (and run it in `flask run` if asked)."""
-    from app.admin import retention
+    from app.admin import retention, weekly
     from app.booking import jobs as booking_jobs
     from app.notify import relay
     from app.notify.scheduler import add_jobs, start_in_process
-    from app.stats import jobs as stats_jobs
     from app.stats import rollup
     from app.visits import jobs as visits_jobs
 
-    for module in (relay, booking_jobs, visits_jobs, retention, stats_jobs, rollup):
+    for module in (relay, booking_jobs, visits_jobs, retention, weekly, rollup):
         add_jobs(app, module.JOBS)
     start_in_process(app)

@@ -93,6 +93,25 @@ def test_a_region_may_be_named_in_korean_too(client, network):
     assert "경남창조경제혁신센터" in _section(page, "suggested-title")
 
 
+def test_the_finders_header_and_footer_belong_to_no_one_centre(app, client, network):
+    from app.centres.services import default_centre
+
+    with app.app_context():
+        home = default_centre()
+        home_phone, home_address = home.phone, home.address
+    page = client.get("/").get_data(as_text=True)
+    header, footer = page.split("<main", 1)[0], page.split("<footer", 1)[1]
+    assert 'href="/intake/"' not in page  # no way into the default centre's pre-screen
+    assert "<strong>창조경제혁신센터</strong>" in footer and "카드" in footer
+    assert home.name not in footer and home_phone not in footer
+    assert not home_address or home_address not in footer
+    assert 'class="ons-privacy-link"' in footer
+    assert "ons-brand" in header
+    english = client.get("/?lang=en").get_data(as_text=True).split("<footer", 1)[1]
+    assert "<strong>Creative Economy Innovation Centres</strong>" in english
+    assert "Each centre's address and phone are on its card above." in english
+
+
 def test_an_unknown_region_is_a_clear_error_and_the_finder_still_works(client, network):
     response = client.get("/?region=atlantis")
     assert response.status_code == 400

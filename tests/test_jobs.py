@@ -7,6 +7,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from app.admin.retention import purge_expired
+from app.admin.weekly import send_weekly_summary
 from app.auth.models import AuditEntry
 from app.booking.jobs import expire_offers_job, reminder_due, send_reminders
 from app.booking.models import Appointment, Booking, WaitlistEntry
@@ -18,7 +19,7 @@ from app.intake.jobs import PERSONAL_FIELDS
 from app.intake.models import Intake
 from app.intake.services import get_intake
 from app.notify.outbox import render_stored as said
-from app.stats.jobs import previous_week, send_weekly_summary
+from app.stats.weekly import previous_week
 from app.types import local_datetime, to_local, utcnow
 from app.visits.jobs import mark_no_shows, send_agendas
 from app.zones.availability import free_slots

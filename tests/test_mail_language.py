@@ -30,7 +30,7 @@ VISIT = {"company": "주식회사 한빛테크", "contact": "김담당", "visit_
          "appointments": [APPOINTMENT]}
 URL = "http://127.0.0.1:5000/booking/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcdef"
 # What each template is given (app/booking/notifications.py, app/visits/jobs.py,
-# app/stats/jobs.py), with every optional part present.
+# app/admin/weekly.py), with every optional part present.
 CONTEXTS = {
     "booked": {**VISIT, "manage_url": URL, "calendar_url": URL + "/calendar.ics"},
     "cancelled": {**VISIT, "reason": "출장이 잡혔습니다", "whole_visit": True,

@@ -17,7 +17,6 @@ from werkzeug.security import generate_password_hash
 
 from app.auth.models import User
 from app.auth.services import create_api_token
-from app.booking.models import Appointment, Booking
 from app.centres.models import Centre
 from app.centres.scope import StatsScope
 from app.centres.services import CentreFacts, default_centre
@@ -80,30 +79,9 @@ def network(app):
 def busan_visit(zone_code: str, start: datetime, status: str = "completed", *,
                 intake_at: datetime | None = None, outcome: dict | None = None) -> int:
     """A Busan pre-screen, its booking and one appointment in a Busan zone."""
-    from app.visits.models import Outcome
-
     busan = db.session.scalar(select(Centre.id).where(Centre.code == "busan"))
-    zone = db.session.scalar(select(Zone).where(Zone.centre_id == busan, Zone.code == zone_code))
-    adviser = db.session.scalar(select(Adviser).where(Adviser.zone_id == zone.id))
-    now = datetime.now(UTC)
-    made = intake_at or start - timedelta(days=3)
-    intake = Intake(token_hash=secrets.token_hex(32), stage="bi", centre_id=busan,
-                    created_at=made, consent_personal_info_at=now,
-                    consent_notice_version="test", retention_until=now + timedelta(days=30),
-                    company_name="부산 기업", region="부산광역시")
-    booking = Booking(token_hash=secrets.token_hex(32), intake=intake, visit_date=start.date(),
-                      created_at=made)
-    db.session.add_all([intake, booking])
-    db.session.flush()
-    appointment = Appointment(booking=booking, intake_id=intake.id, zone_id=zone.id,
-                              adviser_id=adviser.id, created_at=made, starts_at=start,
-                              ends_at=start + timedelta(minutes=50), status=status)
-    db.session.add(appointment)
-    db.session.flush()
-    if outcome is not None:
-        db.session.add(Outcome(appointment_id=appointment.id, **outcome))
-    db.session.commit()
-    return appointment.id
+    return make_visit(zone_code, start, status, intake_at=intake_at, outcome=outcome,
+                      centre_id=busan, region="부산광역시", company_name="부산 기업")
 
 
 @pytest.fixture
@@ -290,6 +268,24 @@ def test_rows_without_a_centre_go_to_the_importers_centre(ctx, network):
     assert import_consultations(named, actor=busan_admin).duplicate
 
 
+def test_the_cli_imports_into_the_centre_it_is_given(app, runner, network, tmp_path):
+    path = tmp_path / "busan-history.csv"
+    path.write_bytes(csv_bytes(["2026-03-02,legal,,,0,0,0,", "2026-03-02,tax,,,0,0,0,"]))
+    result = runner.invoke(args=["import-consultations", str(path), "--centre", "busan"])
+    assert result.exit_code == 0 and "2건을 가져왔습니다" in result.output
+    again = runner.invoke(args=["import-consultations", str(path), "--centre", "busan"])
+    assert again.exit_code == 0 and "바뀐 것이 없습니다" in again.output
+    unknown = runner.invoke(args=["import-consultations", str(path), "--centre", "nowhere"])
+    assert unknown.exit_code == 1 and "nowhere" in unknown.output
+    # Without --centre the rows are the default centre's, which has no tax zone: refused.
+    home = runner.invoke(args=["import-consultations", str(path)])
+    assert home.exit_code == 1 and "아무것도 가져오지 않았습니다" in home.output
+    with app.app_context():
+        assert set(db.session.scalars(select(ImportedConsultation.centre_id))) == {
+            network["busan"]}
+        assert counts() == (2, 1, 2)
+
+
 def test_a_national_import_names_the_centre_of_every_row(ctx, network):
     national = db.session.get(User, network["national"])
     home = network["home_code"]
@@ -353,14 +349,24 @@ def test_the_import_page_refuses_another_centre_and_changes_nothing(app, client,
 
 
 def test_the_weekly_summary_goes_to_each_centre_with_its_own_figures(ctx, network):
+    from app.admin.weekly import send_weekly_summary
     from app.notify.models import OutboxMessage
-    from app.stats.jobs import previous_week, send_weekly_summary
+    from app.stats.weekly import previous_week
     from app.types import local_datetime
 
     today = date(2026, 3, 9)  # a Monday: the week before is 3.2–3.8
     make_visit("legal", kst(2026, 3, 3, 10), intake_at=kst(2026, 3, 2, 9))
     busan_visit("legal", kst(2026, 3, 4, 10), intake_at=kst(2026, 3, 2, 9))
     busan_visit("tax", kst(2026, 3, 5, 10), intake_at=kst(2026, 3, 3, 9))
+    # Mail that did not go out: each admin hears of their own centre's only.
+    for centre, status in ((network["busan"], "dead"), (network["busan"], "dead"),
+                           (network["home"], "failed")):
+        intake_id = db.session.scalar(select(Intake.id).where(Intake.centre_id == centre)
+                                      .order_by(Intake.id))
+        db.session.add(OutboxMessage(dedupe_key=f"intake:{intake_id}:{secrets.token_hex(4)}",
+                                     kind="intake_received", recipient="firm@example.com",
+                                     subject="-", body_text="-", status=status))
+    db.session.commit()
     with time_machine.travel(local_datetime(today, time(9)), tick=False):
         assert previous_week(datetime.now(UTC))[0] == date(2026, 3, 2)
         written = send_weekly_summary()
@@ -378,6 +384,8 @@ def test_the_weekly_summary_goes_to_each_centre_with_its_own_figures(ctx, networ
     assert {z["code"]: z["completed"] for z in busan["context"]["zones"]} == {
         "legal": 1, "finance": 0, "tax": 1}
     assert "tax" not in {z["code"] for z in home["context"]["zones"]}
+    assert (busan["context"]["outbox"]["dead"], busan["context"]["outbox"]["failed"]) == (2, 0)
+    assert (home["context"]["outbox"]["dead"], home["context"]["outbox"]["failed"]) == (0, 1)
 
 
 def test_the_national_dashboard_shows_each_centre_beside_the_network(app, client, figures):

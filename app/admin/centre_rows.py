@@ -3,7 +3,7 @@
 Neither table has a centre of its own; each row names what it is about, and that decides.
 
 - An outbox message's dedupe key starts with what it is about (app/booking/notifications.py,
-  app/intake/notifications.py, app/visits/jobs.py, app/stats/jobs.py): `booking:ID:...`,
+  app/intake/notifications.py, app/visits/jobs.py, app/admin/weekly.py): `booking:ID:...`,
   `appointment:ID:...`, `intake:ID:...`, `waitlist:ID:...` (the centre of the pre-screen, or
   of the appointment's zone), `agenda:ADVISER_ID:...` (the adviser's zone's centre),
   `weekly:DATE:USER_ID` (the staff user's centre; a national user's digest is nobody's

@@ -59,7 +59,7 @@ def _finder(centres: list[CentreFacts]):
     status = 400 if asked and chosen is None else 200
     return render_template("main/finder.html", groups=by_region(centres, lambda c: c.region),
                            regions=REGIONS, chosen=chosen, unknown_region=status == 400,
-                           suggestion=_suggestion(chosen, centres)), status
+                           suggestion=_suggestion(chosen, centres), finder=True), status
 
 
 @bp.get("/privacy")

@@ -226,11 +226,11 @@ class Importer:
     any_centre: bool
 
 
-def importer_of(actor: User | None) -> Importer:
-    """A centre's admin: their centre only; national: any, named; the CLI: any, the
-    default centre for rows that name none."""
+def importer_of(actor: User | None, centre_id: int | None = None) -> Importer:
+    """A centre's admin: their centre only; national: any, named; the CLI: any, and for
+    rows that name none the centre it was given (`--centre`), else the default centre."""
     if actor is None:
-        return Importer(default_centre_id(), True)
+        return Importer(centre_id or default_centre_id(), True)
     if actor.centre_id is None:
         return Importer(None, True)
     return Importer(actor.centre_id, False)
@@ -332,11 +332,12 @@ def _parse(text: str, importer: Importer) -> tuple[list[dict], bool]:
     return rows, fell
 
 
-def import_consultations(raw: bytes, filename: str = "",
-                         actor: User | None = None) -> ImportResult:
-    """Import a CSV file of past consultations (all or nothing; a repeated file changes nothing)."""
+def import_consultations(raw: bytes, filename: str = "", actor: User | None = None,
+                         centre_id: int | None = None) -> ImportResult:
+    """Import a CSV file of past consultations (all or nothing; a repeated file changes
+    nothing). `centre_id` is the command line's centre for rows that name none."""
     text = decode(raw)
-    importer = importer_of(actor)
+    importer = importer_of(actor, centre_id)
     plain = fingerprint(text)
     home = importer.centre_id in (None, default_centre_id())
     known = db.session.scalar(select(ImportBatch.id).where(ImportBatch.content_sha256 == plain))
@@ -387,11 +388,20 @@ def recent_batches(limit: int = 20, centre_id: int | None = None) -> list[Import
 
 @click.command("import-consultations")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--centre", "centre_code",
+              help="The centre of the rows without a `centre` column value "
+                   "(default: DEFAULT_CENTRE).")
 @with_appcontext
-def import_consultations_command(file: Path) -> None:
+def import_consultations_command(file: Path, centre_code: str | None) -> None:
     """Import past consultations from a CSV file, as POST /api/v1/import/consultations does."""
+    centre_id = None
+    if centre_code is not None:
+        centre_id = db.session.scalar(select(Centre.id).where(Centre.code == centre_code))
+        if centre_id is None:
+            raise click.ClickException(_("Unknown centre: %(centre)s", centre=centre_code))
     try:
-        result = import_consultations(file.read_bytes(), filename=file.name)
+        result = import_consultations(file.read_bytes(), filename=file.name,
+                                      centre_id=centre_id)
     except ImportRejected as error:
         for messages in error.fields.values():
             for message in messages:

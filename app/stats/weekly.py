@@ -1,22 +1,15 @@
-"""The weekly summary to each centre's admins: last week's counts of their own centre
-(numbers only, no firm or person named), in a message that carries that centre's facts."""
+"""The weekly summary's figures: last week's counts of one centre (numbers only, no firm or
+person named). The summary itself goes out from app/admin/weekly.py."""
 
 from datetime import date, datetime, time, timedelta
 
-from flask import current_app
 from sqlalchemy import and_, func, select
 
-from app.auth.models import User
 from app.booking.models import Appointment, Booking
-from app.centres.models import Centre
-from app.centres.services import CentreFacts, centre_values
 from app.extensions import db
 from app.intake.models import Intake
-from app.notify.outbox import enqueue, status_counts
-from app.notify.scheduler import ScheduledJob
-from app.states import AppointmentStatus, Role
-from app.transactions import write_transaction
-from app.types import local_datetime, to_local, utcnow
+from app.states import AppointmentStatus
+from app.types import local_datetime, to_local
 from app.zones.models import Zone
 
 
@@ -61,37 +54,3 @@ def weekly_counts(first: date, last: date,
                  .group_by(Zone.id, Zone.code, Zone.name, Zone.name_en, Zone.sort_order)
                  .order_by(Zone.sort_order, Zone.id))]
     return counts, zones
-
-
-def send_weekly_summary(now: datetime | None = None) -> int:
-    """From the set weekday and hour on, each active admin gets last week's figures of their
-    own centre once (one summary per centre, to that centre's admins)."""
-    now = now or utcnow()
-    config, local = current_app.config, to_local(now)
-    if (local.weekday(), local.hour) < (config["WEEKLY_SUMMARY_WEEKDAY"],
-                                        config["WEEKLY_SUMMARY_HOUR"]):
-        return 0
-    first, last = previous_week(now)
-    written = 0
-    with write_transaction():
-        admins = list(db.session.scalars(select(User).where(User.role == Role.ADMIN, User.active)
-                                         .order_by(User.centre_id, User.id)))
-        by_centre: dict[int, list[User]] = {}
-        for admin in admins:
-            by_centre.setdefault(admin.centre_id, []).append(admin)
-        outbox = status_counts() if admins else {}
-        for centre_id, members in by_centre.items():
-            centre = CentreFacts.of(db.session.get(Centre, centre_id))
-            counts, zones = weekly_counts(first, last, centre_id)
-            context = {"week_start": first, "week_end": last, "counts": counts, "zones": zones,
-                       "outbox": outbox, "centre_code": centre.code, **centre_values(centre),
-                       "admin_url": f"{config['PUBLIC_BASE_URL']}/admin/"}
-            for admin in members:
-                if enqueue(f"weekly:{first.isoformat()}:{admin.id}", admin.email, "weekly",
-                           {**context, "name": admin.name}, now=now):
-                    written += 1
-        db.session.commit()
-    return written
-
-
-JOBS = [ScheduledJob("admin-weekly-summary", send_weekly_summary, 3600)]
