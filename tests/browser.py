@@ -125,7 +125,8 @@ def check_page(page, language: str, name: str, *, walk: str, phone: bool = False
     assert page.get_attribute("html", "lang") == language
     assert (hangul(html) if language == "en" else english_words(html, allowed=allowed)) == [], \
         name
-    assert serious_violations(page) == [], name
+    found = serious_violations(page)
+    assert found == [], (name, found)
     page.screenshot(path=str(ARTIFACTS / f"{walk}-{language}-{name}.png"), full_page=True)
     if phone:
         page.set_viewport_size({"width": 390, "height": 844})
