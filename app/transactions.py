@@ -86,20 +86,3 @@ def _queue_file() -> str | None:
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
     return f"{url.database}.writers.lock"
-
-
-_BULK = "onestop.bulk"
-
-
-def note_bulk_change(model, ids, session: Session | None = None) -> None:
-    """Note the ids of `model`'s rows that a bulk statement (an UPDATE ... WHERE, past the
-    unit of work) changed in this transaction, so that what is derived from them (the
-    statistics' rollups, which watch the unit of work: app/stats/rollup.py) follows them at
-    the commit as it follows the session's own changes."""
-    changed = (session or db.session()).info.setdefault(_BULK, {})
-    changed.setdefault(model.__tablename__, set()).update(ids)
-
-
-def bulk_changes(session: Session) -> dict[str, set[int]]:
-    """Table name -> ids noted by `note_bulk_change` since the last call (they are taken)."""
-    return session.info.pop(_BULK, {})

@@ -124,3 +124,63 @@ def test_overlapping_itineraries_race_one_wins_whole_and_no_loser_keeps_half(app
             Appointment.status != AppointmentStatus.CANCELLED)).all()
     # The winner's two appointments, and not one slot of any loser's.
     assert sorted(a.id for a in live) == sorted(a["id"] for a in winner["appointments"])
+
+
+@pytest.mark.slow
+def test_concurrent_bookings_and_cancellations_keep_the_funnels_cohort_exact(app):
+    """Twelve firms whose pre-screens share one day book twelve different slots at once on
+    a multi-process server, then cancel at once: each change is added to the same cohort
+    row (cohort_days) by its own transaction, and the row equals a recount every time."""
+    from app.stats.models import CohortDay
+    from app.stats.rollup import rebuild
+
+    count = 12
+    process, base = start_gunicorn(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        tokens = []
+        for n in range(count):
+            status, body = call("POST", f"{base}/api/v1/intakes", {
+                "company_name": f"동시기업 {n}", "contact_name": "담당",
+                "email": f"cohort{n}@example.com", "phone": "010-1234-5678",
+                "needs": [], "description": "계약서 검토", "consent_personal_info": True})
+            assert status == 201, body
+            tokens.append(body["intake"]["token"])
+        with app.app_context():
+            today = local_today()
+        status, body = call("GET", f"{base}/api/v1/slots?zone=legal&from={today}"
+                                   f"&to={today + timedelta(days=28)}")
+        slots = body["slots"][:count]
+        assert len(slots) == count, body
+
+        def at_once(calls):
+            barrier = threading.Barrier(len(calls))
+
+            def run(job):
+                barrier.wait()
+                return call(*job)
+
+            with ThreadPoolExecutor(len(calls)) as pool:
+                return list(pool.map(run, calls))
+
+        booked = at_once([("POST", f"{base}/api/v1/bookings", {"intake_token": token,
+                           "appointments": [{"zone": "legal", "adviser_id": slot["adviser_id"],
+                                             "start": slot["start"]}]})
+                          for token, slot in zip(tokens, slots, strict=True)])
+        assert [status for status, _ in booked] == [201] * count, booked
+        with app.app_context():
+            centre_id = db.session.scalar(select(func.min(CohortDay.centre_id))
+                                          .where(CohortDay.day == today))
+            row = db.session.get(CohortDay, (today, centre_id))
+            assert (row.intakes, row.bookings, row.appointments) == (count, count, count)
+            assert rebuild() == set()  # a recount finds nothing to correct
+            db.session.rollback()
+        cancelled = at_once([("POST", f"{base}/api/v1/bookings/{body['booking']['token']}"
+                              "/cancel", {}) for _status, body in booked])
+        assert [status for status, _ in cancelled] == [200] * count, cancelled
+    finally:
+        stderr = stop(process)
+    assert "Traceback" not in stderr
+    with app.app_context():
+        row = db.session.get(CohortDay, (today, centre_id))
+        assert (row.bookings, row.appointments, row.cancelled) == (count, count, count)
+        assert rebuild() == set()

@@ -7,20 +7,28 @@ the network's size (17 centres of a hundred thousand consultations) takes second
 rollup keeps, per centre and local day, the six counts of the pre-screens made that day as
 they stand now; a period's funnel adds up its days' rows.
 
-It is kept in step by the same session hooks and in the same transaction as `zone_days`
-(app/stats/rollup.py, which calls `watch` on every flushed object and `recount` on the
-noted days before the commit). What it watches: a pre-screen made, removed or moved to
-another day or centre; a booking made, removed or moved to another pre-screen; an
-appointment made, removed, moved to another pre-screen or given another status.
-Appointments a bulk UPDATE changed (the scheduler's no-show marking:
-app/transactions.note_bulk_change) are followed too. A day recomputed is right whatever
-happened on it, so noting too much costs a query only.
+It is kept in step by the rollup's session hooks (app/stats/rollup.py), by difference, in
+the transaction that makes the change. What a row tells by itself is added as it is (a
+booking or an appointment made, an appointment's status changed: `Known`). For anything
+else (a pre-screen made, removed or moved to another day or centre; a booking or an
+appointment removed or moved to another pre-screen; a change inside a savepoint, which may
+be rolled back alone) the pre-screen's counts are read from the database the first time the
+transaction is about to change them (`snapshot`, before the flush writes) and again just
+before the commit, and the difference is added. `settle` adds it all with one upsert per
+day and centre touched, so a booking costs the same on a day of ten pre-screens as on a
+launch day of ten thousand, and two bookings of one day only queue on that row. A bulk
+UPDATE of appointments, bookings or pre-screens (the scheduler's no-shows, the retention
+purge) is read the same way: the rows its WHERE picks, before it runs. `recount` counts
+whole days again, for `rebuild` and the daily check.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import delete, func, insert, inspect, select
+from sqlalchemy import bindparam, delete, func, insert, inspect, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.booking.models import Appointment, Booking
@@ -32,21 +40,37 @@ from app.types import to_local
 
 COUNTS = ("intakes", "bookings", "appointments", "completed", "no_show", "cancelled")
 ENDINGS = (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED)
-# What of a flushed row changes its pre-screen's counts, besides being made or removed.
-_MOVES = {Intake: ("created_at", "centre_id"), Booking: ("intake_id",),
-          Appointment: ("intake_id", "status")}
+# What of a row changes its pre-screen's counts, besides being made or removed.
+MOVES = {Intake: ("created_at", "centre_id"), Booking: ("intake_id",),
+         Appointment: ("intake_id", "status")}
+
+Counted = tuple[date, int, tuple[int, ...]]  # a pre-screen's day, centre and six counts
+
+
+@dataclass(frozen=True)
+class Known:
+    """A change whose effect the flushed row tells by itself: a booking or an appointment
+    made (`was` None), or an appointment's status changed from `was` to `now`; `flush` is
+    the number of the flush that wrote it."""
+
+    flush: int
+    row: object
+    was: str | None
+    now: str | None
 
 
 @dataclass
 class CohortNotes:
-    """What a transaction changed that the cohort counts: local days of pre-screens, ids of
-    pre-screens and of appointments, and rows made in it (their day or pre-screen is read
-    at the commit, once the flush has given them)."""
+    """What a transaction changes that the cohort counts: per pre-screen id, its counts
+    before the transaction touched it (None: it was not in the database) and the flush
+    they were read before; the pre-screens it made (their ids come with the flush); and the
+    changes the rows tell by themselves, which need no reading of counts."""
 
-    days: set[date] = field(default_factory=set)
-    intakes: set[int] = field(default_factory=set)
-    appointments: set[int] = field(default_factory=set)  # changed by a bulk UPDATE
+    before: dict[int, Counted | None] = field(default_factory=dict)
+    read_at: dict[int, int] = field(default_factory=dict)
     made: list = field(default_factory=list)
+    known: list[Known] = field(default_factory=list)
+    flushes: int = 0
 
 
 def values_of(obj, name: str) -> list:
@@ -57,51 +81,192 @@ def values_of(obj, name: str) -> list:
             if value is not None]
 
 
-def watch(obj, change: str, notes: CohortNotes) -> None:
-    """Note what a flushed object changes in the cohort: `change` is "new", "dirty" or
-    "deleted" (which of the session's collections it is in)."""
+def _intakes_of(obj, change: str) -> set[int]:
+    """The ids of the pre-screens in the database whose counts a flushed row changes."""
     kind = type(obj)
-    if kind not in _MOVES:
-        return
-    if change == "new":
-        notes.made.append(obj)
-        return
-    state = inspect(obj)
-    if change == "dirty" and not any(state.attrs[name].history.has_changes()
-                                     for name in _MOVES[kind]):
-        return
+    if change == "dirty" and not any(inspect(obj).attrs[name].history.has_changes()
+                                     for name in MOVES[kind]):
+        return set()
     if kind is Intake:
-        notes.days.update(to_local(moment).date() for moment in values_of(obj, "created_at"))
-    else:
-        notes.intakes.update(values_of(obj, "intake_id"))
+        return {obj.id} if obj.id is not None else set()
+    ids = set(values_of(obj, "intake_id"))
+    linked = obj.__dict__.get("intake")  # made with `intake=`: its id may not be set yet
+    if linked is not None and linked.id is not None:
+        ids.add(linked.id)
+    return ids
 
 
-def days_of(notes: CohortNotes, session: Session) -> set[date]:
-    """The local days whose cohort the noted changes touch (after the last flush)."""
-    days = set(notes.days)
-    noted = set(notes.intakes)
-    for obj in notes.made:
-        if isinstance(obj, Intake):
-            if obj.created_at is not None:
-                days.add(to_local(obj.created_at).date())
-        elif obj.intake_id is not None:
-            noted.add(obj.intake_id)
-    ids = set()
-    for intake_id in noted:  # the pre-screens the session holds need no query
-        held = session.identity_map.get(session.identity_key(Intake, intake_id))
-        made = held.__dict__.get("created_at") if held is not None else None
-        if made is None:
-            ids.add(intake_id)
+def _known(obj, change: str, flush: int) -> Known | None:
+    """The change a booking or appointment row tells by itself (made; an appointment's
+    status changed, the old one loaded, nothing else moved), else None."""
+    if type(obj) is Intake:
+        return None
+    status = getattr(obj, "status", None)
+    if change == "new":
+        return Known(flush, obj, None, status)
+    if change != "dirty" or type(obj) is not Appointment:
+        return None
+    state = inspect(obj)
+    history = state.attrs.status.history
+    if state.attrs.intake_id.history.has_changes() or not (history.added and history.deleted):
+        return None
+    return Known(flush, obj, history.deleted[0], history.added[0])
+
+
+def watch(session: Session, changes, notes: CohortNotes) -> None:
+    """Before a flush: note what its rows (`changes`: (change, object) pairs, change "new",
+    "dirty" or "deleted") change in the cohort. A booking or appointment made and an
+    appointment's new status are noted as they are; for anything else (and for anything in
+    a savepoint, which may be rolled back alone) the pre-screen's counts are read now, once
+    per transaction, and again at the commit."""
+    notes.flushes += 1
+    plain = session.get_nested_transaction() is None
+    ids: set[int] = set()
+    for change, obj in changes:
+        if type(obj) not in MOVES:
+            continue
+        if change == "new" and type(obj) is Intake:
+            notes.made.append(obj)
+            continue
+        known = _known(obj, change, notes.flushes) if plain else None
+        if known is not None:
+            notes.known.append(known)
         else:
-            days.add(to_local(made).date())
-    for column, noted in ((Intake.id, ids), (Appointment.id, notes.appointments)):
-        ordered = sorted(noted)
-        for start in range(0, len(ordered), 500):
-            query = select(Intake.created_at).where(column.in_(ordered[start:start + 500]))
-            if column is Appointment.id:
-                query = query.join(Appointment, Appointment.intake_id == Intake.id)
-            days.update(to_local(moment).date() for moment in session.scalars(query))
-    return days
+            ids |= _intakes_of(obj, change)
+    snapshot(ids, notes, session)
+
+
+def snapshot(ids, notes: CohortNotes, session: Session) -> None:
+    """Read the counts of the pre-screens not noted yet, as they are before what follows
+    (one made in this transaction was nothing before it, whatever an earlier flush wrote)."""
+    fresh = set(ids) - notes.before.keys() - {obj.id for obj in notes.made}
+    if fresh:
+        found = counted(fresh, session)
+        notes.before.update({intake_id: found.get(intake_id) for intake_id in fresh})
+        notes.read_at.update(dict.fromkeys(fresh, notes.flushes))
+
+
+def watch_bulk(session: Session, statement, notes: CohortNotes) -> None:
+    """Before a bulk UPDATE of appointments, bookings or pre-screens: note the pre-screens
+    of the rows its WHERE picks."""
+    model = statement.entity_description.get("entity")
+    if model not in MOVES:
+        return
+    column = Intake.id if model is Intake else model.intake_id
+    query = select(column).distinct()
+    if statement.whereclause is not None:
+        query = query.where(statement.whereclause)
+    snapshot(session.scalars(query).all(), notes, session)
+
+
+def counted(ids, session: Session) -> dict[int, Counted]:
+    """Each pre-screen's day, centre and six counts (itself, its bookings, appointments,
+    completed, no-shows, cancelled), in one statement per 500."""
+    ordered, found = sorted(ids), {}
+    for start in range(0, len(ordered), 500):
+        for intake_id, made, centre_id, *counts in session.execute(
+                select(Intake.id, Intake.created_at, Intake.centre_id, *_per_intake())
+                .where(Intake.id.in_(ordered[start:start + 500]))):
+            found[intake_id] = (to_local(made).date(), centre_id,
+                                (1, *(int(count or 0) for count in counts)))
+    return found
+
+
+def _per_intake() -> list:
+    """A pre-screen's bookings, appointments and their three endings: correlated counts,
+    read from their intake indexes."""
+
+    def of_intake(model, *where):
+        return (select(func.count()).select_from(model)
+                .where(model.intake_id == Intake.id, *where).scalar_subquery())
+
+    return [of_intake(Booking), of_intake(Appointment),
+            *[of_intake(Appointment, Appointment.status == ending) for ending in ENDINGS]]
+
+
+def changes(notes: CohortNotes, session: Session) -> dict[tuple[date, int], list[int]]:
+    """After the last flush: per (day, centre), what the noted pre-screens' counts changed
+    by (zero changes left out)."""
+    for obj in notes.made:
+        if obj.id is not None:
+            notes.before[obj.id] = None
+            notes.read_at[obj.id] = 0  # its counts after the commit are all its own
+    after = counted(notes.before.keys(), session) if notes.before else {}
+    delta: dict[tuple[date, int], list[int]] = {}
+
+    def add(key: tuple[date, int], index: int, sign: int) -> None:
+        delta.setdefault(key, [0] * len(COUNTS))[index] += sign
+
+    for sign, states in ((-1, notes.before), (1, after)):
+        for state in states.values():
+            if state is not None:
+                day, centre_id, counts = state
+                for index, count in enumerate(counts):
+                    add((day, centre_id), index, sign * count)
+    # A known change counts unless its pre-screen's counts were read after it was written
+    # (then the difference holds it already). It counts on the day and centre its
+    # pre-screen had when it was written: those read before a later move, if one was.
+    known = [change for change in notes.known if change.row.intake_id is not None
+             and notes.read_at.get(change.row.intake_id, math.inf) > change.flush]
+    where = _days_of({change.row.intake_id for change in known} - notes.before.keys(), session)
+    for change in known:
+        earlier = notes.before.get(change.row.intake_id)
+        key = earlier[:2] if earlier is not None else where[change.row.intake_id]
+        if change.was is None:
+            add(key, 1 if type(change.row) is Booking else 2, 1)
+        elif change.was in ENDINGS:
+            add(key, 3 + ENDINGS.index(change.was), -1)
+        if type(change.row) is Appointment and change.now in ENDINGS:
+            add(key, 3 + ENDINGS.index(change.now), 1)
+    return {key: cell for key, cell in delta.items() if any(cell)}
+
+
+def _days_of(ids: set[int], session: Session) -> dict[int, tuple[date, int]]:
+    """Each pre-screen's local day and centre: from the session when it holds them (a
+    booking's pre-screen, always), else read."""
+    found, missing = {}, []
+    for intake_id in ids:
+        held = session.identity_map.get(session.identity_key(Intake, intake_id))
+        values = held.__dict__ if held is not None else {}
+        if values.get("created_at") is not None and values.get("centre_id") is not None:
+            found[intake_id] = (to_local(values["created_at"]).date(), values["centre_id"])
+        else:
+            missing.append(intake_id)
+    for start in range(0, len(missing), 500):
+        for intake_id, made, centre_id in session.execute(
+                select(Intake.id, Intake.created_at, Intake.centre_id)
+                .where(Intake.id.in_(missing[start:start + 500]))):
+            found[intake_id] = (to_local(made).date(), centre_id)
+    return found
+
+
+_UPSERTS: dict[str, object] = {}
+
+
+def _upsert(dialect: str):
+    """INSERT ... ON CONFLICT (day, centre) DO UPDATE adding the values given, built once
+    per database (its compiled form is then cached like any other statement's)."""
+    if dialect not in _UPSERTS:
+        make = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = make(CohortDay).values(
+            {name: bindparam(name) for name in ("day", "centre_id", *COUNTS)})
+        _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=[CohortDay.day, CohortDay.centre_id],
+            set_={name: getattr(CohortDay, name) + statement.excluded[name] for name in COUNTS})
+    return _UPSERTS[dialect]
+
+
+def settle(delta: dict[tuple[date, int], list[int]], session: Session) -> None:
+    """Add the changes to their rows, making a row for a day and centre that has none (one
+    upsert each: two transactions adding to the same row queue on it), and removing one
+    that no pre-screen is left in (as a recount would not make it)."""
+    upsert = _upsert(session.get_bind().dialect.name)
+    for (day, centre_id), cell in sorted(delta.items()):
+        session.execute(upsert, {"day": day, "centre_id": centre_id,
+                                 **dict(zip(COUNTS, cell, strict=True))})
+        if cell[0] < 0:  # a pre-screen left the day: a day without any is no row
+            session.execute(delete(CohortDay).where(
+                CohortDay.day == day, CohortDay.centre_id == centre_id, CohortDay.intakes <= 0))
 
 
 def span(session: Session) -> tuple[date, date] | None:
@@ -117,27 +282,19 @@ Rows = dict[tuple[date, int], list[int]]  # (day, centre id) -> the six counts
 def _counted(first: date, last: date, session: Session) -> Rows:
     """The cohort of first..last (at most a few hundred days) per local day and centre, in
     one statement: each pre-screen's day by the bisecting CASE the statistics use, and its
-    bookings and appointments by correlated counts (read from their intake indexes)."""
+    bookings and appointments by `_per_intake`'s correlated counts."""
     edges = [first + timedelta(days=n) for n in range((last - first).days + 2)]
     bounds = [day_start(edge) for edge in edges]
     moment = Intake.created_at
-
-    def of_intake(model, *where):
-        return (select(func.count()).select_from(model)
-                .where(model.intake_id == Intake.id, *where).scalar_subquery())
-
+    names = [f"c{index}" for index in range(len(COUNTS) - 1)]
     inner = select(
         _bucket_of(moment, bounds, 0, len(bounds) - 1).label("k"), Intake.centre_id,
-        of_intake(Booking).label("bookings"), of_intake(Appointment).label("appointments"),
-        *[of_intake(Appointment, Appointment.status == ending).label(f"ended{index}")
-          for index, ending in enumerate(ENDINGS)],
+        *[count.label(name) for count, name in zip(_per_intake(), names, strict=True)],
     ).where(moment >= bounds[0], moment < bounds[-1]).subquery()
-    counts = [inner.c.bookings, inner.c.appointments,
-              *[inner.c[f"ended{index}"] for index in range(len(ENDINGS))]]
     return {(edges[int(k)], centre_id): [int(value or 0) for value in values]
             for k, centre_id, *values in session.execute(
                 select(inner.c.k, inner.c.centre_id, func.count(),
-                       *[func.sum(count) for count in counts])
+                       *[func.sum(inner.c[name]) for name in names])
                 .group_by(inner.c.k, inner.c.centre_id))}
 
 

@@ -19,11 +19,12 @@ transaction: the network's long tables read whole months there (app/stats/figure
 The hooks are attached by `register_hooks`, a named step of create_app: importing this
 module attaches nothing, so the statistics never depend on what happened to be imported.
 
-The same hooks keep the funnel's cohort (`cohort_days`, app/stats/cohorts.py) in step: the
-pre-screens, bookings and appointments a flush changes note their pre-screens' days, which
-are recounted in the same transaction under the same lock. Appointments a bulk UPDATE
-changed (the scheduler's no-show marking) are noted with app/transactions.note_bulk_change
-and followed by both. Both are built and trusted together (one state).
+The same hooks keep the funnel's cohort (`cohort_days`, app/stats/cohorts.py) in step, by
+difference: the pre-screens a flush is about to change are counted before it and again at
+the commit, and the difference is added to their days' rows under a shared lock of the
+state row (so bookings never wait for each other there; a rebuild waits for them). A bulk
+UPDATE (`do_orm_execute`) is watched too: the rows its WHERE picks are noted before it runs.
+Both rollups are built and trusted together (one state).
 
 `rebuild` recomputes everything: `init-db` runs it when the rollup is missing or was built
 for another time zone, and the scheduler runs it daily and logs any day that had drifted.
@@ -54,7 +55,7 @@ from app.stats.figures import (
     safe_sum,
 )
 from app.stats.models import ImportedConsultation, RollupState, ZoneDay, ZoneMonth
-from app.transactions import bulk_changes, write_transaction
+from app.transactions import write_transaction
 from app.types import to_local, utcnow
 from app.visits.models import Outcome
 from app.zones.models import Zone
@@ -95,11 +96,27 @@ def _watch(session: Session, flush_context, instances) -> None:
     """Note the days of the flushed changes that the rollup and the cohort count."""
     with session.no_autoflush:
         notes = _notes(session)
-        for change, objects in (("new", session.new), ("dirty", session.dirty),
-                                ("deleted", session.deleted)):
-            for obj in objects:
-                _watch_zone_days(obj, notes)
-                cohorts.watch(obj, change, notes.cohort)
+        changes = [(change, obj) for change, objects in (
+            ("new", session.new), ("dirty", session.dirty), ("deleted", session.deleted))
+            for obj in objects]
+        for _change, obj in changes:
+            _watch_zone_days(obj, notes)
+        cohorts.watch(session, changes, notes.cohort)
+
+
+def _watch_bulk(state) -> None:
+    """Before a bulk UPDATE (one that bypasses the unit of work): note what its rows count
+    in, as a flush would (the scheduler's no-show marking, the retention purge)."""
+    if not state.is_update:
+        return
+    session, statement = state.session, state.statement
+    notes = _notes(session)
+    if statement.entity_description.get("entity") is Appointment:
+        picked = select(Appointment.id)
+        if statement.whereclause is not None:
+            picked = picked.where(statement.whereclause)
+        notes.appointments.update(session.scalars(picked))  # their days, at the commit
+    cohorts.watch_bulk(session, statement, notes.cohort)
 
 
 def _watch_zone_days(obj, notes: Notes) -> None:
@@ -121,21 +138,17 @@ def _watch_zone_days(obj, notes: Notes) -> None:
 def _settle(session: Session) -> None:
     """Recompute the noted days in the transaction being committed."""
     session.flush()  # the changes not flushed yet note their days too
-    bulk = bulk_changes(session).get(Appointment.__tablename__, set())
     notes = session.info.pop(_NOTES, None)
-    if notes is None and not bulk:
+    if notes is None:
         return
-    notes = notes or Notes()
-    notes.appointments.update(bulk)  # rows a bulk UPDATE changed (app/transactions.py)
-    notes.cohort.appointments.update(bulk)
     days = set(notes.days)
     ids = sorted(notes.appointments)
     for start in range(0, len(ids), 500):
         days.update(_local_day(moment) for moment in session.scalars(
             select(Appointment.starts_at).where(Appointment.id.in_(ids[start:start + 500]))))
-    cohort_days = cohorts.days_of(notes.cohort, session)
-    if days or cohort_days:
-        refresh(days, session, cohort_days)
+    delta = cohorts.changes(notes.cohort, session)
+    if days or delta:
+        refresh(days, session, delta)
 
 
 def _forget(session: Session, transaction) -> None:
@@ -144,11 +157,10 @@ def _forget(session: Session, transaction) -> None:
     message exists already) leaves the transaction's other changes, so its notes stay."""
     if transaction.parent is None:
         session.info.pop(_NOTES, None)
-        bulk_changes(session)
 
 
-_HOOKS = (("before_flush", _watch), ("before_commit", _settle),
-          ("after_transaction_end", _forget))
+_HOOKS = (("before_flush", _watch), ("do_orm_execute", _watch_bulk),
+          ("before_commit", _settle), ("after_transaction_end", _forget))
 
 
 def register_hooks() -> None:
@@ -171,10 +183,12 @@ def timezone_name() -> str:
     return current_app.config["CENTER_TIMEZONE"]
 
 
-def _locked_state(session: Session) -> RollupState | None:
-    """The state row, locked until the commit (PostgreSQL; SQLite has one writer anyway)."""
+def _locked_state(session: Session, shared: bool = False) -> RollupState | None:
+    """The state row, locked until the commit (PostgreSQL; SQLite has one writer anyway):
+    for update by what recounts days, shared by what only adds the cohort's changes (many
+    at once; a rebuild waits for them, and they for it)."""
     return session.scalar(select(RollupState).where(RollupState.id == STATE_ID)
-                          .with_for_update())
+                          .with_for_update(read=shared))
 
 
 def _trusted(state: RollupState | None) -> bool:
@@ -182,16 +196,16 @@ def _trusted(state: RollupState | None) -> bool:
 
 
 def refresh(days: Iterable[date], session: Session | None = None,
-            cohort_days: Iterable[date] = ()) -> None:
-    """Recompute the rollup of these local days and the cohort of those pre-screen days, if
-    the rollup is built (else nothing)."""
+            cohort_changes: dict | None = None) -> None:
+    """Recompute the rollup of these local days and add the cohort's changes, if the rollup
+    is built (else nothing: the rebuild will count them)."""
     session = session or db.session()
     days = set(days)
-    if _trusted(_locked_state(session)):
+    if _trusted(_locked_state(session, shared=not days)):
         if days:
             _recount(days, session)
-        for first, last in stretches(cohort_days):
-            cohorts.recount(first, last, session)
+        if cohort_changes:
+            cohorts.settle(cohort_changes, session)
 
 
 def _recount(days: Iterable[date], session: Session) -> None:

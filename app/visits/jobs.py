@@ -15,7 +15,7 @@ from app.intake.jobs import purged_intakes
 from app.notify.outbox import enqueue
 from app.notify.scheduler import ScheduledJob
 from app.states import OPEN_APPOINTMENT, AppointmentStatus
-from app.transactions import note_bulk_change, write_transaction
+from app.transactions import write_transaction
 from app.types import to_local, utcnow
 from app.visits.models import Outcome
 from app.visits.services import agenda
@@ -35,7 +35,6 @@ def mark_no_shows(now: datetime | None = None) -> int:
         .values(status=AppointmentStatus.NO_SHOW, updated_at=now)
         .returning(Appointment.id)
         .execution_options(synchronize_session=False)).scalars())
-    note_bulk_change(Appointment, marked)  # the statistics follow them at the commit
     for appointment_id in marked:
         record_change(None, "no_show_auto", "appointment", appointment_id,
                       before={"status": "booked"}, after={"status": "no_show"})
