@@ -14,6 +14,7 @@ one-centre deployment always meant; every staff view and job passes its own scop
 
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -339,16 +340,28 @@ class Tally:
     zones: list[ZoneLabel]  # one per zone code of the scope
     map: ZoneMap
 
+    @cached_property
+    def _by_centre(self) -> dict[int | None, list[tuple[int, str, tuple[int, ...]]]]:
+        """The cells as (interval, zone code, the four figures), of each centre and (None)
+        of all: a dashboard asks for dozens of periods and centres of one tally."""
+        found: dict[int | None, list] = {None: []}
+        for (interval, zone_id), figures in self.cells.items():
+            code, centre = self.map.of.get(zone_id, (None, None))
+            if code is not None:
+                cell = (interval, code, tuple(figures.as_dict().values()))
+                found[None].append(cell)
+                found.setdefault(centre, []).append(cell)
+        return found
+
     def figures(self, period: Period, centre_id: int | None = None) -> dict[str, Figures]:
         """Zone code -> Figures of a period whose edges are among the tally's, summed over
         the scope's centres, or of one of them (`centre_id`: its own zones only)."""
         low = self.edges.index(period.first)
         high = self.edges.index(period.last + timedelta(days=1))
         found = {code: Figures() for code in self.map.codes(centre_id)}
-        for (interval, zone_id), figures in self.cells.items():
-            code, centre = self.map.of.get(zone_id, (None, None))
-            if low <= interval < high and code is not None and centre_id in (None, centre):
-                found[code].add(figures.as_dict().values())
+        for interval, code, values in self._by_centre.get(centre_id, ()):
+            if low <= interval < high:
+                found[code].add(values)
         return found
 
 
