@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, event, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from app.booking.models import Appointment, Booking
@@ -250,6 +250,23 @@ def test_the_check_finds_and_repairs_a_drifted_cohort_day(ctx, caplog):
     assert "2026-03-02" in caplog.text or "drifted" in caplog.text
     assert_in_step()
     assert rebuild() == set()  # in step: a second rebuild finds nothing
+
+
+def test_the_check_of_rollups_in_step_writes_nothing_and_takes_no_lock(ctx):
+    make_visit("legal", kst(2026, 3, 10, 10), "completed", intake_at=kst(2026, 3, 2, 9))
+    written: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        verb = statement.lstrip().split(" ", 1)[0].upper()
+        if verb in ("INSERT", "UPDATE", "DELETE", "BEGIN") or "FOR UPDATE" in statement:
+            written.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        assert check_rollup() == 0
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert written == []  # bookings never wait for a check that finds nothing
 
 
 MIGRATION = "7b2f4c8e1a39"

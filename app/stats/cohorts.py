@@ -279,7 +279,7 @@ def span(session: Session) -> tuple[date, date] | None:
 Rows = dict[tuple[date, int], list[int]]  # (day, centre id) -> the six counts
 
 
-def _counted(first: date, last: date, session: Session) -> Rows:
+def recounted(first: date, last: date, session: Session) -> Rows:
     """The cohort of first..last (at most a few hundred days) per local day and centre, in
     one statement: each pre-screen's day by the bisecting CASE the statistics use, and its
     bookings and appointments by `_per_intake`'s correlated counts."""
@@ -300,7 +300,7 @@ def _counted(first: date, last: date, session: Session) -> Rows:
 
 def recount(first: date, last: date, session: Session) -> None:
     """Replace the cohort rows of first..last by what the pre-screens say now."""
-    rows = _counted(first, last, session)
+    rows = recounted(first, last, session)
     session.execute(delete(CohortDay).where(CohortDay.day >= first, CohortDay.day <= last))
     values = [{"day": day, "centre_id": centre_id, **dict(zip(COUNTS, counts, strict=True))}
               for (day, centre_id), counts in sorted(rows.items())]

@@ -27,7 +27,10 @@ UPDATE (`do_orm_execute`) is watched too: the rows its WHERE picks are noted bef
 Both rollups are built and trusted together (one state).
 
 `rebuild` recomputes everything: `init-db` runs it when the rollup is missing or was built
-for another time zone, and the scheduler runs it daily and logs any day that had drifted.
+for another time zone. The scheduler's daily check (`check_rollup`) counts both rollups
+again without writing and recounts, under the lock, only the days that differ, logging those
+that had drifted: at the network's size a whole rebuild takes seconds, which bookings would
+spend waiting for the lock.
 """
 
 import logging
@@ -358,11 +361,51 @@ def ensure_built() -> bool:
     return True
 
 
+def _recomputed(session: Session) -> tuple[dict, dict]:
+    """What both rollups should hold, counted from the consultations and pre-screens without
+    writing anything: (day, zone id) -> the four figures, (day, centre id) -> the six counts."""
+    zones: dict = {}
+    spans = [span for span in _spans(session) if span]
+    live = _spans(session)[1]
+    if spans:
+        for first, last in stretches(_every_day(min(s[0] for s in spans),
+                                                max(s[1] for s in spans))):
+            cells = _imported(first, last, session, {})
+            if live and first <= live[1] and last >= live[0]:
+                _live(max(first, live[0]), min(last, live[1]), session, cells)
+            zones.update({key: tuple(values) for key, values in cells.items()})
+    counted: dict = {}
+    made = cohorts.span(session)
+    for first, last in stretches(_every_day(*made) if made else ()):
+        counted.update({key: tuple(values)
+                        for key, values in cohorts.recounted(first, last, session).items()})
+    return zones, counted
+
+
 def check_rollup() -> int:
-    """The scheduled check: rebuild from the consultations, log the days that had drifted."""
+    """The scheduled check: count both rollups again from the consultations and pre-screens
+    without writing (nothing waits for it: bookings keep adding to the cohort meanwhile),
+    and only where a day differs, recount it under the state row's lock, which is then held
+    for those days alone. Logs the days that had drifted; a rollup not built is built."""
+    if not rollup_ready():
+        ensure_built()
+        return 0
+    zones, counted = _recomputed(db.session)
+    suspects = (_differing(_stored(db.session), zones),
+                _differing(cohorts.stored(db.session), counted))
+    db.session.commit()  # end the read transaction
+    if not any(suspects):
+        return 0
     with write_transaction():
-        drifted = rebuild()
+        _locked_state(db.session)  # for update: no cohort change is added meanwhile
+        before = (_stored(db.session), cohorts.stored(db.session))
+        if suspects[0]:  # a day that only changed meanwhile is recounted, harmlessly
+            _recount(suspects[0], db.session)
+        for first, last in stretches(suspects[1]):
+            cohorts.recount(first, last, db.session)
+        after = (_stored(db.session), cohorts.stored(db.session))
         db.session.commit()
+    drifted = _differing(before[0], after[0]) | _differing(before[1], after[1])
     if drifted:
         log.warning("statistics rollup had drifted on %d day(s) (first %s); rebuilt",
                     len(drifted), min(drifted).isoformat())
