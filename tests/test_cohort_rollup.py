@@ -197,6 +197,17 @@ def random_change(rng: random.Random, ids: list[int], busan) -> list[int]:
     return []
 
 
+def test_an_appointment_made_then_moved_to_another_pre_screen_in_one_transaction(ctx):
+    first = make_visit("legal", kst(2026, 3, 10, 10), "booked", intake_at=kst(2026, 3, 2, 9))
+    other = make_visit("finance", kst(2026, 3, 11, 10), "booked", intake_at=kst(2026, 3, 5, 9))
+    made = rebooked(first, kst(2026, 3, 20, 10), "completed")  # noted as it is (flushed)
+    appointment(made).intake_id = intake_of(other).id  # then moved: the counts are read
+    db.session.flush()
+    intake_of(other).created_at = kst(2026, 3, 6, 9)  # and that pre-screen moved too
+    db.session.commit()
+    assert_in_step()
+
+
 def test_changes_in_a_savepoint_rolled_back_alone_leave_the_cohort_in_step(ctx):
     first = make_visit("legal", kst(2026, 3, 10, 10), "booked", intake_at=kst(2026, 3, 2, 9))
     appointment(first).status = "cancelled"  # kept

@@ -57,6 +57,7 @@ class Known:
     row: object
     was: str | None
     now: str | None
+    intake_id: int | None  # its pre-screen then (None: one not flushed yet, made here)
 
 
 @dataclass
@@ -101,16 +102,17 @@ def _known(obj, change: str, flush: int) -> Known | None:
     status changed, the old one loaded, nothing else moved), else None."""
     if type(obj) is Intake:
         return None
-    status = getattr(obj, "status", None)
+    linked = obj.__dict__.get("intake")
+    intake_id = obj.intake_id or (linked.id if linked is not None else None)
     if change == "new":
-        return Known(flush, obj, None, status)
+        return Known(flush, obj, None, getattr(obj, "status", None), intake_id)
     if change != "dirty" or type(obj) is not Appointment:
         return None
     state = inspect(obj)
     history = state.attrs.status.history
     if state.attrs.intake_id.history.has_changes() or not (history.added and history.deleted):
         return None
-    return Known(flush, obj, history.deleted[0], history.added[0])
+    return Known(flush, obj, history.deleted[0], history.added[0], intake_id)
 
 
 def watch(session: Session, changes, notes: CohortNotes) -> None:
@@ -206,12 +208,14 @@ def changes(notes: CohortNotes, session: Session) -> dict[tuple[date, int], list
     # A known change counts unless its pre-screen's counts were read after it was written
     # (then the difference holds it already). It counts on the day and centre its
     # pre-screen had when it was written: those read before a later move, if one was.
-    known = [change for change in notes.known if change.row.intake_id is not None
-             and notes.read_at.get(change.row.intake_id, math.inf) > change.flush]
-    where = _days_of({change.row.intake_id for change in known} - notes.before.keys(), session)
-    for change in known:
-        earlier = notes.before.get(change.row.intake_id)
-        key = earlier[:2] if earlier is not None else where[change.row.intake_id]
+    known = [(change, change.intake_id or change.row.intake_id) for change in notes.known]
+    known = [(change, intake_id) for change, intake_id in known if intake_id is not None
+             and notes.read_at.get(intake_id, math.inf) > change.flush]
+    where = _days_of({intake_id for _change, intake_id in known} - notes.before.keys(),
+                     session)
+    for change, intake_id in known:
+        earlier = notes.before.get(intake_id)
+        key = earlier[:2] if earlier is not None else where[intake_id]
         if change.was is None:
             add(key, 1 if type(change.row) is Booking else 2, 1)
         elif change.was in ENDINGS:
