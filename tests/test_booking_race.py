@@ -32,6 +32,20 @@ def call(method: str, url: str, body: dict | None = None) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
+def pre_screens(base: str, count: int, company: str, mailbox: str,
+                description: str) -> list[str]:
+    """`count` pre-screens made through the API, one firm each; their tokens."""
+    tokens = []
+    for n in range(count):
+        status, body = call("POST", f"{base}/api/v1/intakes", {
+            "company_name": f"{company} {n}", "contact_name": "담당",
+            "email": f"{mailbox}{n}@example.com", "phone": "010-1234-5678",
+            "needs": [], "description": description, "consent_personal_info": True})
+        assert status == 201, body
+        tokens.append(body["intake"]["token"])
+    return tokens
+
+
 @pytest.mark.slow
 def test_forty_clients_one_slot_exactly_one_booking(app):
     process, base = start_gunicorn(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -92,14 +106,7 @@ def test_overlapping_itineraries_race_one_wins_whole_and_no_loser_keeps_half(app
     assert others, day
     process, base = start_gunicorn(app.config["SQLALCHEMY_DATABASE_URI"])
     try:
-        tokens = []
-        for n in range(CLIENTS // 2):
-            status, body = call("POST", f"{base}/api/v1/intakes", {
-                "company_name": f"일정기업 {n}", "contact_name": "담당",
-                "email": f"itinerary{n}@example.com", "phone": "010-1234-5678",
-                "needs": [], "description": "보증 상담", "consent_personal_info": True})
-            assert status == 201, body
-            tokens.append(body["intake"]["token"])
+        tokens = pre_screens(base, CLIENTS // 2, "일정기업", "itinerary", "보증 상담")
         wanted = [[pick(shared), pick(others[n % len(others)])] for n in range(len(tokens))]
         wanted = [pair if n % 2 else pair[::-1] for n, pair in enumerate(wanted)]
         barrier = threading.Barrier(len(tokens))
@@ -137,14 +144,7 @@ def test_concurrent_bookings_and_cancellations_keep_the_funnels_cohort_exact(app
     count = 12
     process, base = start_gunicorn(app.config["SQLALCHEMY_DATABASE_URI"])
     try:
-        tokens = []
-        for n in range(count):
-            status, body = call("POST", f"{base}/api/v1/intakes", {
-                "company_name": f"동시기업 {n}", "contact_name": "담당",
-                "email": f"cohort{n}@example.com", "phone": "010-1234-5678",
-                "needs": [], "description": "계약서 검토", "consent_personal_info": True})
-            assert status == 201, body
-            tokens.append(body["intake"]["token"])
+        tokens = pre_screens(base, count, "동시기업", "cohort", "계약서 검토")
         with app.app_context():
             today = local_today()
         status, body = call("GET", f"{base}/api/v1/slots?zone=legal&from={today}"
