@@ -17,6 +17,10 @@ def test_the_privacy_policy_is_the_named_centres(app, client):
     assert "부산창조경제혁신센터" in busan and "051-000-0000" in busan
     home = client.get("/privacy").get_data(as_text=True)
     assert "부산창조경제혁신센터" not in home and "055-000-0000" in home
+    # Who sees the firm's data: that centre's institutions, not the default centre's.
+    assert "부산 법무법인" in busan and "기술보증기금" not in busan
+    assert "기술보증기금" in home and "부산 법무법인" not in home
+    assert client.get("/privacy?centre=nowhere").status_code == 404
 
 
 def test_the_footers_privacy_link_keeps_a_second_centres_pages_centre(app, client):

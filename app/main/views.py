@@ -64,9 +64,10 @@ def _finder(centres: list[CentreFacts]):
 
 @bp.get("/privacy")
 def privacy():
-    """The privacy policy (개인정보처리방침): what is processed, why, for how long, who sees
-    it, the firm's rights and the person responsible."""
-    institutions = [i for zone in list_zones() for i in zone.institutions if i.active]
+    """The privacy policy (개인정보처리방침) of a centre: what is processed, why, for how long,
+    who sees it (that centre's institutions), the firm's rights and the person responsible."""
+    centre = request_centre()  # ?centre=CODE, else the default; an unknown code is 404
+    institutions = [i for zone in list_zones(centre.id) for i in zone.institutions if i.active]
     return render_template("main/privacy.html", retention=retention_periods(),
                            institutions=institutions,
                            effective=date.fromisoformat(current_app.config[
