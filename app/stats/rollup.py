@@ -365,8 +365,8 @@ def _recomputed(session: Session) -> tuple[dict, dict]:
     """What both rollups should hold, counted from the consultations and pre-screens without
     writing anything: (day, zone id) -> the four figures, (day, centre id) -> the six counts."""
     zones: dict = {}
-    spans = [span for span in _spans(session) if span]
-    live = _spans(session)[1]
+    imported, live = _spans(session)
+    spans = [span for span in (imported, live) if span]
     if spans:
         for first, last in stretches(_every_day(min(s[0] for s in spans),
                                                 max(s[1] for s in spans))):
